@@ -1,0 +1,63 @@
+"""The one error hierarchy of vanban.
+
+    VanbanError                     anything vanban raises on purpose
+    ├── InputError                  a file or value given by the user is unusable
+    │   ├── UnsupportedFormatError  extension not one of .pdf .docx .txt .md .json
+    │   ├── EmptyFileError          zero bytes, or no text at all
+    │   ├── CorruptFileError        cannot be opened as its format says
+    │   └── EncryptedFileError      password-protected PDF
+    ├── StoreError                  the index on disk or the Chroma server
+    │   └── EmbedderMismatchError   index built with another embedding model
+    └── ConfigError                 a setting or command-line option is wrong
+
+Every message is Vietnamese, names the file or input, and says what to do.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class VanbanError(Exception):
+    """Base class: ``str(err)`` is a complete message for the user."""
+
+
+class InputError(VanbanError):
+    """A user-supplied file or value cannot be used."""
+
+    def __init__(self, source: str | Path, reason: str, hint: str = "") -> None:
+        self.source = str(source)
+        self.reason = reason
+        self.hint = hint
+        text = f"{Path(self.source).name}: {reason}"
+        if hint:
+            text += f" — {hint}"
+        super().__init__(text)
+
+
+class UnsupportedFormatError(InputError):
+    pass
+
+
+class EmptyFileError(InputError):
+    pass
+
+
+class CorruptFileError(InputError):
+    pass
+
+
+class EncryptedFileError(InputError):
+    pass
+
+
+class StoreError(VanbanError):
+    pass
+
+
+class EmbedderMismatchError(StoreError):
+    pass
+
+
+class ConfigError(VanbanError):
+    pass

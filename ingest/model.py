@@ -1,0 +1,139 @@
+"""The data that flows through vanban, from file to answer.
+
+``RawDocument`` (what a reader returns: lines and tables with page numbers)
+→ ``Document`` (header, clause tree, tables, closing) → ``Clause`` (one citable
+unit) → later ``Assignment`` records and search hits. All text is NFC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+Status = Literal["ok", "needs_ocr", "unreadable_text_layer", "error"]
+STATUSES: tuple[Status, ...] = ("ok", "needs_ocr", "unreadable_text_layer", "error")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line (or paragraph, for DOCX) of body text, with its 1-based page."""
+
+    text: str
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as rows of cell texts; ``page`` is where it starts."""
+
+    rows: tuple[tuple[str, ...], ...]
+    page: int = 1
+
+
+Block = Line | Table
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """The one intermediate form every reader produces, whatever the format."""
+
+    file: str
+    fmt: str  # "pdf" | "docx" | "txt" | "md" | "json"
+    blocks: tuple[Block, ...]
+    extractor: str  # "pypdf" | "pdfplumber" | "python-docx" | "text" | ...
+    status: Status = "ok"
+    message: str = ""
+    pages: int = 1
+    quality: float | None = None  # share of valid Vietnamese syllables, when measured
+    metrics: dict[str, float] = field(default_factory=dict)  # per-extractor quality
+
+
+@dataclass(frozen=True)
+class Header:
+    """Thể thức văn bản: the fields printed above the body (NĐ 30/2020/NĐ-CP)."""
+
+    doc_type: str | None = None  # "Kế hoạch", "Chỉ thị", "Công văn", ...
+    number: str | None = None  # "28/KH-BCĐCVĐ"; "/UBND-KT" when the number is blank
+    issuer: str | None = None  # "Ban Chỉ đạo Cuộc vận động ... tỉnh Bình Định"
+    issuer_parent: str | None = None  # "Bộ Công Thương" above "Cục Hóa chất"
+    place: str | None = None
+    date: dt.date | None = None
+    title: str | None = None  # trích yếu, or the "V/v ..." line of a công văn
+    recipients: tuple[str, ...] = ()  # "Kính gửi:" list
+
+    @property
+    def name(self) -> str:
+        """How the document is cited: ``Kế hoạch 28/KH-BCĐCVĐ``."""
+        kind = self.doc_type or "Văn bản"
+        return f"{kind} {self.number}" if self.number else kind
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One citable unit: a numbered item of the body, or one row of a task table.
+
+    ``path`` is stable and machine-friendly (``IV.1.1``, ``2.b``, ``Điều 5.2.a``,
+    ``PL.3`` for row 3 of an appendix table); ``label`` is for people
+    (``Mục IV › 1 › 1.1``); ``heading`` holds the texts of the enclosing
+    headings, outermost first; ``span`` is the clause's [start, end) in
+    ``Document.text``.
+    """
+
+    path: str
+    label: str
+    heading: tuple[str, ...]
+    text: str
+    page: int = 1
+    span: tuple[int, int] = (0, 0)
+    kind: Literal["clause", "table_row", "preamble"] = "clause"
+    cells: tuple[str, ...] = ()  # the row's cells, for kind == "table_row"
+
+
+@dataclass(frozen=True)
+class Closing:
+    """Signature block and distribution list: metadata, never answers."""
+
+    authority: str | None = None  # "TM. Ủy ban nhân dân", "KT. Chủ tịch"
+    position: str | None = None  # "Phó Chủ tịch"
+    signer: str | None = None
+    cc: tuple[str, ...] = ()  # "Nơi nhận" lines
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed document: what ``vanban parse`` prints and the index stores."""
+
+    file: str
+    doc_id: str  # content hash of the file's bytes
+    status: Status
+    message: str = ""
+    extractor: str = ""
+    header: Header = field(default_factory=Header)
+    clauses: tuple[Clause, ...] = ()
+    tables: tuple[Table, ...] = ()
+    closing: Closing = field(default_factory=Closing)
+    text: str = ""  # normalized body text; Clause.span indexes into it
+    pages: int = 1
+
+    @property
+    def name(self) -> str:
+        return self.header.name
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a statement comes from; renders the same everywhere.
+
+    >>> Citation("a.txt", "Kế hoạch 28/KH-BCĐCVĐ", "IV.1.1", "Mục IV › 1 › 1.1").render()
+    'Kế hoạch 28/KH-BCĐCVĐ › IV.1.1'
+    """
+
+    file: str
+    document: str
+    clause: str
+    label: str
+    page: int = 1
+
+    def render(self) -> str:
+        return f"{self.document} › {self.clause}" if self.clause else self.document

@@ -1,0 +1,36 @@
+"""Shared fixtures. Real documents come from ../shared/corpus when present."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("VANBAN_SHARED", ROOT.parent / "shared"))
+SHARED_CORPUS = SHARED / "corpus"
+SAMPLE_CORPUS = ROOT / "corpus"
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
+@pytest.fixture(scope="session")
+def shared_corpus() -> Path:
+    """The real documents in ../shared/corpus; skips when they are not there."""
+    if not (SHARED_CORPUS / "MANIFEST.tsv").exists():
+        pytest.skip(f"../shared/corpus not found at {SHARED_CORPUS} (set VANBAN_SHARED)")
+    return SHARED_CORPUS
+
+
+def shared_file(prefix: str) -> Path:
+    """The shared corpus file whose name starts with ``prefix`` (e.g. ``"29_"``)."""
+    if not SHARED_CORPUS.exists():
+        pytest.skip(f"../shared/corpus not found at {SHARED_CORPUS} (set VANBAN_SHARED)")
+    hits = sorted(p for p in SHARED_CORPUS.iterdir() if p.name.startswith(prefix))
+    if not hits:
+        pytest.skip(f"no file starting with {prefix!r} in {SHARED_CORPUS}")
+    return hits[0]
