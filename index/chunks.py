@@ -1,0 +1,121 @@
+"""What the index stores: one ``Chunk`` per citable clause, with its document's header.
+
+A chunk is a clause flattened with the header fields that search filters on and
+that citations print. ``Document`` → ``chunks_from_document`` → store / BM25.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.model import Citation, Clause, Document
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: str  # f"{doc_id}:{path}" (with a counter suffix if a path repeats)
+    doc_id: str
+    file: str  # source file name (no directory)
+    document: str  # "Kế hoạch 28/KH-BCĐCVĐ"
+    path: str  # "IV.1.1"
+    label: str  # "Mục IV › 1 › 1.1"
+    heading: tuple[str, ...]
+    text: str
+    page: int = 1
+    kind: str = "clause"
+    doc_type: str = ""
+    issuer: str = ""
+    number: str = ""
+    date: str = ""  # ISO "YYYY-MM-DD" or ""
+    title: str = ""
+
+    @property
+    def citation(self) -> Citation:
+        return Citation(self.file, self.document, self.path, self.label, self.page)
+
+    @property
+    def text_hash(self) -> str:
+        """Key of the embedding cache: same text for embedding → same vector."""
+        return hashlib.sha256(embedding_text(self).encode("utf-8")).hexdigest()[:32]
+
+
+def embedding_text(chunk: Chunk) -> str:
+    """The text embedded for a chunk: its heading chain, then its own text.
+
+    The heading carries the actor (``2. Bộ Tài nguyên và Môi trường:``) that the
+    clause itself (``b) Chủ trì…``) omits.
+    """
+    head = " › ".join(h for h in chunk.heading if h)
+    return f"{head}\n{chunk.text}" if head else chunk.text
+
+
+def _chunk_id(doc_id: str, path: str, seen: dict[str, int]) -> str:
+    n = seen.get(path, 0)
+    seen[path] = n + 1
+    return f"{doc_id}:{path}" if n == 0 else f"{doc_id}:{path}#{n}"
+
+
+def chunk_from_clause(doc: Document, clause: Clause, chunk_id: str) -> Chunk:
+    h = doc.header
+    return Chunk(
+        id=chunk_id,
+        doc_id=doc.doc_id,
+        file=Path(doc.file).name,
+        document=doc.name,
+        path=clause.path,
+        label=clause.label,
+        heading=clause.heading,
+        text=clause.text,
+        page=clause.page,
+        kind=clause.kind,
+        doc_type=h.doc_type or "",
+        issuer=h.issuer or "",
+        number=h.number or "",
+        date=h.date.isoformat() if h.date else "",
+        title=h.title or "",
+    )
+
+
+def chunks_from_document(doc: Document) -> list[Chunk]:
+    """Every clause of a parsed document as a chunk; empty clauses are skipped."""
+    seen: dict[str, int] = {}
+    return [
+        chunk_from_clause(doc, c, _chunk_id(doc.doc_id, c.path, seen))
+        for c in doc.clauses
+        if c.text.strip()
+    ]
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Scope of a search; empty fields do not filter."""
+
+    files: tuple[str, ...] = ()  # file names or doc ids
+    doc_types: tuple[str, ...] = ()
+    issuers: tuple[str, ...] = ()  # substring match, case-insensitive
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    def accepts(self, chunk: Chunk) -> bool:
+        if self.files and chunk.file not in self.files and chunk.doc_id not in self.files:
+            return False
+        if self.doc_types and chunk.doc_type not in self.doc_types:
+            return False
+        if self.issuers and not any(i.lower() in chunk.issuer.lower() for i in self.issuers):
+            return False
+        if self.date_from or self.date_to:
+            if not chunk.date:
+                return False
+            d = dt.date.fromisoformat(chunk.date)
+            if self.date_from and d < self.date_from:
+                return False
+            if self.date_to and d > self.date_to:
+                return False
+        return True
+
+    @property
+    def empty(self) -> bool:
+        return not (self.files or self.doc_types or self.issuers or self.date_from or self.date_to)
