@@ -1,0 +1,278 @@
+"""PDF reader: two extractors, scored, the better one wins; scans and junk are flagged.
+
+pypdf and pdfplumber fail differently on Vietnamese PDFs (a font subset can make
+one of them drop or move letters, an unmapped font makes pdfplumber print
+``(cid:54)``), so both run and ``syllable_quality`` decides. Ruled tables are taken
+from pdfplumber as ``Table`` blocks and their characters removed from the lines.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ingest.errors import CorruptFileError, EncryptedFileError
+from ingest.model import Block, Line, RawDocument, Status, Table
+from ingest.normalize import normalize_line
+from ingest.quality import MIN_QUALITY, blocks_text, syllable_quality
+
+# A page with fewer non-space characters than this has no real text layer (scans
+# carry 0-3 stray characters; a typed page of a letter has well over 500). A PDF
+# with no such page at all is a scan.
+MIN_CHARS_PER_PAGE = 40
+# pypdf must beat pdfplumber by this much to win: pdfplumber also gives tables.
+PYPDF_MARGIN = 0.01
+# A detected "table" with more empty cells than this is a highlight box or a
+# justified paragraph cut into columns, not a real table.
+MAX_EMPTY_CELL_SHARE = 0.35
+
+PageBlocks = list[list[Block]]
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """The blocks one extractor produced, page by page, and their quality."""
+
+    name: str
+    pages: PageBlocks
+    quality: float
+    page_chars: tuple[int, ...]  # non-space characters on each page
+
+    @property
+    def text_pages(self) -> int:
+        """How many pages carry a real text layer."""
+        return sum(1 for n in self.page_chars if n >= MIN_CHARS_PER_PAGE)
+
+
+@contextlib.contextmanager
+def _quiet(*loggers: str) -> Iterator[None]:
+    """Silence library warnings about harmless PDF syntax slips while reading."""
+    saved = [(lg, lg.level) for lg in map(logging.getLogger, loggers)]
+    for lg, _ in saved:
+        lg.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for lg, level in saved:
+            lg.setLevel(level)
+
+
+def text_lines(text: str, page: int) -> list[Block]:
+    """Non-empty normalized lines of one page's text as ``Line`` blocks."""
+    return [Line(t, page) for t in (normalize_line(s) for s in text.split("\n")) if t]
+
+
+def make_extraction(name: str, pages: PageBlocks) -> Extraction:
+    text = blocks_text(b for page in pages for b in page)
+    page_chars = tuple(sum(1 for c in blocks_text(blocks) if not c.isspace()) for blocks in pages)
+    return Extraction(name, pages, syllable_quality(text), page_chars)
+
+
+def check_signature(path: Path) -> None:
+    """Raise ``CorruptFileError`` unless the file starts like a PDF."""
+    with path.open("rb") as fh:
+        head = fh.read(1024)
+    if b"%PDF-" not in head:
+        raise CorruptFileError(
+            path,
+            "tệp có đuôi .pdf nhưng không phải là PDF",
+            "mở thử bằng trình đọc PDF, xuất lại thành PDF rồi nạp lại",
+        )
+
+
+def open_pypdf(path: Path) -> Any:
+    """Open with pypdf; raise ``EncryptedFileError`` / ``CorruptFileError`` as due."""
+    import pypdf
+
+    try:
+        reader = pypdf.PdfReader(path)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise EncryptedFileError(
+                path,
+                "tệp PDF được bảo vệ bằng mật khẩu",
+                "hãy gỡ mật khẩu (in lại ra PDF không đặt mật khẩu) rồi nạp lại",
+            )
+        if len(reader.pages) == 0:
+            raise ValueError("no pages")
+    except EncryptedFileError:
+        raise
+    except Exception as exc:  # pypdf raises many kinds for broken files
+        raise CorruptFileError(
+            path,
+            f"tệp PDF bị hỏng, không mở được ({type(exc).__name__})",
+            "tải lại hoặc xuất lại tệp PDF từ bản gốc rồi nạp lại",
+        ) from exc
+    return reader
+
+
+def extract_pypdf(reader: Any) -> Extraction:
+    """Lines of every page with pypdf (no tables)."""
+    pages: PageBlocks = []
+    for number, page in enumerate(reader.pages, start=1):
+        try:
+            text = page.extract_text() or ""
+        except Exception:  # one bad content stream should not lose the other pages
+            text = ""
+        pages.append(text_lines(text, number))
+    return make_extraction("pypdf", pages)
+
+
+def is_real_table(rows: Sequence[Sequence[str | None]]) -> bool:
+    """True for a grid with ≥2 rows and ≥2 columns whose cells are mostly filled.
+
+    pdfplumber also "finds" tables in highlighted paragraphs; those come out as
+    dozens of mostly-empty columns of word fragments and are rejected here.
+    """
+    if len(rows) < 2 or min(len(r) for r in rows) < 2:
+        return False
+    cells = [c for r in rows for c in r]
+    empty = sum(1 for c in cells if not (c or "").strip())
+    columns_used = all(any((r[i] or "").strip() for r in rows) for i in range(len(rows[0])))
+    return empty / len(cells) <= MAX_EMPTY_CELL_SHARE and columns_used
+
+
+def table_block(rows: Sequence[Sequence[str | None]], page: int) -> Table:
+    """A ``Table`` with each cell's wrapped lines joined and normalized."""
+    clean = tuple(tuple(normalize_line((c or "").replace("\n", " ")) for c in r) for r in rows)
+    return Table(rows=clean, page=page)
+
+
+def _outside(bboxes: list[tuple[float, float, float, float]]) -> Any:
+    """A pdfplumber filter keeping every object except characters inside a table."""
+
+    def keep(obj: dict[str, Any]) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in bboxes)
+
+    return keep
+
+
+def plumber_page_blocks(page: Any, number: int) -> list[Block]:
+    """Lines and real tables of one pdfplumber page, ordered top to bottom."""
+    tables = [(t, t.extract()) for t in page.find_tables()]
+    tables = [(t, rows) for t, rows in tables if is_real_table(rows)]
+    bboxes = [t.bbox for t, _ in tables]
+    body = page.filter(_outside(bboxes)) if bboxes else page
+    placed: list[tuple[float, Block]] = [
+        (t.bbox[1], table_block(rows, number)) for t, rows in tables
+    ]
+    for line in body.extract_text_lines(return_chars=False):
+        text = normalize_line(line["text"])
+        if text:
+            placed.append((line["top"], Line(text, number)))
+    placed.sort(key=lambda item: item[0])
+    return [b for _, b in placed]
+
+
+def decrypted_copy(reader: Any) -> io.BytesIO:
+    """An unencrypted in-memory copy of a PDF pypdf has opened with the empty password.
+
+    pdfminer decrypts RC4/AES in pure Python: 40 s for a 3 MB letter, against
+    under a second for pypdf (which uses ``cryptography``) to write a clean copy.
+    """
+    import pypdf
+
+    buf = io.BytesIO()
+    pypdf.PdfWriter(clone_from=reader).write(buf)
+    buf.seek(0)
+    return buf
+
+
+def extract_pdfplumber(path: Path, reader: Any) -> Extraction | None:
+    """Lines and tables with pdfplumber; None if pdfplumber cannot read the file."""
+    import pdfplumber
+
+    try:
+        source = decrypted_copy(reader) if reader.is_encrypted else path
+        with pdfplumber.open(source) as pdf:
+            pages = [plumber_page_blocks(p, i) for i, p in enumerate(pdf.pages, start=1)]
+    except Exception:  # pypdf already opened the file; fall back to it alone
+        return None
+    return make_extraction("pdfplumber", pages)
+
+
+def choose(candidates: Sequence[Extraction]) -> Extraction:
+    """The better extraction; pdfplumber wins ties because it also yields tables."""
+    best = max(candidates, key=lambda e: (e.quality, e.name == "pdfplumber"))
+    plumber = next((e for e in candidates if e.name == "pdfplumber"), None)
+    if plumber and best is not plumber and best.quality - plumber.quality < PYPDF_MARGIN:
+        return plumber
+    return best
+
+
+def read_pdf(path: Path) -> RawDocument:
+    """Read a PDF into a ``RawDocument``, flagging scans and garbled text layers.
+
+    Raises ``CorruptFileError`` or ``EncryptedFileError`` when it cannot be opened.
+    """
+    check_signature(path)
+    with _quiet("pypdf", "pdfminer"):
+        reader = open_pypdf(path)
+        candidates = [extract_pypdf(reader)]
+        plumber = extract_pdfplumber(path, reader)
+    candidates += [plumber] if plumber else []
+    best = choose(candidates)
+    n_pages = len(reader.pages)
+    metrics = {e.name: round(e.quality, 4) for e in candidates}
+    base = RawDocument(
+        file=str(path),
+        fmt="pdf",
+        blocks=(),
+        extractor=best.name,
+        pages=n_pages,
+        quality=round(best.quality, 4),
+        metrics=metrics,
+    )
+    if max(e.text_pages for e in candidates) == 0:
+        base = replace(base, quality=None)  # nothing to measure on a scan
+        return _flag(
+            base,
+            "needs_ocr",
+            "tệp PDF là bản quét, không có lớp chữ — cần nhận dạng ký tự (OCR) trước khi nạp",
+        )
+    if best.quality < MIN_QUALITY:
+        return _flag(
+            base,
+            "unreadable_text_layer",
+            f"lớp chữ của tệp PDF bị lỗi phông (chỉ {best.quality:.0%} là âm tiết "
+            "tiếng Việt hợp lệ) — hãy dùng bản Word/văn bản gốc hoặc OCR lại tệp",
+        )
+    blocks = tuple(b for page in best.pages for b in page)
+    scanned = [i for i, page in enumerate(best.pages, start=1) if not page and has_image(reader, i)]
+    return replace(base, blocks=blocks, message=scanned_pages_note(path, scanned))
+
+
+def has_image(reader: Any, page_no: int) -> bool:
+    """True when the page draws an image (checked in its resources, nothing decoded)."""
+    try:
+        resources = reader.pages[page_no - 1]["/Resources"].get_object()
+        xobjects = resources.get("/XObject")
+        if xobjects is None:
+            return False
+        return any(
+            x.get_object().get("/Subtype") == "/Image" for x in xobjects.get_object().values()
+        )
+    except Exception:  # malformed resources: treat as no image, the page stays unmentioned
+        return False
+
+
+def scanned_pages_note(path: Path, pages: list[int]) -> str:
+    """A warning naming image-only pages of a typed PDF (their text is not indexed)."""
+    if not pages:
+        return ""
+    return (
+        f"{path.name}: trang {', '.join(map(str, pages))} là ảnh quét, không có lớp chữ — "
+        "nội dung các trang này chưa được nạp; cần OCR nếu muốn tra cứu"
+    )
+
+
+def _flag(doc: RawDocument, status: Status, reason: str) -> RawDocument:
+    """The document with no blocks, a status and a message naming the file."""
+    return replace(doc, blocks=(), status=status, message=f"{Path(doc.file).name}: {reason}")

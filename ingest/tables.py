@@ -1,0 +1,207 @@
+"""Tables in a document: the header table, the signature table and task tables.
+
+A task table (bảng phân công nhiệm vụ) has a header such as
+``TT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian thực hiện``;
+:func:`task_columns` finds which column plays which role, whatever the exact
+wording (``Đơn vị chủ trì``, ``Thời hạn``, ``Nội dung hoạt động``...).
+:func:`task_rows` turns the data rows into numbered rows, following group rows
+(``I. Nâng cao nhận thức…``) and rows split over a page break.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ingest.model import Table
+
+__all__ = [
+    "TaskRow",
+    "cell_role",
+    "find_task_header",
+    "is_closing_table",
+    "is_header_table",
+    "rows_from_flat_cells",
+    "task_columns",
+    "task_rows",
+]
+
+# Order matters: "Cơ quan chủ trì" must be read as lead before "nội dung" tests.
+_ROLE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("lead", ("chủ trì", "thực hiện chính", "đơn vị thực hiện", "cơ quan thực hiện")),
+    ("coord", ("phối hợp",)),
+    ("due", ("thời gian", "thời hạn", "tiến độ", "hoàn thành", "thời điểm")),
+    ("result", ("kết quả", "sản phẩm", "hình thức văn bản")),
+    ("task", ("nhiệm vụ", "nội dung", "công việc", "hoạt động", "giải pháp", "đề án")),
+)
+_NO_CELLS = {"tt", "stt", "số tt", "số thứ tự", "thứ tự", "số"}
+_MOTTO = re.compile(r"CHỦ\s+NGHĨA\s+VIỆT\s+NAM|Độc\s+lập\s*[-–]\s*Tự\s+do", re.IGNORECASE)
+
+
+def _key(cell: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", cell).lower().replace("*", " ").split())
+
+
+def cell_role(cell: str) -> str | None:
+    """The role a header cell names (``"Cơ quan chủ trì"`` → ``"lead"``), or None."""
+    key = _key(cell)
+    if key.rstrip(".") in _NO_CELLS:
+        return "no"
+    if not key or len(key) >= 60:
+        return None
+    return next((role for role, words in _ROLE_WORDS if any(w in key for w in words)), None)
+
+
+def task_columns(header_row: tuple[str, ...] | list[str]) -> dict[str, int] | None:
+    """Map the roles ``no``, ``task``, ``lead``, ``coord``, ``due`` (and ``result``) to
+    column indexes; None when the row is not the header of a task table.
+
+    >>> task_columns(("TT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp",
+    ...               "Thời gian thực hiện/ hoàn thành"))
+    {'no': 0, 'task': 1, 'lead': 2, 'coord': 3, 'due': 4}
+    >>> task_columns(("Số: 13/CT-TTg", "Hà Nội, ngày 02 tháng 5 năm 2024")) is None
+    True
+    """
+    roles: dict[str, int] = {}
+    for i, cell in enumerate(header_row):
+        role = cell_role(cell)
+        if role:
+            roles.setdefault(role, i)
+    if "task" not in roles or not ({"lead", "due"} & roles.keys()):
+        return None
+    return dict(sorted(roles.items(), key=lambda kv: kv[1]))
+
+
+def find_task_header(table: Table) -> tuple[int, dict[str, int]] | None:
+    """The index of the header row among the first three rows, with its column roles."""
+    for i, row in enumerate(table.rows[:3]):
+        cols = task_columns(row)
+        if cols:
+            return i, cols
+    return None
+
+
+def is_header_table(table: Table) -> bool:
+    """True for the two-column table that prints issuer, number and date.
+
+    >>> is_header_table(Table(rows=(("THỦ TƯỚNG CHÍNH PHỦ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),)))
+    True
+    """
+    text = " ".join(" ".join(r) for r in table.rows)
+    return bool(_MOTTO.search(text) or re.search(r"\bSố\s*:", text) or "Kính gửi" in text)
+
+
+def is_closing_table(table: Table) -> bool:
+    """True for the table holding ``Nơi nhận`` and the signature block."""
+    text = " ".join(" ".join(r) for r in table.rows)
+    if "Nơi nhận" in text:
+        return True
+    return bool(re.search(r"(?:^|\s)(?:TM|KT|TL|TUQ)\.\s*[A-ZĐ]", text)) and len(table.rows) <= 2
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """One data row of a task table: its number (``"3"``, ``"I.2"``, ``"1.a"``), the
+    group title above it (if any) and the cells."""
+
+    number: str
+    group: str
+    cells: tuple[str, ...]
+
+
+def _row_no(cell: str) -> str:
+    """``"1."`` → ``"1"``, ``"a)"`` → ``"a"``, ``"**I.**"`` → ``"I"``."""
+    return cell.replace("*", "").strip().rstrip(".)").strip()
+
+
+def _is_numbering_row(cells: tuple[str, ...]) -> bool:
+    """The row ``(1) | (2) | (3)`` some tables print under their header."""
+    filled = [c.strip() for c in cells if c.strip()]
+    return len(filled) >= 3 and all(re.fullmatch(r"\(?\d{1,2}\)?", c) for c in filled)
+
+
+def _is_group(cells: tuple[str, ...], cols: dict[str, int]) -> bool:
+    # A group row names a block of tasks and leaves lead/coordination empty.
+    roles = [cols[r] for r in ("lead", "coord") if r in cols]
+    return bool(roles) and all(not cells[i].strip() for i in roles if i < len(cells))
+
+
+def _same_level(a: str, b: str) -> bool:
+    """``"3"`` and ``"2"`` number the same level; ``"a"`` and ``"2"`` do not."""
+    def kind(x: str) -> str:
+        return "digit" if x.isdigit() else "roman" if re.fullmatch(r"[IVXL]+", x) else "other"
+    return kind(a) == kind(b) != "other"
+
+
+def _merge(prev: tuple[str, ...], cells: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(" ".join(x for x in (a, b) if x.strip()) for a, b in zip(prev, cells, strict=False))
+
+
+def task_rows(rows: tuple[tuple[str, ...], ...], cols: dict[str, int]) -> list[TaskRow]:
+    """Data rows of a task table (header row excluded) as numbered ``TaskRow``s.
+
+    A row without a number and without a lead continues the row above (a cell
+    broken over a page); a numbered row with an empty lead column is a group.
+
+    >>> cols = {"no": 0, "task": 1, "lead": 2}
+    >>> [(r.number, r.cells[2]) for r in task_rows((("I.", "Thể chế", ""),
+    ...     ("1.", "Sửa Nghị định 06", "Cục Biến đổi khí hậu")), cols)]
+    [('1', 'Cục Biến đổi khí hậu')]
+    """
+    out: list[TaskRow] = []
+    group_no, group_title = "", ""
+    no_col, task_col = cols.get("no"), cols["task"]
+    for cells in rows:
+        if not any(c.strip() for c in cells) or _is_numbering_row(cells):
+            continue
+        no = _row_no(cells[no_col]) if no_col is not None and no_col < len(cells) else ""
+        if no and _is_group(cells, cols) and not re.fullmatch(r"[a-zđ]", no):
+            group_no, group_title = no, cells[task_col].strip()
+            continue
+        if not no and out and _is_group(cells, cols):
+            last = out[-1]
+            out[-1] = TaskRow(last.number, last.group, _merge(last.cells, cells))
+            continue
+        if no and group_no and _same_level(no, group_no):
+            group_no, group_title = "", ""  # a top-level task after a group ("3" after "2")
+        if not no:
+            no = str(len([r for r in out if r.group == group_title]) + 1)
+        used = {r.number for r in out}
+        # Numbers that run on across groups (28b: 13 under I, 14 under II) stay short.
+        grouped = group_no and (not no.isdigit() or no in used)
+        number = f"{group_no}.{no}" if grouped else no
+        out.append(TaskRow(number, group_title, cells))
+    return out
+
+
+_FLAT_NO = re.compile(r"^(\d{1,2}|[IVX]{1,4}|[a-zđ])[.)]?$")
+
+
+def rows_from_flat_cells(lines: list[str], ncols: int) -> tuple[tuple[str, ...], ...]:
+    """Rebuild a table that a text conversion flattened to one cell per line.
+
+    Each row opens with its number alone on a line (``1``, ``a)``); the lines up to
+    the next number are its cells, in column order. A row cut by a page break
+    prints its cells twice (first halves, then second halves), so extra lines go
+    round the columns again.
+
+    >>> rows_from_flat_cells(["1", "Tuyên truyền", "a)", "Hội nghị", "Cục Lâm nghiệp",
+    ...                       "Vụ Pháp chế", "Quý III/2026"], 5)
+    (('1', 'Tuyên truyền', '', '', ''), ('a', 'Hội nghị', 'Cục Lâm nghiệp', 'Vụ Pháp chế', 'Quý III/2026'))
+    """
+    rows: list[list[str]] = []
+    for line in lines:
+        if _FLAT_NO.match(line.strip()):
+            rows.append([line.strip().rstrip(".)")])
+        elif rows:
+            rows[-1].append(line.strip())
+    out = []
+    for row in rows:
+        cells = [""] * ncols
+        cells[0] = row[0]
+        for k, text in enumerate(row[1:]):
+            col = 1 + k % (ncols - 1)
+            cells[col] = f"{cells[col]} {text}".strip()
+        out.append(tuple(cells))
+    return tuple(out)
