@@ -1,0 +1,671 @@
+"""Who owns which task by when: rule-based extraction from a parsed ``Document``.
+
+Three shapes of assignment occur in Vietnamese administrative documents:
+
+* an actor heading whose items inherit it — ``1. Bộ Kế hoạch và Đầu tư:`` then
+  ``a) Chủ trì, phối hợp với …``; ``1. Cục Biến đổi khí hậu có trách nhiệm:``;
+  ``1. Các Bộ: Công Thương, Xây dựng, …:`` (one record per Bộ);
+* a sentence naming the actor — ``Giao Sở Công Thương chủ trì, phối hợp với Sở
+  Tư pháp … trước ngày 15/9/2025``; ``X phối hợp với Y …`` (X coordinates, Y
+  leads); ``Văn phòng Chính phủ theo dõi, đôn đốc``;
+* a task table in an appendix — ``Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối
+  hợp | Thời gian``: one record per lead and per coordinating body.
+
+Roles: ``chủ trì`` (lead), ``phối hợp`` (coordinate), ``thực hiện`` (carry out,
+when no role verb is printed), ``theo dõi, đôn đốc`` (monitor), ``tham mưu``
+(advise).
+
+Catch-all actors (``các cơ quan liên quan``, ``các Bộ, ngành``) name nobody a
+user can ask about. As the subject of a sentence they are dropped when a named
+body shares it and kept when they are the sole actor (``Các Bộ, ngành liên quan
+khác … tăng cường …``); as partners (``phối hợp với …``) only named bodies are
+kept; a task-table row keeps a catch-all lead only when it is the row's only
+lead. A numbered clause with a deadline and no actor (``Báo cáo kết quả … (6
+tháng: trước ngày 15/6; …) gửi về Thường trực Ban Chỉ đạo … để theo dõi``) is
+given to the body it is sent to, as monitor, or else to an empty ``body``.
+Closing formulas (``… chịu trách nhiệm thi hành Quyết định này``) and purpose
+sections (``Mục đích, yêu cầu``) assign nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from ingest.bodies import (
+    canonical_body,
+    display_body,
+    is_body_acronym,
+    is_generic_body,
+    split_actor_list,
+)
+from ingest.deadlines import Deadline, find_deadlines, parse_deadlines
+from ingest.model import Clause, Document
+
+__all__ = ["ROLES", "Assignment", "extract_assignments"]
+
+ROLES = ("chủ trì", "phối hợp", "thực hiện", "theo dõi, đôn đốc", "tham mưu")
+LEAD, COORD, DO, MONITOR, ADVISE = ROLES
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One body's role in one task, with its deadline and the clause it comes from."""
+
+    file: str
+    document: str
+    clause: str
+    label: str
+    body: str
+    body_key: str
+    role: str
+    task: str
+    deadline_text: str | None
+    due: date | None
+    recurrence: str | None
+    clause_text: str
+    page: int = 1
+
+    @property
+    def citation(self) -> str:
+        """``Chỉ thị 13/CT-TTg › 2.b``."""
+        return f"{self.document} › {self.clause}" if self.clause else self.document
+
+
+# --- words -----------------------------------------------------------------
+
+# Capitalized words that open a body's name at the start of a sentence.
+_BODY_START = re.compile(
+    r"^(?:Bộ|Sở|Cục|Chi cục|Tổng cục|Vụ|Vu|Ban(?! hành)|Ủy ban|Uỷ ban|Hội đồng|Công an|"
+    r"Thanh tra|Thuế|Viện|Trung tâm|Văn phòng|Đài|Báo(?! cáo)|Tạp chí|Hội|Liên minh|"
+    r"Tỉnh đoàn|Trường(?! hợp)|Công ty|Vườn|Kho bạc|Ngân hàng|Giám đốc|Thủ trưởng|Chủ tịch|"
+    r"Chánh|Cục trưởng|Vụ trưởng|Bộ trưởng|Mặt trận|Thường trực|Chính phủ|Chủ đầu tư|"
+    r"(?:[Cc]ác|[Nn]hững)\s+(?:[Bb]ộ|[Ss]ở|cơ quan|đơn vị|tổ chức|địa phương|ngành|cấp|[Bb]an|"
+    r"thành viên|[Cc]ông ty|doanh nghiệp|chủ|[Cc]ục|[Vv]ụ|hội|đoàn thể|huyện|xã|tỉnh|[Ủủ]y ban|"
+    r"lực lượng|[Cc]hi cục|[Tt]rường|[Vv]iện|nhà|[Tt]ổ|[Tt]rung tâm|[Hh]ợp tác xã))(?=[\s:,/])"
+)
+# Lower-case words that open a predicate. Body names capitalize their own words
+# ("Ban Chỉ đạo", "Cục Kiểm soát ô nhiễm"), so matching lower case keeps them whole;
+# second syllables of nouns ("công trình", "thành lập") are deliberately left out.
+_VERBS = (
+    "chủ trì", "phối hợp", "theo dõi", "đôn đốc", "tham mưu", "có trách nhiệm",
+    "chịu trách nhiệm", "thực hiện", "triển khai", "tổ chức", "xây dựng", "hoàn thiện",
+    "hoàn thành", "nghiên cứu", "rà soát", "báo cáo", "hướng dẫn", "chỉ đạo", "khẩn trương",
+    "chủ động", "tăng cường", "kiểm tra", "ban hành", "tiếp tục", "đẩy mạnh", "quán triệt",
+    "căn cứ", "làm việc", "trao đổi", "cung cấp", "gửi", "cập nhật", "bố trí", "đề xuất",
+    "xử lý", "giám sát", "nâng cao", "tập trung", "cụ thể hóa", "cụ thể hoá", "quan tâm",
+    "là cơ quan", "theo chức năng", "thường xuyên", "kịp thời", "nghiêm túc", "được giao",
+    "cần", "phải", "sớm", "tuân thủ", "tuyên truyền", "phổ biến", "đánh giá", "ứng dụng",
+    "bảo đảm", "đảm bảo", "tham gia", "hỗ trợ", "tổng hợp", "xem xét", "thống nhất",
+    "có ý kiến", "chấp hành", "chuẩn bị", "kiện toàn", "phát huy", "duy trì", "thẩm định",
+    "công bố", "thu hồi", "điều tra", "khắc phục", "thanh tra", "nắm", "rút kinh nghiệm",
+    "sẵn sàng", "ứng phó", "vận hành", "yêu cầu", "giao", "đề nghị", "theo", "lựa chọn",
+    "chỉ định", "cử", "hoàn chỉnh", "đăng ký", "nộp", "kê khai", "tiến hành", "xác định",
+    "nêu cao", "kiên quyết", "tích cực", "quyết liệt", "định kỳ", "hằng năm", "hàng năm",
+    "hoặc", "trong việc", "trong quá trình", "trong công tác", "về việc", "trong phạm vi", "để", "nhằm", "bổ sung",
+    "sửa đổi", "điều chỉnh", "chấn chỉnh", "thiết lập", "thông báo", "đã", "đang", "sẽ",
+    "trân trọng", "có văn bản", "có phương án", "có biện pháp", "có kế hoạch", "làm cơ sở", "khảo sát", "quản lý chặt chẽ", "chỉ thực hiện",
+)
+_VERB_RX = re.compile(
+    # "(?<!các )": in "các tổ chức" the verb-looking word is a noun
+    r"(?<=[\s,])(?<!các )(?<!những )(?:"
+    + "|".join(sorted(map(re.escape, _VERBS), key=len, reverse=True))
+    + r")(?=[\s,:;.]|$)"
+)
+_LEAD_IN = re.compile(
+    r"^(?:(?:Chủ tịch|Phó Chủ tịch|Thủ tướng|Phó Thủ tướng|Bộ trưởng)[^,.;:]{0,60}?\s+)?"
+    r"(?:[Tt]rân trọng\s+|[Kk]ính\s+)?(?:[Gg]iao|[Đđ]ề nghị|[Yy]êu cầu)\s+"
+)
+# "… Bộ X kính đề nghị UBND các tỉnh … thực hiện các nội dung sau:" — the actors of a whole letter
+_INTRO_ASK = re.compile(r"(?:đề nghị|giao|yêu cầu)\s+(?=[A-ZĐÀ-Ỹ]|các\s)")
+_ASKS = re.compile(r"^(?:trân trọng\s+|kính\s+)?(?:yêu cầu|đề nghị|giao)\s+(?=[A-ZĐÀ-Ỹ]|các\s)")
+_INTRO_END = re.compile(r"(?:như sau|sau đây|nội dung sau|yêu cầu|giao|đề nghị|chỉ đạo)\s*:\s*$")
+_SKIP_SENTENCE = re.compile(
+    r"^(?:Căn cứ (?:ý kiến|nội dung) chỉ đạo|Trên đây là|Trong quá trình thực hiện)"
+)
+# Predicates that assign nothing: past facts, the issuer's formulas, accountability.
+_NOT_A_TASK = re.compile(
+    r"^(?:đã|đang|thông báo|trân trọng|cảm ơn|có ý kiến|kết luận|"
+    r"chịu trách nhiệm (?:toàn diện\s+)?trước|chịu trách nhiệm thi hành)\b"
+    r"|^(?:nghiêm túc\s+)?(?:triển khai\s+)?thực hiện\W*$"  # "… nghiêm túc thực hiện./."
+    # closing formulas: "… tổ chức triển khai và chỉ đạo … thực hiện nghiêm Chỉ thị này."
+    r"|(?:nghiêm(?: túc)? (?:triển khai )?(?:thực hiện|thi hành)|(?:thực hiện|thi hành) nghiêm(?: túc)?)"
+    r" (?:Chỉ thị|Quyết định|Kế hoạch|Thông tư|Nghị định|Công văn) này\W*$",
+    re.IGNORECASE,
+)
+# The enforcement formula that closes a decision: "… chịu trách nhiệm thi hành Quyết định này."
+_FORMULA = re.compile(r"chịu trách nhiệm thi hành (?:Quyết định|Thông tư|Nghị định|Chỉ thị) này")
+_SKIP_HEADING = re.compile(r"mục đích|yêu cầu|căn cứ|quan điểm|mục tiêu|kinh phí", re.IGNORECASE)
+# Monitoring is "đôn đốc" near the start ("Theo dõi, đôn đốc", "Là cơ quan thường trực, đôn
+# đốc"); "theo dõi diễn biến thời tiết" alone watches the weather, it monitors no one.
+_MONITOR = re.compile(r"^.{0,30}?\bđôn đốc", re.IGNORECASE)
+_ADVERBS = re.compile(
+    r"^(?:(?:chủ động|tích cực|thường xuyên|kịp thời|khẩn trương|tiếp tục|đồng thời|"
+    r"trên cơ sở đó|theo chức năng,?\s*nhiệm vụ(?:,?\s*(?:quyền hạn|lĩnh vực)(?: được giao)?)*)"
+    r",?\s+)+",
+    re.IGNORECASE,
+)
+_RESPONSIBLE = re.compile(r"^(?:có|chịu)\s+trách\s+nhiệm\s*:?\s*", re.IGNORECASE)
+_ROLE_NEAR = re.compile(r"chủ trì|phối hợp|tham mưu", re.IGNORECASE)
+_COORD_WITH = re.compile(r"phối hợp(?:\s+(?:chặt chẽ|thực hiện))?\s+với\s+", re.IGNORECASE)
+_OWNER_HEADING = re.compile(
+    r"^(?:(?:nhiệm vụ|trách nhiệm)(?:\s+(?:chủ yếu|cụ thể|trọng tâm))?\s+của|giao)\s+(.+)$",
+    re.IGNORECASE,
+)
+_INLINE_ITEM = re.compile(r"\s(?=[a-zđ]\)\s+[A-ZĐÀ-Ỹ])")
+# "… báo cáo Sở Xây dựng để tổng hợp, tham mưu …", "… gửi về Thường trực BCĐ (…) để theo dõi"
+_RECIPIENT = re.compile(
+    r"(?:gửi|báo cáo)(?:\s+về)?\s+(?P<body>[^;.()]{3,120}?)\s*(?:\([^)]*\)\s*)?"
+    r"(?:để|nhằm)\s+(?P<purpose>[^.;]{0,40})"
+)
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _looks_like_body(text: str) -> bool:
+    """Does this text open with a body's name (``Sở …``, ``Các Bộ: …``, ``UBND …``)?"""
+    if text.isupper():  # a heading in capitals: BỘ TÀI NGUYÊN VÀ MÔI TRƯỜNG
+        return bool(_BODY_START.match(text[:1] + text[1:].lower()))
+    word = re.split(r"[\s:,/]", text, maxsplit=1)[0]
+    if _BODY_START.match(text):
+        return True
+    return is_body_acronym(word)  # UBND, HĐND, VTV — not any capitals (VLNCN, TCTN)
+
+
+def role_of(predicate: str) -> str:
+    """The role a predicate's opening words give its actor.
+
+    ``chủ trì``/``phối hợp``/``tham mưu`` count when they come within the first
+    few words (``nghiên cứu tham mưu`` advises); monitoring only when it opens
+    the predicate.
+
+    >>> role_of("chủ trì, phối hợp với Sở Tư pháp")
+    'chủ trì'
+    >>> role_of("Là cơ quan thường trực, đôn đốc các Sở")
+    'theo dõi, đôn đốc'
+    >>> role_of("nghiên cứu tham mưu xây dựng")
+    'tham mưu'
+    """
+    p = _RESPONSIBLE.sub("", _ADVERBS.sub("", predicate.strip(" -:,")), count=1)
+    if _MONITOR.match(p):
+        return MONITOR
+    near = _ROLE_NEAR.search(p[:25])
+    if not near or (near.start() and near.group(0).lower() == "phối hợp" and not p[near.end():].lstrip().startswith("với")):
+        return DO  # "hướng dẫn, phối hợp UBND các xã" is part of the task, not the role
+    return {"chủ trì": LEAD, "phối hợp": COORD, "tham mưu": ADVISE}[near.group(0).lower()]
+
+
+# --- actor phrases ---------------------------------------------------------
+
+
+@dataclass
+class _Split:
+    """A sentence cut into its actor phrase and the predicate after it."""
+
+    actors: list[str]
+    predicate: str
+
+
+_ROLE_WORDS = re.compile(r"chủ trì|phối hợp|trách nhiệm|thực hiện|theo dõi|tham mưu|giao")
+_TITLE = re.compile(r"\s+[-–]\s+(?:[Tt]hường trực|[Cc]ơ quan thường trực)\b[^:]*$")
+
+
+def _verb_from(seg: str) -> int:
+    """Where to start looking for the predicate: after the head noun (``các tổ chức``)."""
+    words = list(re.finditer(r"\S+", seg))
+    skip = 2 if words and words[0].group(0).lower() in ("các", "những") else 1
+    return words[skip].start() - 1 if len(words) > skip else len(seg)
+
+
+def _actor_end(seg: str) -> int:
+    """Where the actor phrase of ``seg`` stops: ``X: Task`` or the first predicate verb."""
+    verb = _VERB_RX.search(seg, _verb_from(seg))
+    end = verb.start() if verb else len(seg)
+    for colon in re.finditer(r":\s*", seg[:end]):
+        before = seg[: colon.start()].strip()
+        # "Các Bộ: Công Thương, …" is a list, not "actor: task".
+        if re.fullmatch(r"(?:[Cc]ác\s+)?(?:Bộ|Sở|Cục|Vụ|bộ|sở)", before):
+            continue
+        rest = seg[colon.end() :]
+        if len(before) < 200 and not _ROLE_WORDS.search(before) and (not rest or rest[:1].isupper()):
+            return colon.start()
+        break
+    return end
+
+
+def split_actor(sentence: str) -> _Split | None:
+    """Actor(s) and predicate of a sentence that opens with a body's name, else None.
+
+    >>> s = split_actor("Bộ Công Thương chủ trì, phối hợp với các cơ quan liên quan rà soát")
+    >>> s.actors, s.predicate[:8]
+    (['Bộ Công Thương'], 'chủ trì,')
+    """
+    seg = sentence.strip()
+    if not _looks_like_body(seg):
+        return None
+    seg = _TITLE.sub("", seg)  # "Ủy ban MTTQ … tỉnh - Thường trực Ban Chỉ đạo …": a title
+    end = _actor_end(seg)
+    phrase = seg[:end].strip(" ,:;")
+    predicate = seg[end:].strip(" :")
+    if not phrase or len(phrase) > 250 or re.search(r"\d", phrase):
+        return None  # "Thanh tra tỉnh (sau hợp nhất): 01 cuộc" is a figure, not an actor
+    actors = split_actor_list(phrase)
+    return _Split(actors, predicate) if actors else None
+
+
+def _coordinators(predicate: str) -> list[str]:
+    """Bodies after ``phối hợp (chặt chẽ) với`` up to the next verb, generic ones dropped."""
+    found: list[str] = []
+    for m in _COORD_WITH.finditer(predicate):
+        rest = predicate[m.end() :]
+        stop = re.search(r"[;.]|\n", rest)
+        rest = rest[: stop.start()] if stop else rest
+        end = _actor_end(rest)
+        phrase = rest[:end].strip(" ,")
+        found.extend(display_body(b) for b in split_actor_list(phrase, tidy=False) if _named(b))
+    return found
+
+
+def _named(body: str) -> bool:
+    """A partner worth a record: named, not a class (``các địa phương có rừng``) or a description."""
+    if is_generic_body(body) or body.lower().startswith(("các ", "những ")):
+        return False
+    return not body[:1].islower()
+
+
+# --- groups of (actors, role) within a clause -------------------------------
+
+
+@dataclass
+class _Group:
+    actors: list[str]
+    role: str
+    task: str
+    start: int
+    end: int
+    coordinators: list[str] = field(default_factory=list)
+    implied_leads: list[str] = field(default_factory=list)
+
+
+def _segments(text: str) -> list[tuple[int, int]]:
+    """Sentence spans: cut at ``. `` ``;`` and line ends."""
+    spans, start = [], 0
+    # a line break starts a new sentence only before a capital, a bullet or a number:
+    # Word's soft breaks ("…vốn chủ sở hữu của\ntổ chức, cá nhân…") are not sentences
+    for m in re.finditer(r"(?<=[.;])\s+|\n(?=[\s\-–+•*\d(A-ZĐÀ-Ỹ])|" + _INLINE_ITEM.pattern, text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def _strip_bullet(seg: str) -> str:
+    return re.sub(r"^\s*[-–+•*]\s*", "", seg)
+
+
+def _group_for(actors: list[str], predicate: str, start: int, end: int) -> _Group:
+    role = role_of(predicate)
+    group = _Group(actors, role, predicate.strip(), start, end)
+    if role in (LEAD, ADVISE, DO, MONITOR):
+        group.coordinators = _coordinators(predicate)
+    elif role == COORD:
+        group.implied_leads = _coordinators(predicate)
+    return group
+
+
+def _specific(actors: list[str]) -> list[str]:
+    """Drop catch-all actors (``các Bộ, ngành``) when a named one is there; keep a sole one."""
+    return [x for x in actors if not is_generic_body(x)] or actors
+
+
+def _intro_actors(seg: str) -> list[str] | None:
+    """``Đề nghị UBND các tỉnh … thực hiện các nội dung sau:`` → its actors; None if not an intro."""
+    if not _INTRO_END.search(seg):
+        return None
+    stripped = _LEAD_IN.sub("", seg, count=1)
+    split = split_actor(stripped) if stripped != seg else None
+    return [x for x in split.actors if not is_generic_body(x)] if split else []
+
+
+@dataclass
+class _Reading:
+    """What the sentences read so far in a clause established."""
+
+    current: list[str]  # who the next item belongs to
+    strong: bool  # ``current`` comes from a heading, not from the letter's request
+    pending: list[str] = field(default_factory=list)  # actor-only lines waiting for a task
+    groups: list[_Group] = field(default_factory=list)
+
+
+def _read_actor_sentence(st: _Reading, split: _Split, a: int, b: int) -> None:
+    """A sentence that names its actors: a new group, or actors for the lines below."""
+    if not split.predicate:
+        st.pending = st.pending + split.actors
+        st.current = st.pending
+        return
+    actors = _specific(st.pending + split.actors)
+    st.pending = []
+    if actors and not _NOT_A_TASK.search(_ADVERBS.sub("", split.predicate)):
+        st.current = actors
+        st.groups.append(_group_for(actors, split.predicate, a, b))
+
+
+def _sentence_actor(st: _Reading, seg: str, item: bool) -> _Split | None:
+    """The actors a sentence names itself, after ``Giao``/``Đề nghị`` and ``X yêu cầu``."""
+    if item and not st.pending and not (st.strong and st.current):
+        seg = _LEAD_IN.sub("", seg, count=1)
+    split = split_actor(seg) if item or seg[:1].isupper() else None
+    if split and _ASKS.match(split.predicate):
+        # "Ủy ban nhân dân tỉnh yêu cầu các Sở … triển khai": the Sở are the actors
+        split = split_actor(_ASKS.sub("", split.predicate, count=1))
+    return split
+
+
+def _clause_groups(text: str, inherited: list[str], strong: bool = True) -> list[_Group]:
+    """Who does what in one clause's text, sentence by sentence.
+
+    ``inherited`` actors come from the headings above (``strong``) or, weakly,
+    from the letter's request; ``Giao X …`` at an item's start names X only when
+    no heading actor is there (under ``Sở NN&MT``, ``Yêu cầu các đơn vị …`` is
+    the Sở's task).
+    """
+    st = _Reading(list(inherited), strong)
+    for k, (a, b) in enumerate(_segments(text)):
+        raw = text[a:b].strip()
+        seg = _strip_bullet(raw)
+        item = k == 0 or raw[:1] in "-–+•*" or text[a - 1 : a] == "\n"
+        if seg.startswith("Trên đây là"):
+            break  # the closing paragraph of the body
+        intro = _intro_actors(seg)
+        if _FORMULA.search(seg) or _SKIP_SENTENCE.match(seg) or intro is not None:
+            st.pending = st.current = intro or st.current
+            continue
+        split = _sentence_actor(st, seg, item)
+        if split:
+            _read_actor_sentence(st, split, a, b)
+        # an item, or a later sentence that opens with a role: "…; chủ trì, phối hợp với …"
+        elif st.current and (item or role_of(seg) in (LEAD, COORD, ADVISE)) and not _NOT_A_TASK.search(seg):
+            st.groups.append(_group_for(st.current, seg, a, b))
+        elif st.groups:
+            st.groups[-1].end = b  # a continuation: its deadline belongs to the last group
+    return st.groups
+
+
+# --- inherited actors -----------------------------------------------------------
+
+
+def _heading_actors(text: str) -> list[str]:
+    """Actors named by a heading or an introducing clause, else []."""
+    first = _INLINE_ITEM.split(_nfc(text).split("\n")[0])[0].strip()
+    if not first or _SKIP_HEADING.search(first[:40]):
+        return []
+    owner = _OWNER_HEADING.match(first)
+    if owner:
+        first = owner.group(1)
+    first = _LEAD_IN.sub("", first, count=1)
+    split = split_actor(first)
+    if not split:
+        return []
+    pred = split.predicate
+    # "X:", "X có trách nhiệm:", "X thực hiện các nhiệm vụ sau:" introduce items.
+    if not pred or _RESPONSIBLE.fullmatch(pred) or first.rstrip().endswith(":") or text.rstrip().endswith(":"):
+        return [x for x in split.actors if not is_generic_body(x)]
+    return []
+
+
+def _is_actor_heading(text: str) -> bool:
+    """``Bộ Kế hoạch và Đầu tư:``, ``Cục X có trách nhiệm:`` — a heading, not a task."""
+    first = _INLINE_ITEM.split(_nfc(text).split("\n")[0])[0].strip()
+    split = split_actor(_LEAD_IN.sub("", first, count=1))
+    if not split:
+        return False
+    pred = split.predicate.strip(" :")
+    return not pred or bool(_RESPONSIBLE.fullmatch(pred + " ")) or bool(
+        re.fullmatch(r"(?:thực hiện|triển khai)(?: tốt)? (?:các|một số) (?:nhiệm vụ|nội dung)(?: chủ yếu)? sau", pred)
+    )
+
+
+def _ancestors(clause: Clause, by_path: dict[str, Clause]) -> list[Clause]:
+    """Enclosing clauses, innermost first, found by cutting the path."""
+    out, path = [], clause.path
+    while "." in path:
+        path = path.rsplit(".", 1)[0]
+        if path in by_path:
+            out.append(by_path[path])
+    return out
+
+
+def _inherited(clause: Clause, by_path: dict[str, Clause]) -> list[str]:
+    for parent in _ancestors(clause, by_path):
+        if _SKIP_HEADING.search(parent.text[:40]):
+            return []
+        actors = _heading_actors(parent.text)
+        if actors:
+            return actors
+    for heading in reversed(clause.heading):
+        if _SKIP_HEADING.search(heading[:40]):
+            return []
+        actors = _heading_actors(heading)
+        if actors:
+            return actors
+    return []
+
+
+def _has_children(clause: Clause, by_path: dict[str, Clause]) -> bool:
+    prefix = clause.path + "."
+    return any(p.startswith(prefix) for p in by_path)
+
+
+# --- tables -----------------------------------------------------------------
+
+_COLUMN_WORDS: tuple[tuple[str, str], ...] = (
+    ("no", r"^(?:tt|stt|số tt|số thứ tự)$"),
+    ("lead", r"chủ trì"),
+    ("coord", r"phối hợp"),
+    ("due", r"thời gian|thời hạn|tiến độ|hoàn thành"),
+    ("task", r"nhiệm vụ|nội dung|công việc|hoạt động"),
+)
+
+
+def _own_task_columns(header: Sequence[str]) -> dict[str, int] | None:
+    """Fallback for ``ingest.tables.task_columns``: which column holds what."""
+    cols: dict[str, int] = {}
+    for i, cell in enumerate(header):
+        low = re.sub(r"\s+", " ", _nfc(cell)).strip(" *").lower()
+        for name, rx in _COLUMN_WORDS:
+            if name not in cols and re.search(rx, low):
+                cols[name] = i
+                break
+    return cols if "lead" in cols else None
+
+
+def _task_columns(header: Sequence[str]) -> dict[str, int] | None:
+    try:
+        from ingest.tables import task_columns
+    except ImportError:
+        return _own_task_columns(header)
+    return task_columns(tuple(header)) or _own_task_columns(header)
+
+
+def _row_columns(row: Clause, doc: Document) -> dict[str, int] | None:
+    """Column map of the table this row belongs to."""
+    for table in doc.tables:
+        if any(tuple(r) == tuple(row.cells) for r in table.rows):
+            for r in table.rows:
+                cols = _task_columns(r)
+                if cols:
+                    return cols
+    return _guess_columns(row.cells)
+
+
+def _guess_columns(cells: Sequence[str]) -> dict[str, int] | None:
+    """No header found: the first cell naming a body is the lead, the next the coordinators."""
+    idx = [i for i, c in enumerate(cells) if _looks_like_body(c.strip())]
+    if not idx or idx[0] == 0:
+        return None
+    cols = {"task": idx[0] - 1, "lead": idx[0]}
+    if idx[0] + 1 < len(cells):
+        cols["coord"] = idx[0] + 1
+    cols["due"] = len(cells) - 1
+    return cols
+
+
+def _cell(cells: Sequence[str], cols: dict[str, int], name: str) -> str:
+    i = cols.get(name)
+    return _nfc(cells[i]).strip() if i is not None and i < len(cells) else ""
+
+
+# --- records -----------------------------------------------------------------
+
+
+def _record(doc: Document, clause: Clause, body: str, role: str, task: str,
+            deadline: Deadline | None) -> Assignment:
+    shown = _proper_case(display_body(body), doc.text) if body else ""
+    return Assignment(
+        file=doc.file,
+        document=doc.name,
+        clause=clause.path,
+        label=clause.label,
+        body=shown,
+        body_key=canonical_body(shown) if shown else "",
+        role=role,
+        task=re.sub(r"\s+", " ", task).strip()[:500],
+        deadline_text=deadline.text if deadline else None,
+        due=deadline.due if deadline else None,
+        recurrence=deadline.recurrence if deadline else None,
+        clause_text=clause.text,
+        page=clause.page,
+    )
+
+
+def _proper_case(name: str, text: str) -> str:
+    """``BỘ TÀI NGUYÊN VÀ MÔI TRƯỜNG`` (from a heading) → the document's own spelling."""
+    if not name.isupper() or len(name) < 6:
+        return name
+    for m in re.finditer(re.escape(name), text, re.IGNORECASE):
+        if not m.group(0).isupper():
+            return m.group(0)
+    return name
+
+
+def _pairs(group: _Group) -> Iterable[tuple[str, str]]:
+    for actor in group.actors:
+        yield actor, group.role
+    for body in group.coordinators:
+        yield body, COORD
+    for body in group.implied_leads:
+        yield body, LEAD
+
+
+def _letter_actors(doc: Document) -> list[str]:
+    """Addressees of the letter's request: ``… kính đề nghị UBND các tỉnh … nội dung sau:``."""
+    intro = [c for c in doc.clauses if c.kind == "preamble" and c.text.rstrip().endswith(":")]
+    for clause in reversed(intro):
+        ask = _INTRO_ASK.search(clause.text)
+        split = split_actor(clause.text[ask.end() :]) if ask else None
+        if split:
+            return [x for x in split.actors if not x.lower().startswith(("các ", "những "))]
+    return []
+
+
+def _recipients(text: str) -> list[tuple[str, str]]:
+    """Bodies a report goes to so that they monitor (``để theo dõi``) or advise (``tham mưu``)."""
+    out = []
+    for m in _RECIPIENT.finditer(text):
+        body, purpose = m.group("body").strip(" ,"), m.group("purpose")
+        role = MONITOR if "theo dõi" in purpose else ADVISE if "tham mưu" in purpose else None
+        if role and _looks_like_body(body) and not re.search(r"\d", body):
+            out.append((body, role))
+    return out
+
+
+def _actorless(doc: Document, clause: Clause, text: str) -> list[Assignment]:
+    """A deadline with no actor: ``Báo cáo … (trước ngày 15/6) gửi về X để theo dõi``."""
+    deadlines = [d for d in find_deadlines(text, doc.header.date) if d.due]
+    if not deadlines:
+        return []
+    owners = _recipients(text) or [("", DO)]
+    return [_record(doc, clause, body, role, text, d) for body, role in owners for d in deadlines]
+
+
+def _clause_records(doc: Document, clause: Clause, by_path: dict[str, Clause],
+                    letter: list[str]) -> list[Assignment]:
+    if any(_SKIP_HEADING.search(h[:40]) for h in clause.heading[-1:]):
+        return []
+    if clause.kind == "preamble" and clause.text.rstrip().endswith(":"):
+        return []  # "… yêu cầu các cơ quan thực hiện một số nội dung sau:" introduces the items
+    inherited = _inherited(clause, by_path)
+    text = _nfc(clause.text)
+    if _is_actor_heading(text) and (_has_children(clause, by_path) or "\n" not in text):
+        return []  # an actor heading: its items carry the tasks
+    parents = _ancestors(clause, by_path)
+    if inherited and parents and parents[0].text.rstrip().endswith(":") and not _heading_actors(parents[0].text):
+        return []  # "đ) Phối hợp … chỉ đạo, hướng dẫn triển khai:" — its bullets detail the parent's task
+    strong = bool(inherited)
+    if not inherited and re.match(r"(?:[IVXL]+|\d+)(?:\.|~|$)", clause.path):
+        inherited = letter  # items of the main body answer the letter's request
+    groups = _clause_groups(text, inherited, strong)
+    deadlines = find_deadlines(text, doc.header.date)
+    out: list[Assignment] = []
+    for g in groups:
+        mine: list[Deadline | None] = [d for d in deadlines if g.start <= d.span[0] < g.end]
+        for body, role in _pairs(g):
+            out.extend(_record(doc, clause, body, role, g.task, d) for d in mine or [None])
+    if groups:
+        out.extend(_record(doc, clause, body, role, text, None) for body, role in _recipients(text))
+    elif not inherited and clause.kind == "clause":
+        out.extend(_actorless(doc, clause, text))
+    return out
+
+
+def _row_records(doc: Document, row: Clause) -> list[Assignment]:
+    cols = _row_columns(row, doc)
+    if not cols:
+        return []
+    cells = row.cells
+    leads = split_actor_list(_cell(cells, cols, "lead"))
+    specific = [b for b in leads if not is_generic_body(b)]
+    leads = specific or leads
+    coords = [display_body(b) for b in split_actor_list(_cell(cells, cols, "coord"), tidy=False) if _named(b)]
+    task = _cell(cells, cols, "task")
+    if not leads or not task or re.fullmatch(r"\(?\d+\)?|cơ quan chủ trì", leads[0].lower()):
+        return []
+    dues: list[Deadline | None] = list(parse_deadlines(_cell(cells, cols, "due"), doc.header.date))
+    dues = dues or [None]
+    pairs = [(b, LEAD) for b in leads] + [(b, COORD) for b in coords]
+    return [_record(doc, row, b, r, task, d) for b, r in pairs for d in dues]
+
+
+def _dedupe(records: Iterable[Assignment]) -> list[Assignment]:
+    seen: set[tuple[str, str, str, str, date | None]] = set()
+    out = []
+    for r in records:
+        key = (r.clause, r.body_key, r.role, r.deadline_text or "", r.due)
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out
+
+
+def extract_assignments(doc: Document) -> list[Assignment]:
+    """Every (body, role, task, deadline) the document assigns, in document order.
+
+    Pure: reads only the ``Document``. A year-less day (``trước ngày 15/6``)
+    takes the year of ``doc.header.date``.
+    """
+    by_path = {c.path: c for c in doc.clauses if c.kind != "table_row"}
+    letter = _letter_actors(doc)
+    records: list[Assignment] = []
+    for clause in doc.clauses:
+        if clause.kind == "table_row":
+            records.extend(_row_records(doc, clause))
+        elif clause.kind == "clause":
+            records.extend(_clause_records(doc, clause, by_path, letter))
+        else:
+            records.extend(_clause_records(doc, clause, by_path, []))
+    return _dedupe(records)

@@ -1,0 +1,248 @@
+"""Names of agencies (cơ quan, đơn vị): one key for every printed variant.
+
+Documents write the same body many ways: ``UBND tỉnh``, ``Ủy ban nhân dân tỉnh``,
+``Uỷ ban nhân dân tỉnh Lào Cai``; ``Bộ TN&MT``, ``Bộ Tài nguyên và Môi trường``;
+``SCT``, ``Sở Công thương``. :func:`canonical_body` maps them to one key,
+:func:`display_body` tidies the printed form, :func:`split_actor_list` cuts a
+list of actors into single bodies and :func:`body_matches` answers
+``vanban tasks --body``.
+
+>>> canonical_body("Uỷ ban MTTQ Việt Nam tỉnh") == canonical_body("Ủy ban Mặt trận Tổ quốc tỉnh")
+True
+>>> split_actor_list("Sở Tài chính, Sở Xây dựng và UBND các xã")
+['Sở Tài chính', 'Sở Xây dựng', 'UBND các xã']
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = [
+    "body_matches",
+    "expand_abbreviations",
+    "is_body_acronym",
+    "canonical_body",
+    "display_body",
+    "is_generic_body",
+    "split_actor_list",
+]
+
+# Case-sensitive abbreviations, longest first; "&" and "-" variants included.
+_ABBREVIATIONS: tuple[tuple[str, str], ...] = (
+    (r"UB\s*MTTQ\s*VN|UBMTTQVN|UBMTTQ", "Ủy ban Mặt trận Tổ quốc"),
+    (r"MTTQ\s*VN|MTTQVN|MTTQ", "Mặt trận Tổ quốc"),
+    (r"UBND", "Ủy ban nhân dân"),
+    (r"HĐND", "Hội đồng nhân dân"),
+    (r"BCĐ", "Ban Chỉ đạo"),
+    (r"BCH", "Ban Chỉ huy"),
+    (r"VPCP", "Văn phòng Chính phủ"),
+    (r"BTNMT", "Bộ Tài nguyên và Môi trường"),
+    (r"BNNMT", "Bộ Nông nghiệp và Môi trường"),
+    (r"BNN&PTNT|BNNPTNT", "Bộ Nông nghiệp và Phát triển nông thôn"),
+    (r"BGDĐT|BGD&ĐT", "Bộ Giáo dục và Đào tạo"),
+    (r"BKH&ĐT|BKHĐT", "Bộ Kế hoạch và Đầu tư"),
+    (r"BCT", "Bộ Công Thương"),
+    (r"BXD", "Bộ Xây dựng"),
+    (r"SCT", "Sở Công Thương"),
+    (r"SNN&MT|SNNMT", "Sở Nông nghiệp và Môi trường"),
+    (r"STNMT|STN&MT", "Sở Tài nguyên và Môi trường"),
+    (r"TN\s*&\s*MT|TNMT|TN-MT", "Tài nguyên và Môi trường"),
+    (r"NN\s*&\s*PTNT|NNPTNT", "Nông nghiệp và Phát triển nông thôn"),
+    (r"NN\s*&\s*MT|NNMT", "Nông nghiệp và Môi trường"),
+    (r"KH\s*&\s*ĐT|KHĐT", "Kế hoạch và Đầu tư"),
+    (r"KH\s*&\s*CN|KHCN", "Khoa học và Công nghệ"),
+    (r"GD\s*&\s*ĐT|GDĐT", "Giáo dục và Đào tạo"),
+    (r"GTVT", "Giao thông vận tải"),
+    (r"TT\s*&\s*TT|TTTT", "Thông tin và Truyền thông"),
+    (r"LĐ\s*-?\s*TB\s*&\s*XH|LĐTBXH", "Lao động - Thương binh và Xã hội"),
+    (r"VH\s*,?\s*TT\s*&\s*DL|VHTTDL", "Văn hóa, Thể thao và Du lịch"),
+    (r"CA(?=\s+(?:tỉnh|huyện|xã|phường|thành phố))", "Công an"),
+    (r"TTg", "Thủ tướng"),
+)
+_ABBR_RX = tuple(
+    (re.compile(r"(?<![\wÀ-ỹ&])(?:" + p + r")(?![\wÀ-ỹ&])"), full) for p, full in _ABBREVIATIONS
+)
+# Old-style tone placement (hoà, uỷ, khoẻ) → new style (hòa, ủy, khỏe) at syllable end.
+_TONE_MAP = {
+    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
+    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
+    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+}
+_TONE_RX = re.compile(r"(" + "|".join(_TONE_MAP) + r")(?![a-zà-ỹđ])")
+_PLACE_RX = re.compile(
+    r"\s+(tỉnh|thành phố)\s+(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)*\s*$"
+)
+# Capitalized words that start a new body inside a list ("Sở Xây dựng và UBND các xã");
+# case matters: "báo chí" or "ban, ngành" in lower case continue the previous item.
+_HEADS = (
+    "Bộ", "Sở", "Cục", "Chi cục", "Tổng cục", "Vụ", "Ban", "Ủy ban", "Uỷ ban", "Hội đồng",
+    "Công an", "Bộ Chỉ huy", "Thanh tra", "Thuế", "Viện", "Trung tâm", "Văn phòng", "Đài",
+    "Báo", "Tạp chí", "Hội", "Liên minh", "Tỉnh đoàn", "Trường", "Công ty", "Vườn", "Các",
+    "Kho bạc", "Ngân hàng", "Giám đốc", "Thủ trưởng", "Chủ tịch", "Chánh", "Cục trưởng",
+    "Vụ trưởng", "Bộ trưởng", "Mặt trận", "Chính phủ", "Thủ tướng", "Thường trực",
+    "các", "những", "Những", "cơ quan", "đơn vị", "chính quyền",
+)
+_HEAD_RX = re.compile(r"^(?:" + "|".join(re.escape(h) for h in _HEADS) + r")(?=[\s,:;]|$)")
+_PREFIX_LIST_RX = re.compile(r"^(?:các\s+)?(bộ|sở|cục|vụ)\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
+_CLASS = r"(?:bộ|ngành|sở|ban|cơ\s+quan|đơn\s+vị|địa\s+phương|tổ\s+chức|cấp|chính\s+quyền(?:\s+địa\s+phương)?)"
+_GENERIC_RX = re.compile(
+    r"liên\s+quan|^(?:các\s+|những\s+)?(?:cơ\s+quan|đơn\s+vị|tổ\s+chức)"
+    r"(?:\s*,|\s+(?:chức\s+năng|chuyên\s+môn|trực\s+thuộc|thuộc|được\s+giao)\b|\s*$)"
+    # a bare plural class: "các Bộ", "các bộ, ngành, địa phương", "các cấp, các ngành"
+    r"|\bcác\s+địa\s+phương$|^(?:các|những)\s+" + _CLASS + r"(?:(?:\s*,\s*|\s+và\s+)(?:các\s+)?" + _CLASS + r")*$",
+    re.IGNORECASE,
+)
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def expand_abbreviations(text: str) -> str:
+    """Spell out the abbreviations of agency names.
+
+    >>> expand_abbreviations("Bộ TN&MT")
+    'Bộ Tài nguyên và Môi trường'
+    """
+    out = _nfc(text)
+    for rx, full in _ABBR_RX:
+        out = rx.sub(full, out)
+    return out
+
+
+def canonical_body(name: str) -> str:
+    """A key equal for every variant of a body's name.
+
+    Expands abbreviations, unifies tone placement (Uỷ/Ủy, Hoà/Hòa), case,
+    punctuation, ``Việt Nam`` after ``Mặt trận Tổ quốc`` and the place name
+    after ``tỉnh`` (``Sở Công Thương tỉnh Lào Cai`` → ``sở công thương``).
+
+    >>> canonical_body("UBND tỉnh Lào Cai")
+    'ủy ban nhân dân tỉnh'
+    >>> canonical_body("SCT") == canonical_body("Sở Công thương")
+    True
+    """
+    text = expand_abbreviations(name)
+    text = _PLACE_RX.sub(lambda m: " " + m.group(1), text.strip(" .,;:"))
+    text = text.lower()
+    text = _TONE_RX.sub(lambda m: _TONE_MAP[m.group(1)], text)
+    text = re.sub(r"[“”\"'().,;:]", " ", text)
+    text = re.sub(r"\s*[-–]\s*", " - ", text)
+    text = re.sub(r"(mặt trận tổ quốc) việt nam", r"\1", text)
+    text = text.replace("tài nguyên môi trường", "tài nguyên và môi trường")
+    text = re.sub(r"^vu ", "vụ ", text)  # "Vu Kế hoạch - Tài chính": a dropped dot in the source
+    text = re.sub(r"\s+", " ", text).strip(" -")
+    if text.startswith(("sở ", "cục ", "chi cục ")):
+        text = re.sub(r" (tỉnh|thành phố)$", "", text)
+    return text
+
+
+def display_body(printed: str) -> str:
+    """The printed name, tidied: spaces, stray punctuation, leading dash.
+
+    >>> display_body("  - Sở Công Thương;")
+    'Sở Công Thương'
+    """
+    text = re.sub(r"\s+", " ", _nfc(printed)).strip()
+    text = re.sub(r"^[-–+•*]\s*", "", text)
+    text = text.strip(" .,;:")
+    return text[:1].upper() + text[1:]
+
+
+def is_generic_body(name: str) -> bool:
+    """True for catch-all actors: ``các cơ quan liên quan``, ``các Bộ, ngành liên quan``."""
+    return bool(_GENERIC_RX.search(_nfc(name).strip()))
+
+
+def _starts_body(piece: str) -> bool:
+    """Does this list piece begin a new body (head word or an acronym like VTV)?"""
+    word = piece.split(" ", 1)[0] if piece else ""
+    if is_body_acronym(word):
+        return True
+    return bool(_HEAD_RX.match(piece))
+
+
+_KNOWN_ACRONYMS = frozenset({"VTV", "VOV", "TTXVN", "BQL", "BCH", "BCĐ", "UBND", "HĐND"})
+
+
+def is_body_acronym(word: str) -> bool:
+    """``UBND``, ``SCT``, ``VTV`` name bodies; other capitals (``TKCN``, ``VLNCN``) do not."""
+    word = word.strip(" ,;:.")
+    return len(word) >= 2 and word.isupper() and (
+        word in _KNOWN_ACRONYMS or expand_abbreviations(word) != word
+    )
+
+
+def _continues_class(prev: str, piece: str) -> bool:
+    """``các Bộ, cơ quan liên quan``: a generic tail after a bare class word joins it."""
+    return (
+        piece[:1].islower()
+        and not piece.startswith(("các ", "những "))
+        and is_generic_body(piece)
+        and re.search(r"(?:cơ quan|đơn vị|bộ|ngành|sở)$", prev, re.IGNORECASE) is not None
+    )
+
+
+def _split_on_and(piece: str) -> list[str]:
+    """Split on ``và`` only where a new body starts after it."""
+    parts = re.split(r"\s+và\s+", piece)
+    out = [parts[0]]
+    for part in parts[1:]:
+        if _starts_body(part) or is_generic_body(part):
+            out.append(part)
+        else:
+            out[-1] += " và " + part
+    return out
+
+
+def _plural_list(text: str) -> re.Match[str] | None:
+    """``các Bộ Tài nguyên và Môi trường, Nông nghiệp …, Tư pháp``: one head, many names."""
+    m = re.match(r"^(?:các|Các)\s+(Bộ|Sở)\s+([A-ZĐÀ-Ỹ].*)$", text)
+    if not m:
+        return None
+    items = re.split(r"\s*,\s*", m.group(2))
+    if len(items) > 1 and all(i[:1].isupper() and not _starts_body(i) for i in items[1:]):
+        return m
+    return None
+
+
+def split_actor_list(text: str, tidy: bool = True) -> list[str]:
+    """Single bodies named in a list of actors, in printed order.
+
+    >>> split_actor_list("Các Bộ: Công Thương, Giao thông vận tải, Xây dựng")
+    ['Bộ Công Thương', 'Bộ Giao thông vận tải', 'Bộ Xây dựng']
+    >>> split_actor_list("Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương")
+    ['Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương']
+    """
+    text = re.sub(r"\s+", " ", _nfc(text)).strip(" .;:")
+    prefixed = _PREFIX_LIST_RX.match(text) or _plural_list(text)
+    if prefixed:
+        head = prefixed.group(1).capitalize()
+        items = re.split(r"\s*[,;]\s*", prefixed.group(2))
+        return [display_body(f"{head} {i}") for i in items if i.strip(" .")]
+    out: list[str] = []
+    # "Bộ Chỉ huy Quân sự tỉnh/Ban Chỉ huy Bộ đội Biên phòng tỉnh": two bodies
+    text = re.sub(r"\s*/\s*(?=" + _HEAD_RX.pattern.lstrip("^") + r")", "; ", text)
+    for chunk in re.split(r"\s*;\s*", text):
+        for k, piece in enumerate(re.split(r"\s*,\s*", chunk)):
+            if k and out and (not _starts_body(piece) or _continues_class(out[-1], piece)):
+                out[-1] += ", " + piece
+            else:
+                out.append(piece)
+    split = [part.strip(" .,;:") for piece in out for part in _split_on_and(piece)]
+    return [display_body(p) if tidy else p for p in split if p.strip(" .,;:-")]
+
+
+def body_matches(query: str, body: str) -> bool:
+    """Does a user's ``--body`` query name this body (any variant, or a part of it)?
+
+    >>> body_matches("sở công thương", "Sở Công Thương tỉnh Lào Cai")
+    True
+    >>> body_matches("SCT", "Sở Tư pháp")
+    False
+    """
+    q, b = canonical_body(query), canonical_body(body)
+    if not q:
+        return False
+    return q == b or re.search(r"(?<!\w)" + re.escape(q) + r"(?!\w)", b) is not None

@@ -1,0 +1,176 @@
+"""Body names: one key per agency whatever the printed variant."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from ingest.bodies import (
+    body_matches,
+    canonical_body,
+    display_body,
+    expand_abbreviations,
+    is_generic_body,
+    split_actor_list,
+)
+
+
+@pytest.mark.parametrize(
+    ("variants", "key"),
+    [
+        (
+            ["UBND tỉnh", "Ủy ban nhân dân tỉnh", "Uỷ ban nhân dân tỉnh Lào Cai", "UBND tỉnh."],
+            "ủy ban nhân dân tỉnh",
+        ),
+        (
+            ["SCT", "Sở Công thương", "Sở Công Thương tỉnh Lào Cai", "sở công thương"],
+            "sở công thương",
+        ),
+        (["BCT", "Bộ Công Thương"], "bộ công thương"),
+        (
+            ["Bộ TN&MT", "Bộ TNMT", "BTNMT", "Bộ Tài nguyên và Môi trường"],
+            "bộ tài nguyên và môi trường",
+        ),
+        (["Sở NN&MT", "Sở Nông nghiệp và Môi trường"], "sở nông nghiệp và môi trường"),
+        (
+            ["Bộ NN&PTNT", "Bộ Nông nghiệp và Phát triển nông thôn"],
+            "bộ nông nghiệp và phát triển nông thôn",
+        ),
+        (["Bộ KH&ĐT", "Bộ Kế hoạch và Đầu tư"], "bộ kế hoạch và đầu tư"),
+        (["Bộ GTVT", "Bộ Giao thông vận tải"], "bộ giao thông vận tải"),
+        (["Bộ TT&TT", "Bộ TTTT", "Bộ Thông tin và Truyền thông"], "bộ thông tin và truyền thông"),
+        (
+            ["Sở LĐ-TB&XH", "Sở Lao động - Thương binh và Xã hội"],
+            "sở lao động - thương binh và xã hội",
+        ),
+        (
+            ["Sở VHTTDL", "Sở Văn hóa, Thể thao và Du lịch", "Sở Văn hoá, Thể thao và Du lịch"],
+            "sở văn hóa thể thao và du lịch",
+        ),
+        (["Sở KH&CN", "Sở Khoa học và Công nghệ"], "sở khoa học và công nghệ"),
+        (["Sở GD&ĐT", "Sở Giáo dục và Đào tạo"], "sở giáo dục và đào tạo"),
+        (["VPCP", "Văn phòng Chính phủ"], "văn phòng chính phủ"),
+        (["CA tỉnh", "Công an tỉnh"], "công an tỉnh"),
+        (["BCĐ tỉnh", "Ban Chỉ đạo tỉnh"], "ban chỉ đạo tỉnh"),
+        (["HĐND tỉnh", "Hội đồng nhân dân tỉnh"], "hội đồng nhân dân tỉnh"),
+        (
+            ["Ủy ban MTTQ Việt Nam tỉnh", "Uỷ ban Mặt trận Tổ quốc Việt Nam tỉnh", "UBMTTQ tỉnh"],
+            "ủy ban mặt trận tổ quốc tỉnh",
+        ),
+        (["Sở Y tế", "Sở Y Tế"], "sở y tế"),
+        (["Chi cục Thuỷ lợi", "Chi cục Thủy lợi"], "chi cục thủy lợi"),
+    ],
+)
+def test_canonical_body_unifies_variants(variants: list[str], key: str) -> None:
+    assert {canonical_body(v) for v in variants} == {key}
+
+
+def test_canonical_body_keeps_distinct_bodies_apart() -> None:
+    names = ["Sở Công Thương", "Bộ Công Thương", "Sở Tư pháp", "Sở Tài chính", "Bộ Tài chính"]
+    assert len({canonical_body(n) for n in names}) == len(names)
+
+
+def test_tone_placement_only_at_syllable_end() -> None:
+    assert canonical_body("Hoà Bình") == canonical_body("Hòa Bình") == "hòa bình"
+    assert canonical_body("Sở Khoẻ") == "sở khỏe"
+    assert canonical_body("hoàn thành") == "hoàn thành"  # "oà" before a consonant stays
+
+
+def test_decomposed_input() -> None:
+    assert canonical_body(unicodedata.normalize("NFD", "Sở Công Thương")) == "sở công thương"
+
+
+def test_expand_abbreviations_leaves_words_alone() -> None:
+    assert expand_abbreviations("Bộ TN&MT") == "Bộ Tài nguyên và Môi trường"
+    assert expand_abbreviations("CACAO, SCTX") == "CACAO, SCTX"
+
+
+def test_display_body() -> None:
+    assert display_body("  - Sở Công Thương;") == "Sở Công Thương"
+    assert display_body("các   cơ quan liên quan.") == "Các cơ quan liên quan"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Các Bộ: Công Thương, Giao thông vận tải, Xây dựng, Nông nghiệp và Phát triển nông thôn, "
+            "Tài nguyên và Môi trường",
+            [
+                "Bộ Công Thương",
+                "Bộ Giao thông vận tải",
+                "Bộ Xây dựng",
+                "Bộ Nông nghiệp và Phát triển nông thôn",
+                "Bộ Tài nguyên và Môi trường",
+            ],
+        ),
+        (
+            "Sở Tài chính, Sở Xây dựng và UBND các xã",
+            ["Sở Tài chính", "Sở Xây dựng", "UBND các xã"],
+        ),
+        (
+            "Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương",
+            ["Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương"],
+        ),
+        ("Các Sở, ban, ngành; UBND các xã, phường", ["Các Sở, ban, ngành", "UBND các xã, phường"]),
+        (
+            "Cục Biến đổi khí hậu, Cục Bảo tồn thiên nhiên và Đa dạng sinh học và các đơn vị có liên quan",
+            [
+                "Cục Biến đổi khí hậu",
+                "Cục Bảo tồn thiên nhiên và Đa dạng sinh học",
+                "Các đơn vị có liên quan",
+            ],
+        ),
+        (
+            "Trung tâm Truyền thông TN&MT, Báo TN&MT, Tạp chí TN&MT",
+            ["Trung tâm Truyền thông TN&MT", "Báo TN&MT", "Tạp chí TN&MT"],
+        ),
+        (
+            "Ban Tuyên giáo Trung ương; các bộ, ngành, địa phương; VTV, VOV, TTXVN",
+            ["Ban Tuyên giáo Trung ương", "Các bộ, ngành, địa phương", "VTV", "VOV", "TTXVN"],
+        ),
+        ("Thuế tỉnh, Sở Công Thương, Sở Xây dựng", ["Thuế tỉnh", "Sở Công Thương", "Sở Xây dựng"]),
+    ],
+)
+def test_split_actor_list(text: str, expected: list[str]) -> None:
+    assert split_actor_list(text) == expected
+
+
+def test_generic_bodies() -> None:
+    generic = [
+        "các cơ quan liên quan",
+        "các Bộ, ngành liên quan",
+        "Các cơ quan, đơn vị có liên quan",
+        "các Bộ",  # a bare plural class names nobody in particular
+        "Các bộ, ngành, địa phương",
+        "các cấp, các ngành",
+    ]
+    specific = ["Sở Tư pháp", "UBND các xã, phường", "Bộ Nội vụ", "Các tổ chức thành viên MTTQ"]
+    assert [is_generic_body(n) for n in generic] == [True] * len(generic)
+    assert [is_generic_body(n) for n in specific] == [False] * len(specific)
+
+
+@pytest.mark.parametrize(
+    "query", ["SCT", "sở công thương", "Sở Công thương", "Sở Công Thương", "công thương"]
+)
+def test_body_matches_variants(query: str) -> None:
+    assert body_matches(query, "Sở Công Thương")
+
+
+def test_body_matches_rejects_other_bodies() -> None:
+    assert not body_matches("SCT", "Sở Tư pháp")
+    assert not body_matches("Sở Công Thương", "Bộ Công Thương")
+    assert not body_matches("", "Sở Tư pháp")
+    assert body_matches("Bộ TN&MT", "Bộ Tài nguyên và Môi trường")
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    import ingest.assignments
+    import ingest.bodies
+    import ingest.deadlines
+
+    for module in (ingest.bodies, ingest.deadlines, ingest.assignments):
+        assert doctest.testmod(module).failed == 0, module.__name__
