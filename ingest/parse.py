@@ -270,8 +270,10 @@ def file_id(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
-def parse_file(path: str | Path) -> Document:
+def parse_file(path: str | Path, *, ocr: bool = False) -> Document:
     """Read and parse one file; a bad file gives ``status="error"``, never an exception.
+
+    ``ocr=True`` reads scanned PDFs with tesseract instead of returning ``needs_ocr``.
 
     The message names the file and says what to do, e.g.
     ``x.doc: định dạng .doc không được hỗ trợ — hãy lưu lại thành .pdf, .docx …``.
@@ -284,7 +286,9 @@ def parse_file(path: str | Path) -> Document:
     except OSError as err:
         return Document(str(p), "", "error", f"{p.name}: không đọc được tệp ({err}) — kiểm tra quyền truy cập")
     try:
-        raw = read_file(p)
+        # The default call stays ``read_file(p)``: readers swapped in by callers and
+        # tests may take the path only.
+        raw = read_file(p, ocr=True) if ocr else read_file(p)
     except InputError as err:
         return Document(str(p), doc_id, "error", str(err))
     except Exception as err:  # noqa: BLE001 — one broken file must not stop a batch
@@ -317,9 +321,9 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def parse_files(paths: Iterable[str | Path]) -> list[Document]:
+def parse_files(paths: Iterable[str | Path], *, ocr: bool = False) -> list[Document]:
     """Parse many files and folders; one ``Document`` per file, errors included."""
-    return [parse_file(p) for p in expand_paths(paths)]
+    return [parse_file(p, ocr=ocr) for p in expand_paths(paths)]
 
 
 def document_to_dict(doc: Document) -> dict[str, Any]:

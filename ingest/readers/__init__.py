@@ -8,6 +8,7 @@ encrypted) and return a ``RawDocument`` with status ``needs_ocr`` or
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -21,12 +22,12 @@ __all__ = ["SUPPORTED_EXTENSIONS", "read_file"]
 SUPPORTED_EXTENSIONS: tuple[str, ...] = (".pdf", ".docx", ".txt", ".md")
 
 
-def _reader_for(suffix: str) -> Callable[[Path], RawDocument] | None:
+def _reader_for(suffix: str, ocr: bool = False) -> Callable[[Path], RawDocument] | None:
     # Imported here so reading a .txt never loads pdfplumber or python-docx.
     if suffix == ".pdf":
         from ingest.readers.pdf import read_pdf
 
-        return read_pdf
+        return functools.partial(read_pdf, ocr=ocr)
     if suffix == ".docx":
         from ingest.readers.docx import read_docx
 
@@ -38,8 +39,12 @@ def _reader_for(suffix: str) -> Callable[[Path], RawDocument] | None:
     return None
 
 
-def read_file(path: str | Path) -> RawDocument:
+def read_file(path: str | Path, *, ocr: bool = False) -> RawDocument:
     """Read one file into a ``RawDocument``, choosing the reader by its extension.
+
+    ``ocr=True`` lets a scanned PDF, a PDF with a garbled (legacy-font) text layer,
+    or the image-only pages of a typed PDF be read with tesseract instead of being
+    flagged ``needs_ocr`` / ``unreadable_text_layer``; other formats ignore it.
 
     Raises ``UnsupportedFormatError`` for other extensions (e.g. ``.xls``, ``.doc``),
     ``EmptyFileError`` for a zero-byte file, and whatever the reader raises
@@ -47,7 +52,7 @@ def read_file(path: str | Path) -> RawDocument:
     """
     p = Path(path)
     suffix = p.suffix.lower()
-    reader = _reader_for(suffix)
+    reader = _reader_for(suffix, ocr)
     if reader is None:
         shown = suffix or "(không có đuôi)"
         raise UnsupportedFormatError(

@@ -207,9 +207,12 @@ def choose(candidates: Sequence[Extraction]) -> Extraction:
     return best
 
 
-def read_pdf(path: Path) -> RawDocument:
+def read_pdf(path: Path, *, ocr: bool = False) -> RawDocument:
     """Read a PDF into a ``RawDocument``, flagging scans and garbled text layers.
 
+    With ``ocr=True`` a scan, a PDF whose text layer is garbled (legacy fonts), or
+    the image-only pages of a typed PDF are read with tesseract (see
+    ``ingest.readers.ocr``) instead of being flagged.
     Raises ``CorruptFileError`` or ``EncryptedFileError`` when it cannot be opened.
     """
     check_signature(path)
@@ -232,21 +235,33 @@ def read_pdf(path: Path) -> RawDocument:
     )
     if max(e.text_pages for e in candidates) == 0:
         base = replace(base, quality=None)  # nothing to measure on a scan
-        return _flag(
+        flagged = _flag(
             base,
             "needs_ocr",
             "tệp PDF là bản quét, không có lớp chữ — cần nhận dạng ký tự (OCR) trước khi nạp",
         )
+        return _ocr().ocr_scan(flagged) if ocr else flagged
     if best.quality < MIN_QUALITY:
-        return _flag(
+        garbled = _flag(
             base,
             "unreadable_text_layer",
             f"lớp chữ của tệp PDF bị lỗi phông (chỉ {best.quality:.0%} là âm tiết "
             "tiếng Việt hợp lệ) — hãy dùng bản Word/văn bản gốc hoặc OCR lại tệp",
         )
+        # The pages still render correctly (the fonts draw the right glyphs), so OCR
+        # reads what the broken text layer cannot.
+        return _ocr().ocr_scan(garbled) if ocr else garbled
     blocks = tuple(b for page in best.pages for b in page)
     scanned = [i for i, page in enumerate(best.pages, start=1) if not page and has_image(reader, i)]
-    return replace(base, blocks=blocks, message=scanned_pages_note(path, scanned))
+    typed = replace(base, blocks=blocks, message=scanned_pages_note(path, scanned))
+    return _ocr().ocr_scanned_pages(typed, scanned) if ocr and scanned else typed
+
+
+def _ocr() -> Any:
+    """``ingest.readers.ocr``, imported only when OCR is asked for."""
+    from ingest.readers import ocr
+
+    return ocr
 
 
 def has_image(reader: Any, page_no: int) -> bool:
