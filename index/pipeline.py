@@ -1,0 +1,268 @@
+"""Idempotent ingestion: files → parsed documents → chunks → vectors → store, then BM25.
+
+Per file: hash the bytes; if the store already holds that exact file, stop
+("unchanged", nothing parsed or embedded). Otherwise parse, chunk, take the
+vectors of clause texts the store already has (``Store.cached_vectors``), embed
+the rest, and ``put_document`` — which replaces the file's old version. One
+bad file yields a ``FileResult`` with status ``error``; the batch goes on.
+After the batch the BM25 index in the db directory is rebuilt if the set of
+documents changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from index.chunks import Chunk, chunks_from_document, embedding_text
+from index.embedders import Embedder
+from index.lexical import LexicalIndex, fingerprint
+from index.store import Store
+from ingest.errors import StoreError
+from ingest.model import Document
+
+FileStatus = Literal["ingested", "unchanged", "replaced", "needs_ocr", "unreadable", "error"]
+FILE_STATUSES: tuple[FileStatus, ...] = (
+    "ingested", "unchanged", "replaced", "needs_ocr", "unreadable", "error")
+EXTENSIONS = (".pdf", ".docx", ".txt", ".md")
+EMBED_BATCH = 64
+LEXICAL_DIR = "lexical"
+SIGNATURE_FILE = "store-signature.txt"
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What happened to one file; ``message`` is Vietnamese and says what to do."""
+
+    file: str
+    status: FileStatus
+    message: str = ""
+    clauses: int = 0
+    seconds: float = 0.0
+    doc_id: str = ""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Sent to the ``progress`` callback after each file and each embedding batch."""
+
+    files_done: int
+    files_total: int
+    clauses: int  # clauses stored so far in this batch
+    current: str  # file being processed
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+def discover(paths: Iterable[str | Path]) -> list[Path]:
+    """Files to ingest: given files as they are, folders searched recursively.
+
+    Folders contribute only supported extensions (so ``MANIFEST.tsv`` is skipped);
+    a file named explicitly is always tried, so an unsupported one gets a clear error.
+    """
+    found: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found += sorted(f for f in p.rglob("*")
+                            if f.is_file() and f.suffix.lower() in EXTENSIONS
+                            and not any(part.startswith(".") for part in f.relative_to(p).parts))
+        else:
+            found.append(p)
+    unique: dict[Path, Path] = {}
+    for f in found:
+        unique.setdefault(f.resolve(), f)  # the same file named twice is ingested once
+    return list(unique.values())
+
+
+def file_sha256(path: Path) -> str:
+    """Hash of the file's bytes: equal hash ↔ nothing to do."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def parse(path: Path) -> Document:
+    """``ingest.parse.parse_file``, imported lazily (it pulls in the PDF/DOCX readers)."""
+    from ingest.parse import parse_file
+
+    return parse_file(path)
+
+
+def embed_chunks(chunks: Sequence[Chunk], store: Store, embedder: Embedder,
+                 on_batch: Callable[[int], None] | None = None) -> tuple[np.ndarray, int]:
+    """Vectors for ``chunks`` (cached ones re-used); returns them and how many were embedded."""
+    cached = store.cached_vectors(c.text_hash for c in chunks)
+    todo = [i for i, c in enumerate(chunks) if c.text_hash not in cached]
+    vectors = np.zeros((len(chunks), embedder.dim), dtype=np.float32)
+    for i, c in enumerate(chunks):
+        if c.text_hash in cached:
+            vectors[i] = cached[c.text_hash]
+    for start in range(0, len(todo), EMBED_BATCH):
+        rows = todo[start : start + EMBED_BATCH]
+        vectors[rows] = embedder.embed_passages([embedding_text(chunks[i]) for i in rows])
+        if on_batch:
+            on_batch(len(rows))
+    return vectors, len(todo)
+
+
+_PROBLEM: dict[str, FileStatus] = {"needs_ocr": "needs_ocr",
+                                    "unreadable_text_layer": "unreadable", "error": "error"}
+
+
+def _skip(path: Path, store: Store, sha: str) -> FileResult | None:
+    """A result when the file needs no work: same bytes already stored (under any name)."""
+    same_name = store.find(path.name)
+    if same_name and same_name.sha256 == sha:
+        if same_name.status in _PROBLEM:  # known problem file: say so again, don't re-parse
+            return FileResult(path.name, _PROBLEM[same_name.status],
+                              f"{same_name.message} (tệp không đổi)", doc_id=same_name.doc_id)
+        return FileResult(path.name, "unchanged", "đã có trong chỉ mục, không thay đổi",
+                          same_name.clauses, doc_id=same_name.doc_id)
+    twin = next((r for r in store.documents() if r.sha256 == sha and r.status == "ok"), None)
+    if twin and twin.file != path.name:
+        return FileResult(path.name, "unchanged",
+                          f"nội dung trùng với tệp đã nạp {twin.file} — bỏ qua", 0,
+                          doc_id=twin.doc_id)
+    return None
+
+
+def _without_name(message: str, name: str) -> str:
+    """Parser messages start with the file name, which the result already shows."""
+    return message[len(name) + 2 :] if message.startswith(f"{name}: ") else message
+
+
+def _problem_message(doc: Document) -> str:
+    name = Path(doc.file).name
+    doc = dataclasses.replace(doc, message=_without_name(doc.message, name))
+    if doc.status == "needs_ocr":
+        return doc.message or "tệp là ảnh quét, không có lớp chữ — hãy nhận dạng chữ (OCR) rồi nạp lại"
+    if doc.status == "unreadable_text_layer":
+        return doc.message or "lớp chữ bị lỗi phông — hãy dùng bản .docx/.txt hoặc OCR lại rồi nạp lại"
+    return doc.message or "không đọc được tệp"
+
+
+def ingest_file(path: Path, store: Store, embedder: Embedder,
+                on_batch: Callable[[int], None] | None = None) -> FileResult:
+    """Ingest one file; never raises for a bad file (``StoreError`` still propagates)."""
+    start = time.perf_counter()
+    try:
+        result = _ingest_file(path, store, embedder, on_batch)
+    except StoreError:
+        raise
+    except Exception as exc:  # any parser/embedder failure is this file's problem only
+        result = FileResult(path.name, "error", f"lỗi khi nạp ({type(exc).__name__}: {exc})")
+    return FileResult(result.file, result.status, result.message, result.clauses,
+                      round(time.perf_counter() - start, 3), result.doc_id)
+
+
+def _ingest_file(path: Path, store: Store, embedder: Embedder,
+                 on_batch: Callable[[int], None] | None) -> FileResult:
+    if not path.is_file():
+        return FileResult(path.name, "error", f"không tìm thấy tệp {path} — kiểm tra lại đường dẫn")
+    sha = file_sha256(path)
+    skipped = _skip(path, store, sha)
+    if skipped:
+        return skipped
+    old = store.find(path.name)
+    doc = parse(path)
+    if doc.status != "ok":
+        if doc.status != "error":  # remembered, so `vanban list` shows what needs OCR
+            noted = dataclasses.replace(doc, message=_problem_message(doc))
+            store.put_document(noted, [], None, sha256=sha)
+        return FileResult(path.name, _PROBLEM[doc.status], _problem_message(doc), doc_id=doc.doc_id)
+    chunks = chunks_from_document(doc)
+    if not chunks:
+        return FileResult(path.name, "error", "không tìm thấy đoạn văn bản nào để lập chỉ mục — "
+                          "kiểm tra tệp có nội dung chữ", doc_id=doc.doc_id)
+    vectors, embedded = embed_chunks(chunks, store, embedder, on_batch)
+    store.put_document(doc, chunks, vectors, sha256=sha)
+    replaced = old is not None and old.status == "ok"
+    reused = len(chunks) - embedded
+    note = f"{len(chunks)} điều khoản" + (f", dùng lại {reused} vectơ đã có" if reused else "")
+    return FileResult(path.name, "replaced" if replaced else "ingested",
+                      ("thay thế bản cũ; " if replaced else "") + note, len(chunks),
+                      doc_id=doc.doc_id)
+
+
+def ingest_paths(paths: Iterable[str | Path], store: Store, embedder: Embedder,
+                 progress: ProgressFn | None = None) -> list[FileResult]:
+    """Ingest files and folders; one ``FileResult`` per file, then refresh BM25.
+
+    >>> [r.status for r in ingest_paths(["corpus/"], store, embedder)]  # doctest: +SKIP
+    ['ingested', 'ingested', 'needs_ocr']
+    """
+    files = discover(paths)
+    results: list[FileResult] = []
+    clauses = 0
+
+    def tick(current: str) -> None:
+        if progress:
+            progress(Progress(len(results), len(files), clauses, current))
+
+    def on_batch(n: int) -> None:
+        nonlocal clauses
+        clauses += n
+        tick(current)
+
+    for path in files:
+        current = path.name
+        tick(current)
+        before = clauses
+        result = ingest_file(path, store, embedder, on_batch)
+        clauses = before + (result.clauses if result.status in ("ingested", "replaced") else 0)
+        results.append(result)
+        tick(current)
+    ensure_lexical(store)
+    return results
+
+
+def lexical_dir(store: Store) -> Path:
+    """Where the BM25 files live: always the local db directory, even in server mode."""
+    return store.config.db_path / LEXICAL_DIR
+
+
+def lexical_is_fresh(store: Store) -> bool:
+    """Whether the saved BM25 index was built from the store's current documents."""
+    try:
+        saved = (lexical_dir(store) / SIGNATURE_FILE).read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return saved == store.signature() and LexicalIndex.saved_fingerprint(lexical_dir(store)) is not None
+
+
+def refresh_lexical(store: Store, chunks: Sequence[Chunk] | None = None) -> LexicalIndex:
+    """The BM25 index over the store's visible chunks, rebuilt and saved only when stale."""
+    directory = lexical_dir(store)
+    signature = store.signature()
+    if chunks is None:
+        chunks = store.chunks()
+    if LexicalIndex.saved_fingerprint(directory) == fingerprint(c.id for c in chunks):
+        try:
+            index = LexicalIndex.load(directory)
+        except StoreError:
+            index = None  # unreadable files: rebuild below
+        if index is not None:
+            (directory / SIGNATURE_FILE).write_text(signature, encoding="utf-8")
+            return index
+    index = LexicalIndex.build(chunks)
+    index.save(directory)
+    # Written last: a crash before this line leaves the index marked stale.
+    (directory / SIGNATURE_FILE).write_text(signature, encoding="utf-8")
+    return index
+
+
+def ensure_lexical(store: Store) -> None:
+    """Rebuild the saved BM25 index if the documents changed (cheap when they did not)."""
+    if not lexical_is_fresh(store):
+        refresh_lexical(store)

@@ -1,0 +1,504 @@
+"""The Chroma store: clause vectors plus a registry that decides what search can see.
+
+Two Chroma collections, embedded (``PersistentClient`` in ``<db>/chroma``) or
+on a server (``HttpClient`` when ``chroma_url`` is set):
+
+- ``vanban_chunks``: one record per clause — our own vector (never Chroma's
+  default embedder, which would try to download a model), the clause text and
+  flat metadata (doc_id, file, label, date_int, text_hash, …). Its collection
+  metadata records the embedder name and dimension; another model is refused.
+- ``vanban_registry``: one small record per document file (``doc:<file>``),
+  plus ``pending:<doc_id>`` intents and a ``meta:revision`` token.
+
+A document becomes visible only when its registry record is written, after
+all its clauses are stored, so a crash never leaves half a document in the
+answers: chunks of unregistered doc ids are ignored by search and deleted the
+next time the store is opened (``pending`` intents say which ones to check).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlparse
+
+import numpy as np
+
+from index.chunks import Chunk, SearchFilters, chunks_from_document
+from index.settings import Config
+from ingest.errors import EmbedderMismatchError, StoreError
+from ingest.model import Document
+
+CHUNKS = "vanban_chunks"
+REGISTRY = "vanban_registry"
+REVISION_ID = "meta:revision"
+_DUMMY = [1.0]  # registry records need *some* vector; Chroma would otherwise embed them
+_PAGE = 2000  # rows per get() call: keeps memory and request sizes bounded
+
+
+class NamedEmbedder(Protocol):
+    """The part of an embedder the store needs: its name and dimension."""
+
+    name: str
+    dim: int
+
+
+@dataclass(frozen=True)
+class DocRecord:
+    """One document file known to the store (what ``vanban list`` prints)."""
+
+    doc_id: str
+    file: str
+    name: str  # "Chỉ thị 13/CT-TTg"
+    type: str = ""
+    number: str = ""
+    date: str = ""  # ISO or ""
+    issuer: str = ""
+    title: str = ""
+    clauses: int = 0
+    status: str = "ok"  # Document.status of the stored version
+    ingested_at: str = ""  # ISO UTC timestamp
+    sha256: str = ""  # hash of the file's bytes, to skip unchanged files
+    message: str = ""
+
+    def as_filter_probe(self) -> Chunk:
+        """A chunk carrying this document's header, so ``SearchFilters.accepts`` decides."""
+        return Chunk(id="", doc_id=self.doc_id, file=self.file, document=self.name, path="",
+                     label="", heading=(), text="", doc_type=self.type, issuer=self.issuer,
+                     number=self.number, date=self.date, title=self.title)
+
+
+def record_key(file: str) -> str:
+    """Registry id of a file: its base name, so re-ingesting a file replaces it."""
+    return "doc:" + Path(file).name
+
+
+def date_int(iso: str) -> int:
+    """``"2024-05-02"`` → ``20240502``; ``""`` → ``0`` (Chroma range filters need numbers)."""
+    return int(iso.replace("-", "")) if iso else 0
+
+
+def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
+    """Flat Chroma metadata for a chunk (no None: Chroma rejects it)."""
+    return {
+        "doc_id": chunk.doc_id, "file": chunk.file, "document": chunk.document,
+        "path": chunk.path, "label": chunk.label,
+        "heading": " › ".join(chunk.heading),
+        "heading_json": json.dumps(list(chunk.heading), ensure_ascii=False),
+        "page": chunk.page, "kind": chunk.kind, "doc_type": chunk.doc_type,
+        "issuer": chunk.issuer, "number": chunk.number, "date": chunk.date,
+        "date_int": date_int(chunk.date), "title": chunk.title, "text_hash": chunk.text_hash,
+    }
+
+
+def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
+    """Inverse of ``chunk_metadata``."""
+    return Chunk(
+        id=chunk_id, doc_id=str(meta["doc_id"]), file=str(meta["file"]),
+        document=str(meta["document"]), path=str(meta["path"]), label=str(meta["label"]),
+        heading=tuple(json.loads(str(meta.get("heading_json") or "[]"))), text=text,
+        page=int(meta.get("page", 1)), kind=str(meta.get("kind", "clause")),
+        doc_type=str(meta.get("doc_type", "")), issuer=str(meta.get("issuer", "")),
+        number=str(meta.get("number", "")), date=str(meta.get("date", "")),
+        title=str(meta.get("title", "")),
+    )
+
+
+def doc_record(doc: Document, clauses: int, sha256: str = "") -> DocRecord:
+    """The registry record of a parsed document."""
+    h = doc.header
+    return DocRecord(
+        doc_id=doc.doc_id, file=Path(doc.file).name, name=doc.name, type=h.doc_type or "",
+        number=h.number or "", date=h.date.isoformat() if h.date else "",
+        issuer=h.issuer or "", title=h.title or "", clauses=clauses, status=doc.status,
+        ingested_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        sha256=sha256, message=doc.message,
+    )
+
+
+def _record_from_meta(meta: dict[str, Any]) -> DocRecord:
+    names = {f.name for f in fields(DocRecord)}
+    return DocRecord(**{k: v for k, v in meta.items() if k in names})
+
+
+def _connect(config: Config) -> Any:
+    """A Chroma client: HTTP when ``chroma_url`` is set, else embedded in ``<db>/chroma``."""
+    import chromadb
+    from chromadb.config import Settings
+
+    settings = Settings(anonymized_telemetry=False)
+    if not config.chroma_url:
+        path = config.db_path / "chroma"
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=settings)
+    url = urlparse(config.chroma_url)
+    if not url.hostname:
+        raise StoreError(f"--chroma-url '{config.chroma_url}': địa chỉ không hợp lệ — "
+                         "dùng dạng http://127.0.0.1:8000.")
+    try:
+        client = chromadb.HttpClient(host=url.hostname, port=url.port or 8000,
+                                     ssl=url.scheme == "https", settings=settings)
+        client.heartbeat()
+    except Exception as exc:  # connection refused, DNS, TLS: all mean "no server there"
+        raise StoreError(
+            f"Không kết nối được máy chủ Chroma {config.chroma_url} ({type(exc).__name__}) — "
+            "hãy khởi động máy chủ (chroma run --path <thư mục> --port <cổng>) "
+            "hoặc bỏ --chroma-url để dùng Chroma nhúng."
+        ) from exc
+    return client
+
+
+class Store:
+    """Clause vectors and the document registry; see the module docstring.
+
+    >>> store = Store.open(Config(db="/tmp/vb"), FakeEmbedder())  # doctest: +SKIP
+    >>> store.put_document(doc, chunks, vectors)  # doctest: +SKIP
+    >>> [r.name for r in store.documents()]  # doctest: +SKIP
+    ['Chỉ thị 13/CT-TTg']
+    """
+
+    def __init__(self, config: Config, client: Any, chunks: Any, registry: Any) -> None:
+        self.config = config
+        self.client = client
+        self._chunks = chunks
+        self._registry = registry
+        self._records: dict[str, DocRecord] = {}
+        self._revision: str | None = None
+        self._carry: dict[str, np.ndarray] = {}  # vectors kept across --rebuild
+
+    # -- opening -----------------------------------------------------------------
+
+    @classmethod
+    def open(cls, config: Config, embedder: NamedEmbedder | None = None,
+             rebuild: bool = False) -> Store:
+        """Open (or create) the store; refuse an index built with another embedder.
+
+        ``rebuild`` drops every document first (vectors are kept in memory for
+        re-use when the embedder is the same). Orphan chunks left by a crash
+        are deleted here.
+        """
+        client = _connect(config)
+        carry = _drop_all(client, embedder) if rebuild else {}
+        chunks = client.get_or_create_collection(
+            CHUNKS, embedding_function=None, configuration={"hnsw": {"space": "cosine"}},
+            metadata=_embedder_meta(embedder))
+        registry = client.get_or_create_collection(REGISTRY, embedding_function=None)
+        store = cls(config, client, chunks, registry)
+        store._carry = carry
+        if embedder is not None:
+            store.bind(embedder)
+        store.cleanup()
+        return store
+
+    @property
+    def location(self) -> str:
+        return self.config.chroma_url or str(self.config.db_path)
+
+    @property
+    def embedder_name(self) -> str:
+        return str((self._chunks.metadata or {}).get("embedder", ""))
+
+    @property
+    def dim(self) -> int:
+        return int((self._chunks.metadata or {}).get("dim", 0))
+
+    def bind(self, embedder: NamedEmbedder) -> None:
+        """Check ``embedder`` against the one the index was built with (claiming a new index)."""
+        stored = self.embedder_name
+        if not stored:
+            self._chunks.modify(metadata=_embedder_meta(embedder))
+            return
+        if stored != embedder.name or (self.dim and self.dim != embedder.dim):
+            raise EmbedderMismatchError(
+                f"Chỉ mục {self.location} được tạo bằng mô hình nhúng '{stored}' ({self.dim} chiều), "
+                f"khác với mô hình đang dùng '{embedder.name}' ({embedder.dim} chiều). "
+                f"Hãy dựng lại chỉ mục: vanban ingest --rebuild <thư mục văn bản> --embedder "
+                f"<mô hình> (hoặc xoá thư mục {self.config.db_path}), "
+                f"hoặc dùng lại mô hình cũ (VANBAN_EMBEDDER / --embedder)."
+            )
+
+    # -- the registry ------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        """Reload the registry when another writer (or this one) changed it."""
+        got = self._registry.get(ids=[REVISION_ID], include=["metadatas"])
+        metas = got.get("metadatas") or []
+        revision = str(metas[0].get("rev")) if metas else ""
+        if revision == self._revision and self._revision is not None:
+            return
+        records: dict[str, DocRecord] = {}
+        for _, meta in self._registry_rows({"kind": "doc"}):
+            rec = _record_from_meta(meta)
+            records[rec.file] = rec
+        self._records, self._revision = records, revision
+
+    def _registry_rows(self, where: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+        got = self._registry.get(where=where, include=["metadatas"])
+        return list(zip(got["ids"], got.get("metadatas") or [], strict=True))
+
+    def _bump(self) -> dict[str, Any]:
+        return {"kind": "meta", "rev": uuid.uuid4().hex}
+
+    def documents(self) -> list[DocRecord]:
+        """Every registered document, by file name."""
+        self._refresh()
+        return sorted(self._records.values(), key=lambda r: r.file)
+
+    def find(self, file_or_id: str) -> DocRecord | None:
+        """The record for a file name (or path), a doc id, or a doc-id prefix of ≥ 6 characters."""
+        self._refresh()
+        key = file_or_id.strip()
+        by_name = self._records.get(Path(key).name)
+        if by_name:
+            return by_name
+        matches = [r for r in self._records.values()
+                   if r.doc_id == key or (len(key) >= 6 and r.doc_id.startswith(key))]
+        return matches[0] if len(matches) == 1 else None
+
+    def find_doc_id(self, doc_id: str) -> DocRecord | None:
+        """The record holding ``doc_id`` (the same content under any file name)."""
+        self._refresh()
+        return next((r for r in self._records.values() if r.doc_id == doc_id), None)
+
+    def visible_doc_ids(self, filters: SearchFilters | None = None) -> set[str]:
+        """Doc ids search may return: registered, stored OK, and accepted by ``filters``."""
+        self._refresh()
+        return {r.doc_id for r in self._records.values()
+                if r.status == "ok" and r.clauses > 0
+                and (filters is None or filters.accepts(r.as_filter_probe()))}
+
+    def signature(self) -> str:
+        """Changes whenever the set of visible documents changes (for the BM25 cache)."""
+        self._refresh()
+        return "|".join(sorted(f"{r.file}={r.doc_id}" for r in self._records.values()))
+
+    # -- writing -----------------------------------------------------------------
+
+    def put_document(self, doc: Document, chunks: Sequence[Chunk] | None = None,
+                     vectors: np.ndarray | None = None, sha256: str = "") -> DocRecord:
+        """Store a document's clauses, then make it visible, replacing the file's old version.
+
+        Order matters for crash safety: intents → chunks → registry flip →
+        delete the old version → drop intents.
+        """
+        chunks = list(chunks_from_document(doc) if chunks is None else chunks)
+        vecs = _as_matrix(vectors, len(chunks))
+        if chunks:
+            self._check_dim(vecs.shape[1])
+        self._refresh()
+        old = self._records.get(Path(doc.file).name)
+        if old and old.doc_id == doc.doc_id:
+            # Same content stored again (e.g. after a parser change): hide the
+            # old version first, since its chunk ids would be overwritten in place.
+            self._unregister(old)
+            old = None
+        owner = self.find_doc_id(doc.doc_id)
+        if owner and owner.file != Path(doc.file).name and (chunks or owner.clauses):
+            raise StoreError(f"{Path(doc.file).name}: nội dung trùng với tệp đã nạp "
+                             f"{owner.file} — không nạp lại lần nữa.")
+        stale = {doc.doc_id} | ({old.doc_id} if old else set())
+        self._intend(stale)
+        self._chunks.delete(where={"doc_id": doc.doc_id})  # leftovers of a crashed run
+        self._add_chunks(chunks, vecs)
+        record = doc_record(doc, len(chunks), sha256)
+        self._flip(record)
+        if old and old.doc_id != doc.doc_id:
+            self._chunks.delete(where={"doc_id": old.doc_id})
+        self._registry.delete(ids=[f"pending:{d}" for d in stale])
+        return record
+
+    def _check_dim(self, dim: int) -> None:
+        if self.dim and dim != self.dim:
+            raise EmbedderMismatchError(
+                f"Chỉ mục {self.location} dùng vectơ {self.dim} chiều, vectơ mới có {dim} chiều — "
+                "hãy chạy vanban ingest --rebuild <thư mục văn bản>."
+            )
+        if not self.dim:
+            meta = dict(self._chunks.metadata or {})
+            meta["dim"] = dim
+            self._chunks.modify(metadata=meta)
+
+    def _intend(self, doc_ids: Iterable[str]) -> None:
+        ids = sorted(doc_ids)
+        meta = [{"kind": "pending", "doc_id": d, "at": time.time()} for d in ids]
+        self._registry.upsert(ids=[f"pending:{d}" for d in ids], embeddings=[_DUMMY] * len(ids),
+                              metadatas=meta)
+
+    def _add_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        step = max(1, min(int(self.client.get_max_batch_size()), 1000))
+        for i in range(0, len(chunks), step):
+            part = chunks[i : i + step]
+            self._chunks.upsert(
+                ids=[c.id for c in part], embeddings=vectors[i : i + step],
+                documents=[c.text for c in part], metadatas=[chunk_metadata(c) for c in part])
+
+    def _flip(self, record: DocRecord) -> None:
+        """The single write that makes a document visible (one upsert call)."""
+        meta: dict[str, Any] = {"kind": "doc", **asdict(record)}
+        self._registry.upsert(ids=[record_key(record.file), REVISION_ID],
+                              embeddings=[_DUMMY, _DUMMY], metadatas=[meta, self._bump()])
+        self._revision = None  # force a reload on next read
+
+    def remove(self, file_or_id: str) -> int:
+        """Remove a document (by file name or doc id); returns the number of clauses removed."""
+        record = self.find(file_or_id)
+        if record is None:
+            return 0
+        self._unregister(record)
+        self.cleanup()
+        return record.clauses
+
+    def _unregister(self, record: DocRecord) -> None:
+        """Hide a document (its chunks become orphans that ``cleanup`` deletes)."""
+        self._intend([record.doc_id])
+        self._registry.delete(ids=[record_key(record.file)])
+        self._registry.upsert(ids=[REVISION_ID], embeddings=[_DUMMY], metadatas=[self._bump()])
+        self._revision = None
+
+    def cleanup(self, grace: float | None = None) -> int:
+        """Delete chunks of pending doc ids that no registered document uses; returns how many ids.
+
+        Embedded Chroma has one writer, so every intent is a crash leftover.
+        On a server another client may be mid-ingest: only intents older than
+        ``grace`` seconds (default 10 minutes) are treated as abandoned.
+        """
+        if grace is None:
+            grace = 600.0 if self.config.chroma_url else 0.0
+        cutoff = time.time() - grace
+        pending = [(rid, m) for rid, m in self._registry_rows({"kind": "pending"})
+                   if float(m.get("at", 0.0)) <= cutoff]
+        if not pending:
+            return 0
+        self._revision = None
+        self._refresh()
+        live = {r.doc_id for r in self._records.values()}
+        for _, meta in pending:
+            if meta["doc_id"] not in live:
+                self._chunks.delete(where={"doc_id": meta["doc_id"]})
+        self._registry.delete(ids=[rid for rid, _ in pending])
+        return len(pending)
+
+    # -- reading -----------------------------------------------------------------
+
+    def count(self) -> int:
+        """Number of chunk records, visible or not."""
+        return int(self._chunks.count())
+
+    def chunks(self, filters: SearchFilters | None = None) -> list[Chunk]:
+        """Every visible chunk (accepted by ``filters``), in storage order."""
+        allowed = self.visible_doc_ids(filters)
+        if not allowed:
+            return []
+        where = None if filters is None or filters.empty else _in("doc_id", allowed)
+        out: list[Chunk] = []
+        offset = 0
+        while True:
+            got = self._chunks.get(where=where, limit=_PAGE, offset=offset,
+                                   include=["metadatas", "documents"])
+            rows = zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)
+            out += [chunk_from_record(i, t, m) for i, t, m in rows if m["doc_id"] in allowed]
+            if len(got["ids"]) < _PAGE:
+                return out
+            offset += _PAGE
+
+    def dense(self, query_vec: np.ndarray, k: int,
+              filters: SearchFilters | None = None) -> list[tuple[Chunk, float]]:
+        """Top ``k`` visible chunks by cosine similarity to ``query_vec``, best first."""
+        allowed = self.visible_doc_ids(filters)
+        total = self.count()
+        if not allowed or k <= 0 or total == 0:
+            return []
+        self._check_query(query_vec)
+        if filters is None or filters.empty:
+            # Usually every stored chunk is visible: ask without a where clause
+            # (fast HNSW path) and fall back to filtering only when needed.
+            hits = self._query(query_vec, min(total, k + 16), None, allowed)
+            if len(hits) >= min(k, total) or len(hits) == total:
+                return hits[:k]
+        return self._query(query_vec, min(total, k), _in("doc_id", allowed), allowed)[:k]
+
+    def _check_query(self, query_vec: np.ndarray) -> None:
+        if self.dim and np.asarray(query_vec).reshape(-1).shape[0] != self.dim:
+            raise EmbedderMismatchError(
+                f"Chỉ mục {self.location} dùng vectơ {self.dim} chiều nhưng câu hỏi được nhúng "
+                f"thành {np.asarray(query_vec).size} chiều — dùng đúng mô hình '{self.embedder_name}' "
+                "hoặc chạy vanban ingest --rebuild <thư mục văn bản>."
+            )
+
+    def _query(self, query_vec: np.ndarray, n: int, where: dict[str, Any] | None,
+               allowed: set[str]) -> list[tuple[Chunk, float]]:
+        got = self._chunks.query(query_embeddings=[np.asarray(query_vec, np.float32).reshape(-1)],
+                                 n_results=max(1, n), where=where,
+                                 include=["metadatas", "documents", "distances"])
+        rows = zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0],
+                   strict=True)
+        return [(chunk_from_record(i, t, m), 1.0 - float(d))
+                for i, t, m, d in rows if m["doc_id"] in allowed]
+
+    def cached_vectors(self, text_hashes: Iterable[str]) -> dict[str, np.ndarray]:
+        """Stored vectors of texts already embedded with this model, by ``Chunk.text_hash``."""
+        wanted = sorted(set(text_hashes))
+        found = {h: self._carry[h] for h in wanted if h in self._carry}
+        todo = [h for h in wanted if h not in found]
+        for i in range(0, len(todo), 500):
+            got = self._chunks.get(where=_in("text_hash", todo[i : i + 500]),
+                                   include=["metadatas", "embeddings"])
+            for meta, vec in zip(got["metadatas"] or [], _rows(got), strict=True):
+                found[str(meta["text_hash"])] = np.asarray(vec, dtype=np.float32)
+        return found
+
+
+def _rows(got: dict[str, Any]) -> list[Any]:
+    embs = got.get("embeddings")
+    return [] if embs is None else list(embs)
+
+
+def _in(key: str, values: Iterable[str]) -> dict[str, Any]:
+    return {key: {"$in": sorted(values)}}
+
+
+def _embedder_meta(embedder: NamedEmbedder | None) -> dict[str, Any]:
+    # An index opened without a model (vanban list) stays unclaimed until the first ingest.
+    if embedder is None:
+        return {"embedder": "", "dim": 0}
+    return {"embedder": embedder.name, "dim": int(embedder.dim)}
+
+
+def _as_matrix(vectors: np.ndarray | None, n: int) -> np.ndarray:
+    if vectors is None:
+        if n:
+            raise StoreError("put_document: thiếu vectơ cho các điều khoản.")
+        return np.zeros((0, 0), dtype=np.float32)
+    arr = np.asarray(vectors, dtype=np.float32)
+    if arr.ndim != 2 or arr.shape[0] != n:
+        raise StoreError(f"put_document: {n} điều khoản nhưng vectơ có dạng {arr.shape}.")
+    return arr
+
+
+def _drop_all(client: Any, embedder: NamedEmbedder | None) -> dict[str, np.ndarray]:
+    """Delete both collections; keep the old vectors when the model is the same."""
+    carry: dict[str, np.ndarray] = {}
+    try:
+        old = client.get_collection(CHUNKS, embedding_function=None)
+    except Exception:  # no collection yet: nothing to keep
+        old = None
+    if old is not None and embedder is not None and (old.metadata or {}).get("embedder") == embedder.name:
+        offset = 0
+        while True:
+            got = old.get(limit=_PAGE, offset=offset, include=["metadatas", "embeddings"])
+            for meta, vec in zip(got["metadatas"] or [], _rows(got), strict=True):
+                carry[str(meta["text_hash"])] = np.asarray(vec, dtype=np.float32)
+            if len(got["ids"]) < _PAGE:
+                break
+            offset += _PAGE
+    for name in (CHUNKS, REGISTRY):
+        with contextlib.suppress(Exception):  # absent: nothing to drop
+            client.delete_collection(name)
+    return carry
