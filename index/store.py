@@ -95,6 +95,7 @@ def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
         "page": chunk.page, "kind": chunk.kind, "doc_type": chunk.doc_type,
         "issuer": chunk.issuer, "number": chunk.number, "date": chunk.date,
         "date_int": date_int(chunk.date), "title": chunk.title, "text_hash": chunk.text_hash,
+        "cells_json": json.dumps(list(chunk.cells), ensure_ascii=False),
     }
 
 
@@ -108,6 +109,7 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
         doc_type=str(meta.get("doc_type", "")), issuer=str(meta.get("issuer", "")),
         number=str(meta.get("number", "")), date=str(meta.get("date", "")),
         title=str(meta.get("title", "")),
+        cells=tuple(json.loads(str(meta.get("cells_json") or "[]"))),
     )
 
 

@@ -266,6 +266,7 @@ def test_chunk_metadata_round_trips(
         number="13/CT-TTg",
         date=date.isoformat(),
         title="Về tín chỉ các-bon",
+        cells=(path, body, *heading),
     )
     meta = chunk_metadata(chunk)
     assert all(v is not None for v in meta.values())
