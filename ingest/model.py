@@ -66,6 +66,8 @@ class Header:
     def name(self) -> str:
         """How the document is cited: ``Kế hoạch 28/KH-BCĐCVĐ``."""
         kind = self.doc_type or "Văn bản"
+        if self.number and self.number.startswith(kind):  # a law cited by name: "Luật Cư trú"
+            return self.number
         return f"{kind} {self.number}" if self.number else kind
 
 
