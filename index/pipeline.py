@@ -31,7 +31,7 @@ from ingest.model import Document
 FileStatus = Literal["ingested", "unchanged", "replaced", "needs_ocr", "unreadable", "error"]
 FILE_STATUSES: tuple[FileStatus, ...] = (
     "ingested", "unchanged", "replaced", "needs_ocr", "unreadable", "error")
-EXTENSIONS = (".pdf", ".docx", ".txt", ".md")
+EXTENSIONS = (".pdf", ".docx", ".txt", ".md", ".json")  # .json: law corpora (ALQAC shape)
 EMBED_BATCH = 64
 LEXICAL_DIR = "lexical"
 SIGNATURE_FILE = "store-signature.txt"
@@ -92,11 +92,11 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def parse(path: Path) -> Document:
+def parse(path: Path, ocr: bool = False) -> Document:
     """``ingest.parse.parse_file``, imported lazily (it pulls in the PDF/DOCX readers)."""
     from ingest.parse import parse_file
 
-    return parse_file(path)
+    return parse_file(path, ocr=ocr)
 
 
 def embed_chunks(chunks: Sequence[Chunk], store: Store, embedder: Embedder,
@@ -120,10 +120,15 @@ _PROBLEM: dict[str, FileStatus] = {"needs_ocr": "needs_ocr",
                                     "unreadable_text_layer": "unreadable", "error": "error"}
 
 
-def _skip(path: Path, store: Store, sha: str) -> FileResult | None:
-    """A result when the file needs no work: same bytes already stored (under any name)."""
+def _skip(path: Path, store: Store, sha: str, ocr: bool = False) -> FileResult | None:
+    """A result when the file needs no work: same bytes already stored (under any name).
+
+    With ``ocr`` a file remembered as a scan or garbled text layer is read again.
+    """
     same_name = store.find(path.name)
     if same_name and same_name.sha256 == sha:
+        if ocr and same_name.status in ("needs_ocr", "unreadable_text_layer"):
+            return None
         if same_name.status in _PROBLEM:  # known problem file: say so again, don't re-parse
             return FileResult(path.name, _PROBLEM[same_name.status],
                               f"{same_name.message} (tệp không đổi)", doc_id=same_name.doc_id)
@@ -153,11 +158,14 @@ def _problem_message(doc: Document) -> str:
 
 
 def ingest_file(path: Path, store: Store, embedder: Embedder,
-                on_batch: Callable[[int], None] | None = None) -> FileResult:
+                on_batch: Callable[[int], None] | None = None, *, ocr: bool = False) -> FileResult:
     """Ingest one file; never raises for a bad file (``StoreError`` still propagates)."""
     start = time.perf_counter()
     try:
-        result = _ingest_file(path, store, embedder, on_batch)
+        if path.suffix.lower() == ".json":
+            result = _ingest_law_json(path, store, embedder, on_batch)
+        else:
+            result = _ingest_file(path, store, embedder, on_batch, ocr)
     except StoreError:
         raise
     except Exception as exc:  # any parser/embedder failure is this file's problem only
@@ -167,15 +175,15 @@ def ingest_file(path: Path, store: Store, embedder: Embedder,
 
 
 def _ingest_file(path: Path, store: Store, embedder: Embedder,
-                 on_batch: Callable[[int], None] | None) -> FileResult:
+                 on_batch: Callable[[int], None] | None, ocr: bool = False) -> FileResult:
     if not path.is_file():
         return FileResult(path.name, "error", f"không tìm thấy tệp {path} — kiểm tra lại đường dẫn")
     sha = file_sha256(path)
-    skipped = _skip(path, store, sha)
+    skipped = _skip(path, store, sha, ocr)
     if skipped:
         return skipped
     old = store.find(path.name)
-    doc = parse(path)
+    doc = parse(path, ocr) if ocr else parse(path)
     if doc.status != "ok":
         if doc.status != "error":  # remembered, so `vanban list` shows what needs OCR
             noted = dataclasses.replace(doc, message=_problem_message(doc))
@@ -195,8 +203,50 @@ def _ingest_file(path: Path, store: Store, embedder: Embedder,
                       doc_id=doc.doc_id)
 
 
+def _put_law(doc: Document, store: Store, embedder: Embedder,
+             on_batch: Callable[[int], None] | None, sha: str) -> tuple[int, bool]:
+    """Store one law of a JSON corpus; returns (clauses, whether it was stored anew)."""
+    known = store.find(Path(doc.file).name)
+    if known and known.sha256 == sha:
+        return known.clauses, False
+    chunks = chunks_from_document(doc)
+    vectors, _ = embed_chunks(chunks, store, embedder, on_batch)
+    store.put_document(doc, chunks, vectors, sha256=sha)
+    return len(chunks), True
+
+
+def _ingest_law_json(path: Path, store: Store, embedder: Embedder,
+                     on_batch: Callable[[int], None] | None) -> FileResult:
+    """A law corpus in the ALQAC JSON shape: each law is stored as ``<file>#<n>``.
+
+    Each law is its own document (its articles are ``Điều N`` clauses with
+    khoản/điểm children), hashed on its own so editing one law re-embeds only it.
+    """
+    from ingest.errors import InputError
+    from ingest.lawjson import read_law_corpus
+
+    try:
+        laws = read_law_corpus(path)
+    except InputError as err:
+        return FileResult(path.name, "error", _without_name(str(err), path.name))
+    stored, clauses, names = 0, 0, set()
+    for n, law in enumerate(laws, start=1):
+        name = f"{path.name}#{n}"
+        names.add(name)
+        sha = hashlib.sha256(f"{law.doc_id}:{law.header.number}".encode()).hexdigest()
+        count, fresh = _put_law(dataclasses.replace(law, file=name), store, embedder, on_batch, sha)
+        clauses, stored = clauses + count, stored + fresh
+    for old in store.documents():  # laws dropped from the file since the last ingest
+        if old.file.startswith(f"{path.name}#") and old.file not in names:
+            store.remove(old.file)
+    if not stored:
+        return FileResult(path.name, "unchanged", "đã có trong chỉ mục, không thay đổi", clauses)
+    return FileResult(path.name, "ingested", f"{len(laws)} văn bản luật, {clauses} điều khoản",
+                      clauses)
+
+
 def ingest_paths(paths: Iterable[str | Path], store: Store, embedder: Embedder,
-                 progress: ProgressFn | None = None) -> list[FileResult]:
+                 progress: ProgressFn | None = None, *, ocr: bool = False) -> list[FileResult]:
     """Ingest files and folders; one ``FileResult`` per file, then refresh BM25.
 
     >>> [r.status for r in ingest_paths(["corpus/"], store, embedder)]  # doctest: +SKIP
@@ -219,7 +269,7 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, embedder: Embedder,
         current = path.name
         tick(current)
         before = clauses
-        result = ingest_file(path, store, embedder, on_batch)
+        result = ingest_file(path, store, embedder, on_batch, ocr=ocr)
         clauses = before + (result.clauses if result.status in ("ingested", "replaced") else 0)
         results.append(result)
         tick(current)

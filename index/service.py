@@ -67,12 +67,13 @@ class Vanban:
         return store
 
     def ingest(self, paths: Iterable[str | Path], progress: ProgressFn | None = None,
-               rebuild: bool = False) -> list[FileResult]:
-        """Ingest files/folders (idempotent); ``rebuild`` first empties the index."""
+               rebuild: bool = False, ocr: bool = False) -> list[FileResult]:
+        """Ingest files/folders (idempotent); ``rebuild`` first empties the index;
+        ``ocr`` reads scanned or garbled PDFs with tesseract."""
         if rebuild:
             self._store = Store.open(self.config, self.embedder, rebuild=True)
             self._bound = True
-        results = ingest_paths(paths, self._bound_store(), self.embedder, progress)
+        results = ingest_paths(paths, self._bound_store(), self.embedder, progress, ocr=ocr)
         self._cache = None
         return results
 

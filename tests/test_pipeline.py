@@ -34,7 +34,7 @@ class CountingEmbedder(FakeEmbedder):
         return super().embed_passages(texts)
 
 
-def line_parser(path: Path) -> Document:
+def line_parser(path: Path, ocr: bool = False) -> Document:
     """Stand-in for ``ingest.parse.parse_file``: one clause per non-empty line.
 
     ``*.scan.txt`` → needs_ocr; a file containing ``BOOM`` makes the parser crash.
@@ -44,7 +44,7 @@ def line_parser(path: Path) -> Document:
     if "BOOM" in text:
         raise ValueError("parser exploded")
     doc_id = hashlib.sha256(data).hexdigest()[:16]
-    if path.name.endswith(".scan.txt"):
+    if path.name.endswith(".scan.txt") and not ocr:
         return Document(file=str(path), doc_id=doc_id, status="needs_ocr")
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     clauses = tuple(
@@ -139,6 +139,43 @@ def test_bad_files_do_not_stop_the_batch(store: Store, docs: Path) -> None:
     }
     again = ingest_paths([docs / "c.scan.txt"], store, FakeEmbedder())
     assert statuses(again) == {"c.scan.txt": "needs_ocr"}
+
+
+def test_ocr_rereads_a_file_remembered_as_a_scan(store: Store, docs: Path) -> None:
+    scan = docs / "c.scan.txt"
+    scan.write_text("Sở Xây dựng chủ trì kiểm tra.", encoding="utf-8")
+    assert statuses(ingest_paths([scan], store, FakeEmbedder())) == {"c.scan.txt": "needs_ocr"}
+    [result] = ingest_paths([scan], store, FakeEmbedder(), ocr=True)
+    assert (result.status, result.clauses) == ("ingested", 1)
+    assert [c.text for c in store.chunks()] == ["Sở Xây dựng chủ trì kiểm tra."]
+
+
+LAWS = Path(__file__).parent / "fixtures" / "alqac_tiny" / "laws.json"
+
+
+def test_law_json_corpus_goes_through_the_same_pipeline(store: Store, tmp_path: Path) -> None:
+    embedder = CountingEmbedder()
+    [first] = ingest_paths([LAWS], store, embedder)
+    assert first.status == "ingested" and "2 văn bản luật" in first.message
+    records = {r.file: r for r in store.documents()}
+    assert set(records) == {"laws.json#1", "laws.json#2"}
+    paths = {c.path for c in store.chunks()}
+    assert {"Điều 1", "Điều 2", "Điều 3"} <= paths and any(p.count(".") for p in paths)
+    embedded = embedder.embedded
+    [again] = ingest_paths([LAWS], store, embedder)
+    assert again.status == "unchanged" and embedder.embedded == embedded
+    one_law = tmp_path / "laws.json"
+    one_law.write_text(json.dumps(json.loads(LAWS.read_text(encoding="utf-8"))[:1]),
+                       encoding="utf-8")
+    ingest_paths([one_law], store, embedder)
+    assert {r.file for r in store.documents()} == {"laws.json#1"}
+
+
+def test_law_json_with_wrong_shape_is_a_clear_error(store: Store, tmp_path: Path) -> None:
+    bad = tmp_path / "luat.json"
+    bad.write_text('{"khong": "dung"}', encoding="utf-8")
+    [result] = ingest_paths([bad], store, FakeEmbedder())
+    assert result.status == "error" and "JSON" in result.message
 
 
 def test_same_content_under_another_name_is_not_stored_twice(store: Store, docs: Path) -> None:
