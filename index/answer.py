@@ -791,7 +791,7 @@ def compose_answer(question: str, hits: Sequence[Hit], responsibilities: Respons
         result = _period(question, resp, _Citations([]))  # cites only what falls due
         if result is not None:
             return result
-    if not is_relevant(top, min_score):
+    if not is_relevant(top, min_score, question):
         return _not_found(question)
     ctx = _Context.build(question, top, resp)
     result = None

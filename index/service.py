@@ -16,7 +16,7 @@ from typing import Any
 
 from index.answer import NOT_FOUND, answer_question
 from index.chunks import SearchFilters
-from index.embedders import Embedder, make_embedder
+from index.embedders import Embedder, make_embedder, relevance_floor
 from index.pipeline import FileResult, ProgressFn, ingest_paths, refresh_lexical
 from index.responsibilities import Responsibilities, ResponsibilitiesCache, to_row
 from index.search import Hit, Mode, Searcher
@@ -114,10 +114,17 @@ class Vanban:
         hits = self.search(question, k, filters)
         scoped = None if filters is not None and not filters.empty else self.search
         result = answer_question(question, hits, self.responsibilities(), k or self.config.top_k,
-                                 self.config.min_score, search=scoped)
+                                 self.min_score, search=scoped)
         if not result["found"] and result["answer"] == NOT_FOUND:
             result["answer"] = self._not_found(question, filters)
         return result
+
+    @property
+    def min_score(self) -> float:
+        """The relevance floor: the configured one, else the embedder's own."""
+        if self.config.min_score is not None:
+            return self.config.min_score
+        return relevance_floor(self.embedder)
 
     def responsibilities(self) -> Responsibilities:
         """Who owns which task by when, re-derived from the stored chunks when they change."""

@@ -22,6 +22,7 @@ from index.search import (
     lexical_norm,
     minmax,
     numpy_dense_fn,
+    query_coverage,
     relevance,
     rrf,
 )
@@ -231,3 +232,14 @@ def test_eval_metrics_and_quote_matching() -> None:
     assert R.matches(chunk, item)
     assert not R.matches(replace(chunk, file="other.pdf"), item)
     assert R.matches(chunk, {"file": "22_CV.pdf", "quote": "không có", "path": "x"})
+
+
+def test_weak_cosine_still_relevant_when_the_hit_holds_the_question_words() -> None:
+    clause = Chunk("d:1", "d", "a.txt", "Công văn 1/UBND-KT", "1", "Mục 1",
+                   ("Sở Công Thương",), "Chủ trì kiểm tra vật liệu nổ công nghiệp.")
+    weak = [Hit(clause, 0.01, 1, 1, 0.80)]
+    assert not is_relevant(weak, 0.85)  # no question: the cosine alone decides
+    assert is_relevant(weak, 0.85, "Ai chủ trì kiểm tra vật liệu nổ công nghiệp?")
+    assert not is_relevant(weak, 0.85, "Công thức nấu phở bò ngon nhất?")
+    assert query_coverage("Sở Công Thương chủ trì gì?", clause) == 1.0  # heading counts
+    assert not is_relevant(weak, 0.85, "Ai chủ trì?")  # two content words are too few to vouch
