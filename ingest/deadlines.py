@@ -88,7 +88,7 @@ _PATTERNS: tuple[tuple[str, str, bool], ...] = (
 )
 _COMPILED = tuple((k, re.compile(p, re.IGNORECASE), cue) for k, p, cue in _PATTERNS)
 _LABEL_BEFORE = re.compile(r"(?:^|[(;,]\s*)(6\s+tháng|sáu\s+tháng|năm|quý|tháng)\s*:\s*$", re.IGNORECASE)
-_REC_BEFORE = re.compile(r"(" + _REC + r")\s*\(?\s*$", re.IGNORECASE)
+_REC_BEFORE = re.compile(r"(" + _REC + r")\s*[(,:]?\s*$", re.IGNORECASE)
 
 
 def _last_day(year: int, month: int) -> date:

@@ -158,3 +158,8 @@ def test_year_less_day_is_its_first_occurrence_after_the_document() -> None:
     assert d is not None and d.due == date(2025, 12, 15)
     d = parse_deadline("trước ngày 15/1", letter)
     assert d is not None and d.due == date(2026, 1, 15)
+
+
+def test_recurrence_announced_before_a_comma_marks_the_dated_deadline() -> None:
+    [d] = find_deadlines("thời gian thực hiện: hằng năm, trước ngày 15/12;", date(2026, 8, 12))
+    assert (d.due, d.recurrence) == (date(2026, 12, 15), "hằng năm")
