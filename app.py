@@ -640,9 +640,12 @@ class Page:
 
     # -- writes
     def upload(
-        self, files: Sequence[str] | None, progress: ProgressFn | None = None
+        self, files: Sequence[str] | None, progress: ProgressFn | None = None, ocr: bool = False
     ) -> list[list[str]]:
-        """Check each file on the server, ingest the accepted ones, one row per file."""
+        """Check each file on the server, ingest the accepted ones, one row per file.
+
+        ``ocr`` reads scanned (or garbled) PDFs with tesseract instead of reporting "cần OCR".
+        """
         paths = [Path(str(f)) for f in files or []]
         if not paths:
             raise InputError("tải lên", "chưa chọn tệp nào", "chọn tệp PDF, DOCX, TXT hoặc MD")
@@ -651,7 +654,9 @@ class Page:
         results: list[Any] = []
         if accepted:
             with self.lock.write():
-                results = list(self.service.ingest(accepted, progress=progress))
+                ingest = self.service.ingest
+                results = list(ingest(accepted, progress=progress, ocr=True) if ocr
+                               else ingest(accepted, progress=progress))
         rows = [[p.name, STATUS_LABELS["rejected"], "", why] for p, why in refused if why]
         return rows + upload_rows(results)
 
@@ -950,6 +955,11 @@ def _documents_tab(page: Page) -> dict[str, Any]:
             variant="primary",
             elem_id="vb-upload",
         )
+        ocr = gr.Checkbox(
+            label="Nhận dạng chữ (OCR) cho PDF bản quét hoặc lỗi phông — chậm hơn, chọn trước khi tải",
+            value=False,
+            elem_id="vb-ocr",
+        )
         results = gr.Dataframe(
             headers=UPLOAD_HEADERS,
             datatype="str",
@@ -979,19 +989,20 @@ def _documents_tab(page: Page) -> dict[str, Any]:
 
         def on_ingest(
             paths: list[str] | None,
+            use_ocr: bool,
             progress: gr.Progress = gr.Progress(),  # noqa: B008 — how gradio injects the bar
         ) -> list[list[str]]:
             def report(*args: Any, **_: Any) -> None:
                 _report_progress(progress, args)
 
             try:
-                return page.upload(paths, report)
+                return page.upload(paths, report, ocr=bool(use_ocr))
             except VanbanError as err:
                 raise _raise_for_user(err) from err
 
         uploaded = files.upload(
             on_ingest,
-            [files],
+            [files, ocr],
             [results],
             api_visibility="private",
             concurrency_limit=1,

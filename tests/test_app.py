@@ -149,8 +149,9 @@ class FakeVanban:
     def documents(self) -> list[FakeDoc]:
         return list(self.docs)
 
-    def ingest(self, paths: list[Path], progress: Any = None) -> list[FakeResult]:
+    def ingest(self, paths: list[Path], progress: Any = None, ocr: bool = False) -> list[FakeResult]:
         self.ingested.append(list(paths))
+        self.ocr = ocr
         for i, p in enumerate(paths, 1):
             if progress:
                 progress(i, len(paths), str(p))
@@ -386,6 +387,15 @@ def test_upload_handler_enforces_limits_server_side(page: app.Page, tmp_path: Pa
     assert rows[1] == ["ke-hoach.txt", "đã nạp", "3", ""]
     assert page.service.ingested == [[good]]  # the refused file never reached the service
     assert seen == [(1, 1, str(good))]
+
+
+def test_upload_with_ocr_asks_the_service_to_ocr(page: app.Page, tmp_path: Path) -> None:
+    scan = tmp_path / "ban-quet.pdf"
+    scan.write_bytes(b"%PDF-1.4")
+    page.upload([str(scan)])
+    assert page.service.ocr is False
+    page.upload([str(scan)], ocr=True)
+    assert page.service.ocr is True
 
 
 def test_upload_without_files_is_an_input_error(page: app.Page) -> None:
