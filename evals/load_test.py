@@ -7,6 +7,11 @@ Not a unit test: start the app first (``vanban serve --db .vanban``), then
 Each simulated user has its own ``gradio_client.Client`` and asks ``--rounds``
 questions back to back; all users start together. Prints p50/p95/max latency,
 throughput and errors (``--json`` for a machine-readable line).
+
+The server remembers query embeddings, so the five built-in questions, asked
+over and over, measure the warm path. ``--questions evals/questions.jsonl``
+gives every request its own question (while the file has enough of them):
+the path where each question is embedded anew.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import statistics
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -61,6 +67,20 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[int(rank) - 1]
 
 
+def read_questions(path: str) -> tuple[str, ...]:
+    """Questions from a file: JSON lines with a ``question`` key, or one question a line."""
+    from pathlib import Path
+
+    out = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line:
+            out.append(str(json.loads(line)["question"]) if line.startswith("{") else line)
+    if not out:
+        raise SystemExit(f"{path}: không có câu hỏi nào — mỗi dòng một câu hoặc JSON có khóa 'question'.")
+    return tuple(out)
+
+
 def run_user(
     url: str,
     auth: tuple[str, str] | None,
@@ -69,6 +89,7 @@ def run_user(
     start: threading.Barrier,
     out: Outcome,
     lock: threading.Lock,
+    questions: Sequence[str] = QUESTIONS,
 ) -> None:
     """One official: connect, wait for everyone, then ask ``rounds`` questions."""
     from gradio_client import Client
@@ -82,7 +103,7 @@ def run_user(
         return
     start.wait()
     for i in range(rounds):
-        question = QUESTIONS[(offset + i) % len(QUESTIONS)]
+        question = questions[(offset * rounds + i) % len(questions)]
         t0 = time.perf_counter()
         try:
             result: Any = client.predict(question, api_name="/ask")
@@ -98,14 +119,15 @@ def run_user(
 
 
 def load_test(
-    url: str, users: int, rounds: int, auth: tuple[str, str] | None
+    url: str, users: int, rounds: int, auth: tuple[str, str] | None,
+    questions: Sequence[str] = QUESTIONS,
 ) -> tuple[Report, list[str]]:
     """Run ``users`` concurrent askers; the summary and the first few error messages."""
     out, lock = Outcome(), threading.Lock()
     start = threading.Barrier(users + 1)
     with ThreadPoolExecutor(max_workers=users) as pool:
         for u in range(users):
-            pool.submit(run_user, url, auth, rounds, u, start, out, lock)
+            pool.submit(run_user, url, auth, rounds, u, start, out, lock, questions)
         start.wait()
         t0 = time.perf_counter()
     wall = time.perf_counter() - t0
@@ -130,12 +152,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=3, help="số câu hỏi mỗi người")
     ap.add_argument("--auth", default=None, help="user:password nếu trang yêu cầu đăng nhập")
     ap.add_argument("--json", action="store_true", help="in một dòng JSON")
+    ap.add_argument("--questions", default=None,
+                    help="tệp câu hỏi (JSONL có khóa question, hoặc mỗi dòng một câu)")
     args = ap.parse_args(argv)
     auth: tuple[str, str] | None = None
     if args.auth:
         user, _, password = args.auth.partition(":")
         auth = (user, password)
-    report, sample_errors = load_test(args.url, args.users, args.rounds, auth)
+    questions = read_questions(args.questions) if args.questions else QUESTIONS
+    report, sample_errors = load_test(args.url, args.users, args.rounds, auth, questions)
     if args.json:
         print(json.dumps(asdict(report), ensure_ascii=False))
     else:

@@ -232,6 +232,53 @@ class FakeEmbedder:
         return l2_normalize(self._vector(text))
 
 
+class CachedQueries:
+    """An embedder whose query vectors are remembered (LRU, thread-safe).
+
+    One question is embedded once even when an answer searches again within a
+    cited document, and officials asking the same question again get it free.
+    Passages pass straight through (ingest never repeats them). The vectors
+    handed out are read-only: callers share them.
+
+    >>> e = CachedQueries(FakeEmbedder(), size=2)
+    >>> e.embed_query("Ai chủ trì?") is e.embed_query("Ai chủ trì?"), e.name
+    (True, 'fake/hashed-syllables-64')
+    """
+
+    def __init__(self, inner: Embedder, size: int = 1024) -> None:
+        import threading
+        from collections import OrderedDict
+
+        self.inner = inner
+        self.name = inner.name
+        self.dim = inner.dim
+        self.size = size
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __getattr__(self, attr: str) -> Any:
+        # relevance_floor and the like: whatever the wrapped model declares
+        return getattr(self.inner, attr)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self.inner.embed_passages(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        key = nfc(text)
+        with self._lock:
+            vec = self._vectors.get(key)
+            if vec is not None:
+                self._vectors.move_to_end(key)
+                return vec
+        vec = np.array(self.inner.embed_query(key), dtype=np.float32)  # outside the lock: slow
+        vec.setflags(write=False)
+        with self._lock:
+            self._vectors[key] = vec
+            while len(self._vectors) > self.size:
+                self._vectors.popitem(last=False)
+        return vec
+
+
 def embed_chunks(embedder: Embedder, chunks: Sequence[Chunk]) -> np.ndarray:
     """Passage vectors of chunks, embedding ``embedding_text`` (heading chain + clause)."""
     return embedder.embed_passages([embedding_text(c) for c in chunks])

@@ -2,32 +2,57 @@
 
 Everything is lazy: creating a ``Vanban`` opens nothing; listing or removing
 documents opens the store without an embedding model; the model is created
-only to ingest or to search, and the search structures (chunks, BM25) are
-rebuilt only when the set of stored documents changed.
+only to ingest or to search, and the search structures (chunks, their
+vectors, BM25) are rebuilt only when the set of stored documents changed.
+
+A question costs one query embedding (remembered, ``CachedQueries``), BM25
+and a matrix product in memory; Chroma stays the store of record and is asked
+only whether the documents changed, at most once per ``REGISTRY_TTL_S``.
+Ingest and removal through this object are seen at once; another process
+writing to the same Chroma server is seen at most that many seconds late.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from index.answer import NOT_FOUND, answer_question
-from index.chunks import SearchFilters
-from index.embedders import Embedder, make_embedder, relevance_floor
+from index.chunks import Chunk, SearchFilters
+from index.embedders import CachedQueries, Embedder, make_embedder, relevance_floor
 from index.pipeline import FileResult, ProgressFn, ingest_paths, refresh_lexical
 from index.responsibilities import Responsibilities, ResponsibilitiesCache, to_row
-from index.search import Hit, Mode, Searcher
+from index.search import Hit, Mode, Searcher, matrix_dense_fn
 from index.settings import Config
 from index.store import DocRecord, Store
+
+# How stale the registry may be before a question re-checks it (seconds). Our own
+# writes reset it; only other writers (``--chroma-url`` with several clients) wait.
+REGISTRY_TTL_S = 1.0
 
 
 @dataclass
 class _Cache:
     signature: str
     searcher: Searcher
+
+
+@dataclass(frozen=True)
+class _RecentlyChecked:
+    """The store as the responsibilities cache sees it: a signature at most
+    ``REGISTRY_TTL_S`` old, so a question costs no registry round trip."""
+
+    store: Store
+
+    def signature(self) -> str:
+        return self.store.signature(REGISTRY_TTL_S)
+
+    def chunks(self) -> list[Chunk]:
+        return self.store.chunks()
 
 
 class Vanban:
@@ -45,6 +70,8 @@ class Vanban:
         self._bound = False
         self._cache: _Cache | None = None
         self._responsibilities = ResponsibilitiesCache()
+        self._queries: CachedQueries | None = None
+        self._rebuilding = threading.Lock()
 
     @property
     def embedder(self) -> Embedder:
@@ -59,6 +86,13 @@ class Vanban:
         if self._store is None:
             self._store = Store.open(self.config)
         return self._store
+
+    @property
+    def queries(self) -> CachedQueries:
+        """The embedder with remembered query vectors, as search uses it."""
+        if self._queries is None or self._queries.inner is not self.embedder:
+            self._queries = CachedQueries(self.embedder)
+        return self._queries
 
     def _bound_store(self) -> Store:
         """The store, checked against the embedder (``EmbedderMismatchError`` if different)."""
@@ -92,13 +126,19 @@ class Vanban:
 
     def _searcher(self) -> Searcher:
         store = self._bound_store()
-        signature = store.signature()
-        if self._cache is None or self._cache.signature != signature:
-            chunks = store.chunks()
-            lexical = refresh_lexical(store, chunks)
-            searcher = Searcher({c.id: c for c in chunks}, lexical, store.dense, self.embedder)
-            self._cache = _Cache(signature, searcher)
-        return self._cache.searcher
+        signature = store.signature(REGISTRY_TTL_S)
+        cache = self._cache
+        if cache is not None and cache.signature == signature:
+            return cache.searcher
+        with self._rebuilding:  # concurrent questions: one rebuild, the others wait for it
+            cache = self._cache
+            if cache is None or cache.signature != signature:
+                chunks, vectors = store.chunk_vectors()
+                lexical = refresh_lexical(store, chunks)
+                searcher = Searcher({c.id: c for c in chunks}, lexical,
+                                    matrix_dense_fn(chunks, vectors), self.queries)
+                cache = self._cache = _Cache(signature, searcher)
+            return cache.searcher
 
     def search(self, question: str, k: int | None = None, filters: SearchFilters | None = None,
                mode: Mode = "hybrid") -> list[Hit]:
@@ -128,7 +168,7 @@ class Vanban:
 
     def responsibilities(self) -> Responsibilities:
         """Who owns which task by when, re-derived from the stored chunks when they change."""
-        return self._responsibilities.get(self.store)
+        return self._responsibilities.get(_RecentlyChecked(self.store))
 
     def tasks(self, body: str) -> list[dict[str, Any]]:
         """Every task of a body (any spelling), as ``vanban deadlines --json`` rows."""
@@ -142,7 +182,7 @@ class Vanban:
     def _not_found(self, question: str, filters: SearchFilters | None) -> str:
         if not question.strip():
             return "Câu hỏi trống — hãy nhập câu hỏi, ví dụ: 'Ai chủ trì việc … , hạn khi nào?'."
-        if not self.store.visible_doc_ids():
+        if not self.store.visible_doc_ids(max_age=REGISTRY_TTL_S):
             return ("Chưa có văn bản nào trong chỉ mục "
                     f"{self.config.chroma_url or self.config.db} — hãy nạp văn bản: "
                     "vanban ingest <tệp hoặc thư mục>.")

@@ -173,6 +173,7 @@ class Store:
         self._registry = registry
         self._records: dict[str, DocRecord] = {}
         self._revision: str | None = None
+        self._checked_at = 0.0  # time.monotonic() of the last revision check
         self._carry: dict[str, np.ndarray] = {}  # vectors kept across --rebuild
 
     # -- opening -----------------------------------------------------------------
@@ -228,8 +229,18 @@ class Store:
 
     # -- the registry ------------------------------------------------------------
 
-    def _refresh(self) -> None:
-        """Reload the registry when another writer (or this one) changed it."""
+    def _refresh(self, max_age: float = 0.0) -> None:
+        """Reload the registry when another writer (or this one) changed it.
+
+        ``max_age`` > 0 skips the revision round trip when the last check is
+        younger than that many seconds. Writes through this object reset the
+        revision, so they are always seen at once; only another process's
+        writes may be seen up to ``max_age`` late.
+        """
+        now = time.monotonic()
+        if self._revision is not None and max_age > 0 and now - self._checked_at < max_age:
+            return
+        self._checked_at = now
         got = self._registry.get(ids=[REVISION_ID], include=["metadatas"])
         metas = got.get("metadatas") or []
         revision = str(metas[0].get("rev")) if metas else ""
@@ -269,16 +280,20 @@ class Store:
         self._refresh()
         return next((r for r in self._records.values() if r.doc_id == doc_id), None)
 
-    def visible_doc_ids(self, filters: SearchFilters | None = None) -> set[str]:
-        """Doc ids search may return: registered, stored OK, and accepted by ``filters``."""
-        self._refresh()
+    def visible_doc_ids(self, filters: SearchFilters | None = None, max_age: float = 0.0) -> set[str]:
+        """Doc ids search may return: registered, stored OK, and accepted by ``filters``
+        (``max_age``: see ``_refresh``)."""
+        self._refresh(max_age)
         return {r.doc_id for r in self._records.values()
                 if r.status == "ok" and r.clauses > 0
                 and (filters is None or filters.accepts(r.as_filter_probe()))}
 
-    def signature(self) -> str:
-        """Changes whenever the set of visible documents changes (for the BM25 cache)."""
-        self._refresh()
+    def signature(self, max_age: float = 0.0) -> str:
+        """Changes whenever the set of visible documents changes (for the BM25 cache).
+
+        ``max_age``: accept a registry checked at most that many seconds ago (see ``_refresh``).
+        """
+        self._refresh(max_age)
         return "|".join(sorted(f"{r.file}={r.doc_id}" for r in self._records.values()))
 
     # -- writing -----------------------------------------------------------------
@@ -409,6 +424,29 @@ class Store:
             if len(got["ids"]) < _PAGE:
                 return out
             offset += _PAGE
+
+    def chunk_vectors(self) -> tuple[list[Chunk], np.ndarray]:
+        """Every visible chunk in storage order, with its stored vector (row i ↔ chunk i).
+
+        What in-memory dense search needs (``index.search.matrix_dense_fn``):
+        one paged read instead of a Chroma query per question.
+        """
+        allowed = self.visible_doc_ids()
+        out: list[Chunk] = []
+        parts = [np.zeros((0, self.dim), dtype=np.float32)]
+        offset = 0
+        while allowed:
+            got = self._chunks.get(limit=_PAGE, offset=offset,
+                                   include=["metadatas", "documents", "embeddings"])
+            keep = [m["doc_id"] in allowed for m in got["metadatas"] or []]
+            out += [chunk_from_record(i, t, m) for i, t, m, k
+                    in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], keep, strict=True) if k]
+            if got["ids"]:  # float32 page by page: a 100k index never holds a float64 copy
+                parts.append(np.asarray(_rows(got), dtype=np.float32)[np.asarray(keep, dtype=bool)])
+            if len(got["ids"]) < _PAGE:
+                break
+            offset += _PAGE
+        return out, np.concatenate(parts[1:]) if len(parts) > 1 else parts[0]
 
     def dense(self, query_vec: np.ndarray, k: int,
               filters: SearchFilters | None = None) -> list[tuple[Chunk, float]]:
