@@ -1084,4 +1084,6 @@ def launch(config: Config) -> None:
     set_offline_env()
     from index.service import Vanban
 
-    start(Vanban(config), config, block=True)
+    service = Vanban(config)
+    service.warm_up()  # the model loads before the first official asks, not during
+    start(service, config, block=True)

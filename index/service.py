@@ -166,6 +166,17 @@ class Vanban:
             return self.config.min_score
         return relevance_floor(self.embedder)
 
+    def warm_up(self) -> bool:
+        """Load the model and build the search structures now, so the first question is fast.
+
+        Returns False (and loads nothing) when the index is empty.
+        """
+        if not self.store.visible_doc_ids():
+            return False
+        self.search("khởi động")
+        self.responsibilities()
+        return True
+
     def responsibilities(self) -> Responsibilities:
         """Who owns which task by when, re-derived from the stored chunks when they change."""
         return self._responsibilities.get(_RecentlyChecked(self.store))

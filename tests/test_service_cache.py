@@ -119,3 +119,12 @@ def test_an_answer_embeds_its_question_once(tmp_path: Path) -> None:
     vb.ask(question)
     vb.ask(question)
     assert len(inner.queries) == 1
+
+
+def test_warm_up_builds_the_search_cache_only_when_there_is_something_to_search(
+    tmp_path: Path,
+) -> None:
+    vb = _service(tmp_path / "db")
+    assert vb.warm_up() is False and vb._cache is None
+    vb.ingest([CONG_VAN])
+    assert vb.warm_up() is True and vb._cache is not None
