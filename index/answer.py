@@ -33,8 +33,9 @@ from typing import Any, Literal, Protocol
 from index.chunks import Chunk, SearchFilters
 from index.responsibilities import Responsibilities, role_rank
 from index.search import Hit, is_relevant
+from ingest.abbreviations import QUESTION_TABLE, spell_out
 from ingest.assignments import Assignment
-from ingest.bodies import canonical_body, expand_abbreviations
+from ingest.bodies import canonical_body
 from ingest.deadlines import parse_deadline
 
 __all__ = [
@@ -117,34 +118,9 @@ _STOP = frozenset((
 ))
 
 
-# Short forms questions use for document kinds and recurring subjects, spelled out
-# so that they meet the clause's words (``NĐ`` ↔ ``Nghị định``, ``KCN`` ↔ ``khu công nghiệp``).
-_GLOSSARY: tuple[tuple[str, str], ...] = (
-    ("NĐ", "nghị định"), ("QĐ", "quyết định"), ("CT", "chỉ thị"), ("KH", "kế hoạch"),
-    ("CV", "công văn"), ("TB", "thông báo"), ("NQ", "nghị quyết"), ("CTr", "chương trình"),
-    ("KKT", "khu kinh tế"), ("KCN", "khu công nghiệp"), ("KCX", "khu chế xuất"),
-    ("CCN", "cụm công nghiệp"), ("KNK", "khí nhà kính"), ("BĐKH", "biến đổi khí hậu"),
-    ("VLNCN", "vật liệu nổ công nghiệp"), ("TCTN", "tiền chất thuốc nổ"), ("GP", "giấy phép"),
-    ("GCN", "giấy chứng nhận"), ("PCCC", "phòng cháy chữa cháy"), ("TW", "trung ương"),
-    ("HHNH", "hàng hóa nguy hiểm"), ("ATLĐ", "an toàn lao động"), ("KTTV", "khí tượng thủy văn"),
-)
-_GLOSSARY_RX = tuple((re.compile(r"(?<![\wÀ-ỹ])" + re.escape(k) + r"(?![\wÀ-ỹ])"), v) for k, v in _GLOSSARY)
-
-
-def spell_out(text: str) -> str:
-    """Agency and document abbreviations spelled out.
-
-    >>> spell_out("Ai chủ trì soạn NĐ sửa NĐ 29/2008 về KCN?")
-    'Ai chủ trì soạn nghị định sửa nghị định 29/2008 về khu công nghiệp?'
-    """
-    out = expand_abbreviations(text)
-    for rx, full in _GLOSSARY_RX:
-        out = rx.sub(full, out)
-    return out
-
-
 def _words(text: str) -> list[str]:
-    return re.findall(r"[\wÀ-ỹ]+", _fold(spell_out(text)))
+    # "NĐ", "KCN", "Bộ TN&MT" meet the clause's "nghị định", "khu công nghiệp", "Tài nguyên và Môi trường"
+    return re.findall(r"[\wÀ-ỹ]+", _fold(spell_out(text, QUESTION_TABLE)))
 
 
 def _terms(text: str) -> set[str]:

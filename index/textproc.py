@@ -20,6 +20,9 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Literal
 
+from ingest.abbreviations import QUERY_TABLE, expansions
+from ingest.abbreviations import spell_out as _spell_out
+
 Scheme = Literal["syllables", "compounds", "words"]
 SCHEMES: tuple[Scheme, ...] = ("syllables", "compounds", "words")
 
@@ -46,34 +49,6 @@ _TONE_MAP = {
     "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
 }
 _TONE_RX = re.compile("(" + "|".join(_TONE_MAP) + r")(?!\w)")
-
-# Abbreviations of administrative texts (case-sensitive), spelled out for
-# queries: "QĐ 1074 của Bộ XD" should find "Quyết định 1074/QĐ-BXD … Bộ Xây dựng".
-# Ambiguous ones (TT: thông tư/thông tin, CT: chỉ thị/công ty) are left out.
-_ABBREVIATIONS: tuple[tuple[str, str], ...] = (
-    # compounds first, so "KH & ĐT" is not read as "KH" + "ĐT"
-    (r"UB\s*MTTQ(?:\s*VN)?", "Ủy ban Mặt trận Tổ quốc"), (r"MTTQ(?:\s*VN)?", "Mặt trận Tổ quốc"),
-    (r"S(?:NN&MT|NNMT)", "Sở Nông nghiệp và Môi trường"), (r"S(?:TN&MT|TNMT)", "Sở Tài nguyên và Môi trường"),
-    (r"TN\s*&\s*MT|TNMT", "Tài nguyên và Môi trường"), (r"NN\s*&\s*PTNT|NNPTNT", "Nông nghiệp và Phát triển nông thôn"),
-    (r"NN\s*&\s*MT|NNMT", "Nông nghiệp và Môi trường"), (r"KH\s*&\s*ĐT|KHĐT", "Kế hoạch và Đầu tư"),
-    (r"KH\s*&\s*CN|KHCN", "Khoa học và Công nghệ"), (r"GD\s*&\s*ĐT|GDĐT", "Giáo dục và Đào tạo"),
-    ("BTNMT", "Bộ Tài nguyên và Môi trường"), ("BNNMT", "Bộ Nông nghiệp và Môi trường"),
-    ("UBND", "Ủy ban nhân dân"), ("HĐND", "Hội đồng nhân dân"), ("BCĐ", "Ban Chỉ đạo"),
-    ("BCH", "Ban Chỉ huy"), ("VPCP", "Văn phòng Chính phủ"), ("PTTg", "Phó Thủ tướng"),
-    ("TTg", "Thủ tướng"), ("CP", "Chính phủ"), ("NĐ", "Nghị định"), ("NQ", "Nghị quyết"),
-    ("QĐ", "Quyết định"), ("KH", "Kế hoạch"), ("CV", "Công văn"), ("TB", "Thông báo"),
-    ("BCT", "Bộ Công Thương"), ("BXD", "Bộ Xây dựng"), ("XD", "Xây dựng"), ("SCT", "Sở Công Thương"),
-    ("GTVT", "Giao thông vận tải"), (r"(?<=Bộ )TC", "Tài chính"),
-    ("KKT", "khu kinh tế"), ("KCN", "khu công nghiệp"), ("CCN", "cụm công nghiệp"),
-    ("KS", "khoáng sản"), ("VLNCN", "vật liệu nổ công nghiệp"), ("PCCC", "phòng cháy chữa cháy"),
-    ("PCTT", "phòng chống thiên tai"), ("KNK", "khí nhà kính"), ("BĐKH", "biến đổi khí hậu"),
-    ("CSDL", "cơ sở dữ liệu"), ("DN", "doanh nghiệp"), ("GCN", "giấy chứng nhận"),
-    ("GP", "giấy phép"), ("HHNH", "hàng hóa nguy hiểm"), ("NSNN", "ngân sách nhà nước"),
-    ("ĐTM", "đánh giá tác động môi trường"), ("ATVSLĐ", "an toàn, vệ sinh lao động"),
-)
-# Not inside document numbers: "28/KH-BCĐCVĐ" and "06/2022/NĐ-CP" stay as printed.
-_ABBR_RX = tuple((re.compile(r"(?<![\w&/-])(?:" + p + r")(?![\w&/-])"), full) for p, full in _ABBREVIATIONS)
-
 
 def nfc(text: str) -> str:
     """NFC-normalize: decomposed input (``Đ`` + combining marks) equals composed."""
@@ -148,13 +123,13 @@ def drop_stopwords(tokens: Iterable[str]) -> list[str]:
 def spell_out(text: str) -> str:
     """Replace known abbreviations by their full words (for the dense query).
 
+    Short forms inside document numbers stay as printed; the table is
+    :data:`ingest.abbreviations.QUERY_TABLE`.
+
     >>> spell_out("QĐ 1074 của Bộ XD về PCCC")
     'Quyết định 1074 của Bộ Xây dựng về phòng cháy chữa cháy'
     """
-    out = nfc(text)
-    for rx, full in _ABBR_RX:
-        out = rx.sub(full, out)
-    return out
+    return _spell_out(text, QUERY_TABLE)
 
 
 def with_expansions(text: str) -> str:
@@ -166,11 +141,7 @@ def with_expansions(text: str) -> str:
     'Kế hoạch 28/KH-BCĐCVĐ của Bộ KH & ĐT Kế hoạch và Đầu tư'
     """
     text = nfc(text)
-    rest, found = text, []
-    for rx, full in _ABBR_RX:
-        found += [full] * len(rx.findall(rest))
-        rest = rx.sub(" ", rest)  # "KH & ĐT" must not also count as "KH"
-    return " ".join([text, *found])
+    return " ".join([text, *expansions(text, QUERY_TABLE)])
 
 
 def fold(text: str) -> str:

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ingest.abbreviations import AGENCY_TABLE, spell_out
+
 __all__ = [
     "body_matches",
     "expand_abbreviations",
@@ -28,41 +30,6 @@ __all__ = [
     "split_actor_list",
 ]
 
-# Case-sensitive abbreviations, longest first; "&" and "-" variants included.
-_ABBREVIATIONS: tuple[tuple[str, str], ...] = (
-    (r"UB\s*MTTQ\s*VN|UBMTTQVN|UBMTTQ", "Ủy ban Mặt trận Tổ quốc"),
-    (r"MTTQ\s*VN|MTTQVN|MTTQ", "Mặt trận Tổ quốc"),
-    (r"UBND", "Ủy ban nhân dân"),
-    (r"HĐND", "Hội đồng nhân dân"),
-    (r"BCĐ", "Ban Chỉ đạo"),
-    (r"BCH", "Ban Chỉ huy"),
-    (r"VPCP", "Văn phòng Chính phủ"),
-    (r"BTNMT", "Bộ Tài nguyên và Môi trường"),
-    (r"BNNMT", "Bộ Nông nghiệp và Môi trường"),
-    (r"BNN&PTNT|BNNPTNT", "Bộ Nông nghiệp và Phát triển nông thôn"),
-    (r"BGDĐT|BGD&ĐT", "Bộ Giáo dục và Đào tạo"),
-    (r"BKH&ĐT|BKHĐT", "Bộ Kế hoạch và Đầu tư"),
-    (r"BCT", "Bộ Công Thương"),
-    (r"BXD", "Bộ Xây dựng"),
-    (r"SCT", "Sở Công Thương"),
-    (r"SNN&MT|SNNMT", "Sở Nông nghiệp và Môi trường"),
-    (r"STNMT|STN&MT", "Sở Tài nguyên và Môi trường"),
-    (r"TN\s*&\s*MT|TNMT|TN-MT", "Tài nguyên và Môi trường"),
-    (r"NN\s*&\s*PTNT|NNPTNT", "Nông nghiệp và Phát triển nông thôn"),
-    (r"NN\s*&\s*MT|NNMT", "Nông nghiệp và Môi trường"),
-    (r"KH\s*&\s*ĐT|KHĐT", "Kế hoạch và Đầu tư"),
-    (r"KH\s*&\s*CN|KHCN", "Khoa học và Công nghệ"),
-    (r"GD\s*&\s*ĐT|GDĐT", "Giáo dục và Đào tạo"),
-    (r"GTVT", "Giao thông vận tải"),
-    (r"TT\s*&\s*TT|TTTT", "Thông tin và Truyền thông"),
-    (r"LĐ\s*-?\s*TB\s*&\s*XH|LĐTBXH", "Lao động - Thương binh và Xã hội"),
-    (r"VH\s*,?\s*TT\s*&\s*DL|VHTTDL", "Văn hóa, Thể thao và Du lịch"),
-    (r"CA(?=\s+(?:tỉnh|huyện|xã|phường|thành phố))", "Công an"),
-    (r"TTg", "Thủ tướng"),
-)
-_ABBR_RX = tuple(
-    (re.compile(r"(?<![\wÀ-ỹ&])(?:" + p + r")(?![\wÀ-ỹ&])"), full) for p, full in _ABBREVIATIONS
-)
 # Old-style tone placement (hoà, uỷ, khoẻ) → new style (hòa, ủy, khỏe) at syllable end.
 _TONE_MAP = {
     "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
@@ -100,15 +67,12 @@ def _nfc(text: str) -> str:
 
 
 def expand_abbreviations(text: str) -> str:
-    """Spell out the abbreviations of agency names.
+    """Spell out the abbreviations of agency names (table: :data:`ingest.abbreviations.AGENCIES`).
 
     >>> expand_abbreviations("Bộ TN&MT")
     'Bộ Tài nguyên và Môi trường'
     """
-    out = _nfc(text)
-    for rx, full in _ABBR_RX:
-        out = rx.sub(full, out)
-    return out
+    return spell_out(text, AGENCY_TABLE)
 
 
 def canonical_body(name: str) -> str:
