@@ -235,15 +235,19 @@ def is_relevant(hits: Sequence[Hit], min_score: float = 0.0, query: str | None =
     """False when there is nothing to cite: no hits, or a weak best cosine and little word overlap.
 
     A best dense cosine at or above ``min_score`` is enough; below it, a hit that
-    contains most of the ``query``'s content syllables still counts. BM25-only
-    results (no cosine) count as relevant: they share a word with the query.
+    contains most of the ``query``'s content syllables still counts, and so must
+    hits that only BM25 found (no cosine) when the question is known.
     """
     if not hits:
         return False
     best = relevance(hits)
-    if best is None or best >= min_score:
+    if best is not None and best >= min_score:
         return True
-    return query is not None and max(query_coverage(query, h.chunk) for h in hits) >= MIN_COVERAGE
+    if query is None:
+        return best is None
+    # No hit close enough in meaning (or only BM25 found them): most of the question's
+    # words must be there. Off-topic questions reach the top through one shared word.
+    return max(query_coverage(query, h.chunk) for h in hits) >= MIN_COVERAGE
 
 
 def numpy_dense_fn(chunks: Sequence[Chunk], vectors: np.ndarray) -> DenseFn:

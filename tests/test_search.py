@@ -243,3 +243,12 @@ def test_weak_cosine_still_relevant_when_the_hit_holds_the_question_words() -> N
     assert not is_relevant(weak, 0.85, "Công thức nấu phở bò ngon nhất?")
     assert query_coverage("Sở Công Thương chủ trì gì?", clause) == 1.0  # heading counts
     assert not is_relevant(weak, 0.85, "Ai chủ trì?")  # two content words are too few to vouch
+
+
+def test_hits_only_bm25_found_need_the_question_words_when_the_question_is_known() -> None:
+    clause = Chunk("d:1", "d", "a.txt", "Kế hoạch 28/KH-BCĐCVĐ", "1.4", "Mục 1 › 1.4", (),
+                   "Tổ chức các hoạt động giám sát của MTTQ và các tổ chức chính trị - xã hội.")
+    bm25_only = [Hit(clause, 1.0, 1, None)]
+    assert is_relevant(bm25_only, 0.85)  # plain BM25 search: a shared word is the evidence
+    assert not is_relevant(bm25_only, 0.85, "Ai là tác giả Truyện Kiều?")
+    assert is_relevant(bm25_only, 0.85, "Ai tổ chức giám sát của MTTQ?")
