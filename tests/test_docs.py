@@ -1,0 +1,23 @@
+"""Every command is documented: help with an example, and a mention in the README."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cli import main
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(main.commands))
+def test_command_has_help_with_an_example(name: str) -> None:
+    help_text = main.commands[name].help or ""
+    assert help_text.strip(), f"vanban {name} has no help"
+    assert "Example:" in help_text and f"vanban {name}" in help_text
+
+
+@pytest.mark.parametrize("name", sorted(main.commands))
+def test_command_appears_in_the_readme(name: str) -> None:
+    assert f"vanban {name}" in README
