@@ -204,6 +204,21 @@ def _ocr_or_reason(doc: RawDocument, pages: Sequence[int]) -> list[OcrPage] | st
                 "hãy in lại tệp ra PDF rồi thử lại")
 
 
+def _readable_ocr(doc: RawDocument, pages: Sequence[int],
+                  junk: str) -> tuple[list[OcrPage], float, dict[str, float]] | RawDocument:
+    """OCR ``pages`` and score them: the pages, their quality and the doc's metrics with it;
+    or ``doc`` unchanged but for the reason in its message (no OCR, or junk read:
+    ``junk`` is formatted with the quality)."""
+    result = _ocr_or_reason(doc, pages)
+    if isinstance(result, str):
+        return replace(doc, message=f"{doc.message}; {result}")
+    quality = _quality(result)
+    metrics = {**doc.metrics, "tesseract": quality}
+    if quality < MIN_QUALITY:
+        return replace(doc, metrics=metrics, message=f"{doc.message}; {junk.format(quality)}")
+    return result, quality, metrics
+
+
 def ocr_scan(doc: RawDocument) -> RawDocument:
     """OCR every page of a ``needs_ocr`` (or ``unreadable_text_layer``) PDF.
 
@@ -212,19 +227,15 @@ def ocr_scan(doc: RawDocument) -> RawDocument:
     The document keeps its status (with the reason added to its message) when
     tesseract is missing, fails, or reads text scoring below ``MIN_QUALITY``.
     """
-    name = Path(doc.file).name
-    result = _ocr_or_reason(doc, range(1, doc.pages + 1))
-    if isinstance(result, str):
-        return replace(doc, message=f"{doc.message}; {result}")
-    quality = _quality(result)
-    metrics = {**doc.metrics, "tesseract": quality}
-    if quality < MIN_QUALITY:
-        return replace(doc, metrics=metrics, message=(
-            f"{doc.message}; OCR đọc được quá ít chữ tiếng Việt (chỉ {quality:.0%} là âm tiết "
-            "hợp lệ) — hãy quét lại rõ hơn (300 dpi, thẳng trang) rồi nạp lại"))
+    read = _readable_ocr(doc, range(1, doc.pages + 1), (
+        "OCR đọc được quá ít chữ tiếng Việt (chỉ {:.0%} là âm tiết hợp lệ) — hãy quét lại "
+        "rõ hơn (300 dpi, thẳng trang) rồi nạp lại"))
+    if isinstance(read, RawDocument):
+        return read
+    result, quality, metrics = read
     return replace(doc, blocks=tuple(_blocks(result)), extractor="tesseract", status="ok",
                    quality=quality, metrics=metrics,
-                   message=f"{name}: {OCR_NOTE} — hãy đối chiếu với bản gốc")
+                   message=f"{Path(doc.file).name}: {OCR_NOTE} — hãy đối chiếu với bản gốc")
 
 
 def ocr_scanned_pages(doc: RawDocument, pages: Sequence[int]) -> RawDocument:
@@ -234,14 +245,10 @@ def ocr_scanned_pages(doc: RawDocument, pages: Sequence[int]) -> RawDocument:
     reads junk, the document is returned unchanged apart from the reason in its
     message (its typed pages are still good).
     """
-    result = _ocr_or_reason(doc, pages)
-    if isinstance(result, str):
-        return replace(doc, message=f"{doc.message}; {result}")
-    quality = _quality(result)
-    metrics = {**doc.metrics, "tesseract": quality}
-    if quality < MIN_QUALITY:
-        return replace(doc, metrics=metrics, message=(
-            f"{doc.message}; OCR các trang này đọc được quá ít chữ tiếng Việt ({quality:.0%})"))
+    read = _readable_ocr(doc, pages, "OCR các trang này đọc được quá ít chữ tiếng Việt ({:.0%})")
+    if isinstance(read, RawDocument):
+        return read
+    result, _, metrics = read
     merged = sorted([*doc.blocks, *_blocks(result)], key=lambda b: b.page)  # stable: order kept per page
     shown = ", ".join(map(str, pages))
     return replace(doc, blocks=tuple(merged), extractor=f"{doc.extractor}+tesseract",
