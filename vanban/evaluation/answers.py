@@ -6,7 +6,7 @@
 The files the questions name are ingested from ../shared/corpus through the
 real pipeline (``Vanban.ingest``) into an index kept under the temp directory
 (one per embedder; ingest skips unchanged files, so re-runs are fast). Each
-question is searched and answered with ``index.answer.answer_question``.
+question is searched and answered with ``vanban.answer.compose.answer_question``.
 
 Scoring, with body names compared by ``canonical_body``:
 
@@ -15,33 +15,29 @@ Scoring, with body names compared by ``canonical_body``:
 - when: due@1 — the first owner's due date equals ``expected_due`` (null included);
 - found: the answer is not "không tìm thấy".
 
-``evaluate_answers`` is the reusable part (a future ``vanban eval`` calls it).
+``evaluate_answers`` is the reusable part (``vanban eval`` calls it);
+``evals/answer_eval.py`` is a thin script over this module.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
-import sys
 import tempfile
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # run as a script from anywhere
-    sys.path.insert(0, str(ROOT))
+from ingest.bodies import canonical_body
+from vanban.answer.compose import answer_question
+from vanban.answer.tasks import Responsibilities, responsibilities_of
+from vanban.evaluation.paths import EVALS, SHARED
 
-from index.answer import answer_question  # noqa: E402
-from index.responsibilities import Responsibilities, responsibilities_of  # noqa: E402
-from ingest.bodies import canonical_body  # noqa: E402
-
-QUESTIONS = ROOT / "evals" / "questions.jsonl"
-OFFTOPIC = ROOT / "evals" / "offtopic.jsonl"  # questions no administrative document answers
-CORPUS = Path(os.environ.get("VANBAN_SHARED", ROOT.parent / "shared")) / "corpus"
+QUESTIONS = EVALS / "questions.jsonl"
+OFFTOPIC = EVALS / "offtopic.jsonl"  # questions no administrative document answers
+CORPUS = SHARED / "corpus"
 KINDS = ("who", "what", "when")
 
 
@@ -101,8 +97,8 @@ def summarize(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _service(embedder: str, db: Path) -> Any:
-    from index.service import Vanban
-    from index.settings import load_config
+    from vanban.service import Vanban
+    from vanban.settings import load_config
 
     return Vanban(load_config(environ={}, db=str(db), embedder=embedder))
 

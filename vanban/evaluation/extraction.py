@@ -18,13 +18,14 @@ and ``Bộ Tài nguyên và Môi trường`` are the same body.
 Usage::
 
     .venv/bin/python evals/extraction_eval.py [--gold PATH] [--corpus DIR] [--json]
+
+(``evals/extraction_eval.py`` is a thin script over this module.)
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, is_dataclass
@@ -32,14 +33,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from ingest.bodies import canonical_body
+from vanban.evaluation.paths import EVALS, SHARED
 
-from ingest.bodies import canonical_body  # noqa: E402
-
-GOLD = ROOT / "evals" / "gold" / "assignments.jsonl"
-CORPUS = Path(os.environ.get("VANBAN_SHARED", ROOT.parent / "shared")) / "corpus"
+GOLD = EVALS / "gold" / "assignments.jsonl"
+CORPUS = SHARED / "corpus"
 
 Triple = tuple[str, str, str]
 

@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import re
 import sys
 import time
@@ -40,17 +39,14 @@ from typing import Any
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # run as a script from anywhere
-    sys.path.insert(0, str(ROOT))
+from index.chunks import Chunk, chunks_from_document, embedding_text
+from index.embedders import Embedder, make_embedder
+from index.lexical import LexicalIndex
+from index.search import DEFAULT_FUSION, Fusion, fuse
+from ingest.lawjson import is_article_path, read_law_corpus
+from vanban.evaluation.paths import ROOT, SHARED
 
-from index.chunks import Chunk, chunks_from_document, embedding_text  # noqa: E402
-from index.embedders import Embedder, make_embedder  # noqa: E402
-from index.lexical import LexicalIndex  # noqa: E402
-from index.search import DEFAULT_FUSION, Fusion, fuse  # noqa: E402
-from ingest.lawjson import is_article_path, read_law_corpus  # noqa: E402
-
-BENCH = Path(os.environ.get("VANBAN_SHARED", ROOT.parent / "shared")) / "benchmarks" / "alqac"
+BENCH = SHARED / "benchmarks" / "alqac"
 FILES = {
     "2023": ("alqac2023_law_v1.1.json", "alqac2023_train.json"),
     "2022": ("alqac2022_law.json", "alqac2022_question.json"),
