@@ -1,0 +1,451 @@
+"""The vanban web page (Gradio): Hỏi đáp, Trách nhiệm, Thời hạn, Văn bản.
+
+This module only wires: the page's behaviour (every handler, every table row and
+piece of escaped HTML) is ``vanban.web.view.Page`` and its helpers, which know
+nothing of gradio; here we lay out the page, queue and launch it. It is the only
+module that imports gradio (lazily, inside ``build_app``/``start``).
+
+    build_app(service, config) -> gr.Blocks      # the page, for tests and ``start``
+    start(service, config, block=True)           # queue + launch with our settings
+    launch(config)                               # ``vanban serve``: checks, service, start
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ingest.errors import VanbanError
+from vanban.settings import Config
+from vanban.web.view import (
+    DEADLINE_HEADERS,
+    DOC_HEADERS,
+    READ_CONCURRENCY,
+    SORT_CHOICES,
+    TASK_HEADERS,
+    UPLOAD_EXTENSIONS,
+    UPLOAD_HEADERS,
+    Page,
+    build_filters,
+    check_bind,
+    document_rows,
+    example_questions,
+    sources_html,
+)
+
+if TYPE_CHECKING:
+    import gradio as gr
+
+CSS = """
+.vb-sources { display: flex; flex-direction: column; gap: 10px; }
+.vb-src { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 12px; scroll-margin-top: 80px; }
+.vb-src:target, .vb-src.vb-active { border-color: var(--color-accent); box-shadow: 0 0 0 2px var(--color-accent-soft); }
+.vb-src-n { color: var(--color-accent); font-weight: 600; }
+.vb-src-meta, .vb-src-file, .vb-src-title, .vb-src-heading { color: var(--body-text-color-subdued); font-size: 0.9em; }
+.vb-src-title { display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
+.vb-src-label { font-weight: 600; margin-top: 4px; }
+.vb-src-text { margin: 6px 0; padding-left: 10px; border-left: 3px solid var(--border-color-primary); white-space: pre-wrap; }
+.vb-src-text mark { background: #fde68a; color: inherit; padding: 0 1px; }
+.vb-marker, .vb-marker:visited { color: var(--color-accent) !important; text-decoration: none; font-weight: 600; }
+/* tables in the body font: the default monospace lacks good Vietnamese diacritics */
+.vb-table table, .vb-table td, .vb-table th, .vb-table span { font-family: var(--font) !important; }
+"""
+
+# Clicking [n] scrolls its card into view inside the page (never a new tab, whatever
+# the chatbot's link handling) and marks it; capture phase so we run first.
+HEAD = """
+<script>
+document.addEventListener("click", function (ev) {
+  var a = ev.target && ev.target.closest ? ev.target.closest('a[href^="#src-"]') : null;
+  if (!a) { return; }
+  var el = document.getElementById(a.getAttribute("href").slice(1));
+  if (!el) { return; }
+  ev.preventDefault();
+  ev.stopPropagation();
+  document.querySelectorAll(".vb-src.vb-active").forEach(function (x) { x.classList.remove("vb-active"); });
+  el.classList.add("vb-active");
+  el.scrollIntoView({behavior: "smooth", block: "center"});
+}, true);
+// The picker offers only our formats. Not set through gradio's file_types: that
+// check rejects a whole batch with an English message; ours answers per file.
+new MutationObserver(function () {
+  var b = document.getElementById("vb-upload");
+  var input = b && b.parentElement ? b.parentElement.querySelector("input[type=file]") : null;
+  if (input && input.accept !== "__ACCEPT__") { input.accept = "__ACCEPT__"; }
+}).observe(document.documentElement, {childList: true, subtree: true});
+</script>
+""".replace("__ACCEPT__", ",".join(UPLOAD_EXTENSIONS))
+
+
+def _theme() -> Any:
+    """Default theme with system fonts only: nothing is fetched from the internet."""
+    import gradio as gr
+
+    return gr.themes.Default(
+        font=["system-ui", "Segoe UI", "Roboto", "Noto Sans", "DejaVu Sans", "sans-serif"],
+        font_mono=["ui-monospace", "DejaVu Sans Mono", "monospace"],
+    )
+
+
+def _raise_for_user(err: VanbanError) -> Exception:
+    """Our Vietnamese message as a gradio toast; escaped, since the toast renders HTML."""
+    import gradio as gr
+
+    return gr.Error(html.escape(str(err)), title="Lỗi", print_exception=False)
+
+
+def _doc_choices(docs: Sequence[Any]) -> list[tuple[str, str]]:
+    """``(label, file)`` pairs: people pick by document name, we act on the file."""
+    return [(f"{d.name} — {d.file}", str(d.file)) for d in docs]
+
+
+def build_app(service: Any, config: Config) -> gr.Blocks:
+    """The whole page around ``service`` (a ``Vanban`` or anything with its methods)."""
+    import gradio as gr
+
+    page = Page(service, config)
+    docs = page.documents()
+    with gr.Blocks(
+        title="vanban — tra cứu văn bản hành chính",
+        analytics_enabled=False,
+        delete_cache=(3600, 86400),
+    ) as demo:
+        gr.Markdown("## vanban — hỏi đáp, trách nhiệm và thời hạn trong văn bản hành chính")
+        with gr.Tabs():
+            scope = _chat_tab(page, docs)
+            bodies = _tasks_tab(page)
+            dl_body = _deadlines_tab(page)
+            doc_widgets = _documents_tab(page)
+        gr.api(_api_ask(page), api_name="ask", concurrency_limit="default")
+
+        def refresh() -> tuple[Any, ...]:
+            current = page.documents()
+            names = page.body_choices()
+            return (
+                gr.update(choices=_doc_choices(current)),
+                gr.update(choices=sorted({str(d.type) for d in current if getattr(d, "type", "")})),
+                gr.update(
+                    choices=sorted({str(d.issuer) for d in current if getattr(d, "issuer", "")})
+                ),
+                gr.update(choices=names),
+                gr.update(choices=names),
+                document_rows(current),
+                gr.update(choices=_doc_choices(current), value=None),
+            )
+
+        refresh_outputs = [*scope, bodies, dl_body, *doc_widgets["refresh"]]
+        demo.load(refresh, None, refresh_outputs, api_visibility="private")
+        for event in doc_widgets["changed"]:
+            event.then(refresh, None, refresh_outputs, api_visibility="private")
+    return demo
+
+
+def _api_ask(page: Page) -> Callable[[str], dict[str, Any]]:
+    def ask(question: str) -> dict[str, Any]:
+        """Hỏi đáp: trả về đúng đối tượng JSON của `vanban ask --json`."""
+        try:
+            return page.ask_json(question)
+        except VanbanError as err:
+            raise _raise_for_user(err) from err
+
+    return ask
+
+
+def _chat_tab(page: Page, docs: Sequence[Any]) -> list[Any]:
+    import gradio as gr
+
+    with gr.Tab("Hỏi đáp", id="hoi-dap"):
+        with gr.Row():
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(
+                    label="Hội thoại",
+                    buttons=["copy"],
+                    height=520,
+                    elem_id="vb-chat",
+                    feedback_options=None,
+                    placeholder="Hỏi về nhiệm vụ, cơ quan chủ trì, thời hạn trong các văn bản đã nạp.",
+                )
+                question = gr.Textbox(
+                    label="Câu hỏi",
+                    placeholder="Ví dụ: Ai chủ trì việc kiểm tra vật liệu nổ công nghiệp, hạn khi nào?",
+                    elem_id="vb-question",
+                    lines=1,
+                    max_lines=4,
+                )
+                with gr.Row():
+                    send = gr.Button("Hỏi", variant="primary", elem_id="vb-ask")
+                    clear = gr.Button("Xóa hội thoại")
+                gr.Examples(example_questions(docs), inputs=[question], label="Câu hỏi mẫu")
+                scope = _scope_controls()
+            with gr.Column(scale=2):
+                gr.Markdown("### Nguồn trích dẫn")
+                sources = gr.HTML(sources_html(None, {}), elem_id="vb-sources-panel")
+
+        def on_ask(
+            q: str,
+            history: list[dict[str, Any]],
+            f: list[str],
+            t: list[str],
+            i: list[str],
+            a: str,
+            b: str,
+        ) -> tuple[Any, ...]:
+            try:
+                new_history, panel = page.chat(q, history, build_filters(f, t, i, a, b))
+            except VanbanError as err:
+                raise _raise_for_user(err) from err
+            return new_history, panel, ""
+
+        inputs = [question, chatbot, *scope]
+        for trigger in (send.click, question.submit):
+            trigger(on_ask, inputs, [chatbot, sources, question], api_visibility="private")
+        clear.click(
+            lambda: ([], sources_html(None, {})), None, [chatbot, sources], api_visibility="private"
+        )
+    return scope[:3]
+
+
+def _scope_controls() -> list[Any]:
+    """The chat's scope (SearchFilters): documents, types, issuers, a date range."""
+    import gradio as gr
+
+    with gr.Accordion("Phạm vi tìm kiếm", open=False):
+        files = gr.Dropdown(label="Văn bản", multiselect=True, choices=[], elem_id="vb-scope-files")
+        types = gr.Dropdown(label="Loại văn bản", multiselect=True, choices=[])
+        issuers = gr.Dropdown(
+            label="Cơ quan ban hành", multiselect=True, choices=[], allow_custom_value=True
+        )
+        with gr.Row():
+            date_from = gr.Textbox(label="Từ ngày (dd/mm/yyyy)", placeholder="01/01/2024")
+            date_to = gr.Textbox(label="Đến ngày (dd/mm/yyyy)", placeholder="31/12/2026")
+    return [files, types, issuers, date_from, date_to]
+
+
+def _tasks_tab(page: Page) -> Any:
+    import gradio as gr
+
+    with gr.Tab("Trách nhiệm", id="trach-nhiem"):
+        with gr.Row():
+            body = gr.Dropdown(
+                label="Cơ quan, đơn vị (chọn hoặc gõ tên)",
+                choices=[],
+                allow_custom_value=True,
+                elem_id="vb-body",
+                scale=4,
+            )
+            show = gr.Button("Xem nhiệm vụ", variant="primary", elem_id="vb-show-tasks", scale=1)
+        summary = gr.Markdown()
+        table = gr.Dataframe(
+            headers=TASK_HEADERS,
+            datatype="str",
+            elem_classes=["vb-table"],
+            interactive=False,
+            wrap=True,
+            elem_id="vb-tasks",
+            max_height=700,
+            column_widths=["16%", "8%", "40%", "14%", "8%", "14%"],
+        )
+
+        def on_show(b: str) -> tuple[str, list[list[str]]]:
+            try:
+                return page.tasks(b)
+            except VanbanError as err:
+                raise _raise_for_user(err) from err
+
+        show.click(on_show, [body], [summary, table], api_visibility="private")
+    return body
+
+
+def _deadlines_tab(page: Page) -> Any:
+    import gradio as gr
+
+    with gr.Tab("Thời hạn", id="thoi-han") as tab:
+        with gr.Row():
+            date_from = gr.Textbox(
+                label="Từ ngày (dd/mm/yyyy)", placeholder="01/01/2026", elem_id="vb-dl-from"
+            )
+            date_to = gr.Textbox(
+                label="Đến ngày (dd/mm/yyyy)", placeholder="31/12/2026", elem_id="vb-dl-to"
+            )
+            body = gr.Dropdown(
+                label="Cơ quan, đơn vị", choices=[], allow_custom_value=True, elem_id="vb-dl-body"
+            )
+            sort = gr.Radio(list(SORT_CHOICES), value=SORT_CHOICES[0], label="Sắp xếp")
+        with gr.Row():
+            run = gr.Button("Lọc thời hạn", variant="primary", elem_id="vb-dl-run")
+            download = gr.DownloadButton("Tải XLSX", elem_id="vb-dl-xlsx", value=None)
+        table = gr.Dataframe(
+            headers=DEADLINE_HEADERS,
+            datatype="str",
+            elem_classes=["vb-table"],
+            interactive=False,
+            wrap=True,
+            elem_id="vb-deadlines",
+            max_height=700,
+            column_widths=["9%", "17%", "8%", "34%", "14%", "7%", "11%"],
+        )
+
+        def on_run(a: str, b: str, who: str, order: str) -> tuple[Any, Any]:
+            try:
+                rows, path = page.deadlines(a, b, who, order)
+            except VanbanError as err:
+                raise _raise_for_user(err) from err
+            return rows, gr.update(value=path)
+
+        inputs = [date_from, date_to, body, sort]
+        # opening the tab fills the table (and readies the XLSX) without a click
+        for trigger in (run.click, sort.change, tab.select):
+            trigger(on_run, inputs, [table, download], api_visibility="private")
+    return body
+
+
+def _documents_tab(page: Page) -> dict[str, Any]:
+    import gradio as gr
+
+    with gr.Tab("Văn bản", id="van-ban"):
+        gr.Markdown(
+            "Chọn một hoặc nhiều tệp PDF, DOCX, TXT, MD (tối đa "
+            f"{page.config.max_upload_mb} MB mỗi tệp); hệ thống nạp ngay sau khi chọn."
+        )
+        files = gr.UploadButton(
+            "Chọn tệp và nạp vào chỉ mục",
+            file_count="multiple",
+            type="filepath",
+            variant="primary",
+            elem_id="vb-upload",
+        )
+        ocr = gr.Checkbox(
+            label="Nhận dạng chữ (OCR) cho PDF bản quét hoặc lỗi phông — chậm hơn, chọn trước khi tải",
+            value=False,
+            elem_id="vb-ocr",
+        )
+        results = gr.Dataframe(
+            headers=UPLOAD_HEADERS,
+            datatype="str",
+            elem_classes=["vb-table"],
+            interactive=False,
+            wrap=True,
+            label="Kết quả nạp",
+            elem_id="vb-upload-results",
+            column_widths=["30%", "15%", "10%", "45%"],
+        )
+        table = gr.Dataframe(
+            headers=DOC_HEADERS,
+            datatype="str",
+            elem_classes=["vb-table"],
+            interactive=False,
+            wrap=True,
+            label="Văn bản trong chỉ mục",
+            elem_id="vb-docs",
+            column_widths=["19%", "8%", "11%", "8%", "17%", "30%", "7%"],
+        )
+        with gr.Row():
+            victim = gr.Dropdown(
+                label="Văn bản cần xóa", choices=[], elem_id="vb-remove-pick", scale=4
+            )
+            remove = gr.Button("Xóa khỏi chỉ mục", variant="stop", elem_id="vb-remove", scale=1)
+        note = gr.Markdown()
+
+        def on_ingest(
+            paths: list[str] | None,
+            use_ocr: bool,
+            progress: gr.Progress = gr.Progress(),  # noqa: B008 — how gradio injects the bar
+        ) -> list[list[str]]:
+            def report(*args: Any, **_: Any) -> None:
+                _report_progress(progress, args)
+
+            try:
+                return page.upload(paths, report, ocr=bool(use_ocr))
+            except VanbanError as err:
+                raise _raise_for_user(err) from err
+
+        uploaded = files.upload(
+            on_ingest,
+            [files, ocr],
+            [results],
+            api_visibility="private",
+            concurrency_limit=1,
+            concurrency_id="vanban-write",
+        )
+
+        def on_remove(doc_id: str | None) -> str:
+            try:
+                return page.remove(doc_id)
+            except VanbanError as err:
+                raise _raise_for_user(err) from err
+
+        removed = remove.click(
+            on_remove,
+            [victim],
+            [note],
+            api_visibility="private",
+            concurrency_limit=1,
+            concurrency_id="vanban-write",
+        )
+    return {"refresh": [table, victim], "changed": [uploaded, removed]}
+
+
+def _report_progress(progress: Any, args: Sequence[Any]) -> None:
+    """Adapt the service's progress reports to gradio's bar.
+
+    The pipeline sends one ``Progress(files_done, files_total, clauses, current)``
+    object per step; plain ``(done, total, name)`` calls are accepted too.
+    """
+    if len(args) == 1 and hasattr(args[0], "files_total"):
+        p = args[0]
+        args = (int(p.files_done), int(p.files_total), str(p.current))
+    if len(args) >= 2 and isinstance(args[0], int) and isinstance(args[1], int) and args[1] > 0:
+        desc = f"Đang nạp {Path(str(args[2])).name}" if len(args) > 2 else "Đang nạp"
+        progress((args[0], args[1]), desc=desc, unit="tệp")
+
+
+def launch_kwargs(config: Config) -> dict[str, Any]:
+    """Our launch settings: bind, login, upload cap, offline look, no share/MCP/SSR."""
+    return {
+        "server_name": config.host,
+        "server_port": config.port,
+        "auth": check_bind(config),
+        "auth_message": "Đăng nhập để tra cứu văn bản.",
+        # gradio's own cap is a backstop against huge bodies; it answers in English, so
+        # it sits at twice ours and files just over our limit get our per-file message
+        "max_file_size": f"{2 * config.max_upload_mb}mb",
+        "share": False,
+        "ssr_mode": False,
+        "mcp_server": False,
+        "pwa": False,
+        "footer_links": [],
+        "show_error": True,
+        "theme": _theme(),
+        "css": CSS,
+        "head": HEAD,
+    }
+
+
+def set_offline_env() -> None:
+    """No telemetry, no model downloads: set before gradio or any model is imported."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+def start(service: Any, config: Config, *, block: bool = True) -> tuple[gr.Blocks, str]:
+    """Build, queue and launch the page; with ``block=False`` return once it serves."""
+    set_offline_env()
+    demo = build_app(service, config)
+    demo.queue(default_concurrency_limit=READ_CONCURRENCY)
+    _, url, _ = demo.launch(prevent_thread_lock=not block, quiet=not block, **launch_kwargs(config))
+    return demo, url
+
+
+def launch(config: Config) -> None:
+    """``vanban serve``: refuse an unsafe bind first, then open the index and serve."""
+    check_bind(config)
+    set_offline_env()
+    from vanban.service import Vanban
+
+    service = Vanban(config)
+    service.warm_up()  # the model loads before the first official asks, not during
+    start(service, config, block=True)
