@@ -43,7 +43,7 @@ FIRE_QUESTION = "Ai chủ trì kiểm tra an toàn phòng cháy, chữa cháy t�
 
 def _service_ready() -> None:
     if importlib.util.find_spec("vanban.service") is None:
-        pytest.skip("index/service.py is not written yet (service helper)")
+        pytest.skip("vanban/service.py is not written yet (service helper)")
 
 
 def _free_port() -> int:
