@@ -32,7 +32,6 @@ from urllib.parse import urlparse
 import numpy as np
 
 from index.chunks import Chunk, SearchFilters, chunks_from_document
-from index.settings import Config
 from ingest.errors import EmbedderMismatchError, StoreError
 from ingest.model import Document
 
@@ -41,6 +40,16 @@ REGISTRY = "vanban_registry"
 REVISION_ID = "meta:revision"
 _DUMMY = [1.0]  # registry records need *some* vector; Chroma would otherwise embed them
 _PAGE = 2000  # rows per get() call: keeps memory and request sizes bounded
+
+
+class Location(Protocol):
+    """Where the store lives: ``vanban.settings.Config`` is one (index imports nothing above it)."""
+
+    @property
+    def db_path(self) -> Path: ...
+
+    @property
+    def chroma_url(self) -> str | None: ...
 
 
 class NamedEmbedder(Protocol):
@@ -130,7 +139,7 @@ def _record_from_meta(meta: dict[str, Any]) -> DocRecord:
     return DocRecord(**{k: v for k, v in meta.items() if k in names})
 
 
-def _connect(config: Config) -> Any:
+def _connect(config: Location) -> Any:
     """A Chroma client: HTTP when ``chroma_url`` is set, else embedded in ``<db>/chroma``."""
     import chromadb
     from chromadb.config import Settings
@@ -166,7 +175,7 @@ class Store:
     ['Chỉ thị 13/CT-TTg']
     """
 
-    def __init__(self, config: Config, client: Any, chunks: Any, registry: Any) -> None:
+    def __init__(self, config: Location, client: Any, chunks: Any, registry: Any) -> None:
         self.config = config
         self.client = client
         self._chunks = chunks
@@ -179,7 +188,7 @@ class Store:
     # -- opening -----------------------------------------------------------------
 
     @classmethod
-    def open(cls, config: Config, embedder: NamedEmbedder | None = None,
+    def open(cls, config: Location, embedder: NamedEmbedder | None = None,
              rebuild: bool = False) -> Store:
         """Open (or create) the store; refuse an index built with another embedder.
 

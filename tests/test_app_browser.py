@@ -22,7 +22,8 @@ from typing import Any
 import pytest
 
 import app
-from index.settings import Config
+from vanban.settings import Config
+from vanban.web import view
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -41,8 +42,8 @@ FIRE_QUESTION = "Ai chủ trì kiểm tra an toàn phòng cháy, chữa cháy t�
 
 
 def _service_ready() -> None:
-    if importlib.util.find_spec("index.service") is None:
-        pytest.skip("index/service.py is not written yet (service helper)")
+    if importlib.util.find_spec("vanban.service") is None:
+        pytest.skip("vanban/service.py is not written yet (service helper)")
 
 
 def _free_port() -> int:
@@ -52,7 +53,7 @@ def _free_port() -> int:
 
 
 def _corpus_files() -> list[Path]:
-    files = sorted(p for p in CORPUS.iterdir() if p.suffix.lower() in app.UPLOAD_EXTENSIONS)
+    files = sorted(p for p in CORPUS.iterdir() if p.suffix.lower() in view.UPLOAD_EXTENSIONS)
     if not files:
         pytest.skip(f"no sample documents in {CORPUS}")
     return files
@@ -68,7 +69,7 @@ class Served:
 def _serve(tmp: Path, embedder: str) -> Iterator[Served]:
     """Index corpus/ with the real service, then serve the page on a free port."""
     _service_ready()
-    from index.service import Vanban
+    from vanban.service import Vanban
 
     config = Config(db=str(tmp / "db"), embedder=embedder, port=_free_port(), max_upload_mb=2)
     service = Vanban(config)
@@ -406,7 +407,7 @@ def test_responsibilities_of_a_body(tab: Tab, served: Served) -> None:
         "() => document.querySelector('#vb-tasks .virtual-body [role=gridcell]')"
     )
     text = _table_text(page, "vb-tasks")
-    assert app.citation_text(expected[0]) in text
+    assert view.citation_text(expected[0]) in text
     assert f"{len(expected)} nhiệm vụ" in page.locator("body").inner_text()
 
 
@@ -429,7 +430,7 @@ def test_deadlines_download_xlsx_same_as_cli(tab: Tab, served: Served, tmp_path:
     page.wait_for_function(
         "() => document.querySelector('#vb-deadlines .virtual-body [role=gridcell]')"
     )
-    assert app.vn_date(expected[0]["due"]) in _table_text(page, "vb-deadlines")
+    assert view.vn_date(expected[0]["due"]) in _table_text(page, "vb-deadlines")
     with page.expect_download() as info:
         page.click("#vb-dl-xlsx")
     saved = tmp_path / "trang.xlsx"
@@ -442,7 +443,8 @@ def test_deadlines_download_xlsx_same_as_cli(tab: Tab, served: Served, tmp_path:
     subprocess.run(
         [
             sys.executable,
-            str(ROOT / "cli.py"),
+            "-m",
+            "vanban.cli",
             "deadlines",
             "--db",
             served.config.db,

@@ -248,14 +248,8 @@ def test_closing_request_assigns_nothing() -> None:
 
 
 def test_evaluate_scores_sets_of_triples() -> None:
-    import importlib.util
+    from vanban.evaluation import extraction as mod
 
-    spec = importlib.util.spec_from_file_location(
-        "extraction_eval", Path(__file__).resolve().parents[1] / "evals" / "extraction_eval.py"
-    )
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
     gold = [
         {"file": "a.txt", "body": "Bộ TN&MT", "role": "chủ trì", "due": "2024-07-30"},
         {"file": "a.txt", "body": "Sở Tư pháp", "role": "phối hợp", "due": None},

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli import main
-from index.export import COLUMNS, write_csv, write_xlsx
 from tests.conftest import shared_file
+from vanban.cli import main
+from vanban.export import COLUMNS, write_csv, write_xlsx
 
 ROWS = [
     {"file": "02_CV.docx", "document": "Công văn 123/UBND-KT", "clause": "1", "label": "Mục 1",

@@ -20,10 +20,10 @@ import pytest
 
 import index.pipeline as pipeline
 from index.embedders import FakeEmbedder
-from index.service import Vanban
-from index.settings import Config, load_config
 from index.store import Store
 from ingest.errors import StoreError
+from vanban.service import Vanban
+from vanban.settings import Config, load_config
 
 from .test_pipeline import line_parser
 

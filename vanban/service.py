@@ -21,14 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from index.answer import NOT_FOUND, answer_question
 from index.chunks import Chunk, SearchFilters
 from index.embedders import CachedQueries, Embedder, make_embedder, relevance_floor
 from index.pipeline import FileResult, ProgressFn, ingest_paths, refresh_lexical
-from index.responsibilities import Responsibilities, ResponsibilitiesCache, to_row
 from index.search import Hit, Mode, Searcher, matrix_dense_fn
-from index.settings import Config
 from index.store import DocRecord, Store
+from vanban.answer.compose import NOT_FOUND, answer_question
+from vanban.answer.tasks import Responsibilities, ResponsibilitiesCache, to_row
+from vanban.settings import Config
 
 # How stale the registry may be before a question re-checks it (seconds). Our own
 # writes reset it; only other writers (``--chroma-url`` with several clients) wait.

@@ -1,4 +1,4 @@
-"""The ``vanban`` command: thin wrappers over ``ingest`` and ``index``.
+"""The ``vanban`` command: thin wrappers over ``ingest`` and ``vanban.service``.
 
 Each subcommand parses options, calls one library function and prints the result.
 """
@@ -17,7 +17,7 @@ from ingest.errors import VanbanError
 
 if TYPE_CHECKING:
     from index.pipeline import Progress
-    from index.service import Vanban
+    from vanban.service import Vanban
 
 
 def _echo_json(obj: object) -> None:
@@ -87,7 +87,7 @@ def serve(host: str | None, port: int | None, db: str | None, auth: str | None) 
         vanban serve --db .vanban --port 7860
     """
     from app import launch
-    from index.settings import load_config
+    from vanban.settings import load_config
 
     launch(load_config(host=host, port=port, db=db, auth=auth))
 
@@ -103,8 +103,8 @@ def _db_options(func: Callable[..., None]) -> Callable[..., None]:
 
 
 def _service(db: str | None, chroma_url: str | None, embedder: str | None) -> Vanban:
-    from index.service import Vanban
-    from index.settings import load_config
+    from vanban.service import Vanban
+    from vanban.settings import load_config
 
     return Vanban(load_config(db=db, chroma_url=chroma_url, embedder=embedder))
 
@@ -262,7 +262,7 @@ def tasks(body: str, db: str | None, chroma_url: str | None, embedder: str | Non
 
         vanban tasks --body "Sở Công Thương" --db .vanban
     """
-    from index.responsibilities import task_lines, to_row
+    from vanban.answer.tasks import task_lines, to_row
 
     records = _service(db, chroma_url, embedder).responsibilities().for_body(body)
     if as_json:
@@ -299,8 +299,8 @@ def deadlines(date_from: str | None, date_to: str | None, body: str | None, db: 
 
         vanban deadlines --from 01/10/2026 --to 31/12/2026 --xlsx thoi-han.xlsx
     """
-    from index.export import write_csv, write_xlsx
-    from index.responsibilities import parse_user_date, task_lines, to_row
+    from vanban.answer.tasks import parse_user_date, task_lines, to_row
+    from vanban.export import write_csv, write_xlsx
 
     start = parse_user_date(date_from, "--from") if date_from else None
     end = parse_user_date(date_to, "--to") if date_to else None
@@ -351,8 +351,8 @@ def eval_(corpus: Path | None, as_json: bool, skip_alqac: bool, embedder: str | 
 
         vanban eval --skip-alqac --json
     """
-    from index import evaluation as ev
-    from index.settings import load_config
+    from vanban.evaluation import runner as ev
+    from vanban.settings import load_config
 
     inputs = ev.default_inputs(corpus, data, alqac_dir)
     options = ev.EvalOptions(

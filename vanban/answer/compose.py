@@ -31,12 +31,12 @@ from itertools import zip_longest
 from typing import Any, Literal, Protocol
 
 from index.chunks import Chunk, SearchFilters
-from index.responsibilities import Responsibilities, role_rank
 from index.search import Hit, is_relevant
 from ingest.abbreviations import QUESTION_TABLE, spell_out
 from ingest.assignments import Assignment
 from ingest.bodies import canonical_body
 from ingest.deadlines import parse_deadline
+from vanban.answer.tasks import Responsibilities, role_rank
 
 __all__ = [
     "NOT_FOUND",
