@@ -198,7 +198,10 @@ def walk(paths: Iterable[str | Path], *, follow_symlinks: bool = False) -> Disco
     unique: dict[str, Path] = {}
     for f in w.files:
         unique.setdefault(os.path.realpath(f), f)  # the same file named twice is ingested once
-    return Discovery(tuple(unique.values()), tuple(w.skipped))
+    skipped: dict[str, Skipped] = {}
+    for s in w.skipped:
+        skipped.setdefault(os.path.abspath(s.path), s)  # a link named and met in its folder
+    return Discovery(tuple(unique.values()), tuple(skipped.values()))
 
 
 def discover(paths: Iterable[str | Path], *, follow_symlinks: bool = False) -> list[Path]:
