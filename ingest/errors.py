@@ -2,7 +2,8 @@
 
     VanbanError                     anything vanban raises on purpose
     ├── InputError                  a file or value given by the user is unusable
-    │   ├── UnsupportedFormatError  extension not one of .pdf .docx .txt .md .json
+    │   ├── UnsupportedFormatError  extension not one of .pdf .docx .doc .odt .rtf .txt .md .json
+    │   ├── ConverterMissingError   .doc/.odt/.rtf, but no converter (LibreOffice, antiword)
     │   ├── EmptyFileError          zero bytes, or no text at all
     │   ├── CorruptFileError        cannot be opened as its format says
     │   └── EncryptedFileError      password-protected PDF
@@ -37,6 +38,10 @@ class InputError(VanbanError):
 
 class UnsupportedFormatError(InputError):
     pass
+
+
+class ConverterMissingError(InputError):
+    """A legacy file (.doc, .odt, .rtf) and no program installed that converts it."""
 
 
 class EmptyFileError(InputError):
