@@ -574,5 +574,5 @@ def test_upload_formats_are_ones_the_pipeline_reads() -> None:
     from index.pipeline import EXTENSIONS
 
     # the page takes office documents; law-corpus JSON is a CLI-only import
-    assert set(view.UPLOAD_EXTENSIONS) == {".pdf", ".docx", ".txt", ".md"}
+    assert set(view.UPLOAD_EXTENSIONS) == {".pdf", ".docx", ".doc", ".odt", ".rtf", ".txt", ".md"}
     assert set(view.UPLOAD_EXTENSIONS) <= set(EXTENSIONS)

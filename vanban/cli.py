@@ -110,7 +110,8 @@ def _service(db: str | None, chroma_url: str | None, embedder: str | None) -> Va
 
 
 _STATUS_VI = {"ingested": "đã nạp", "unchanged": "không đổi", "replaced": "thay thế",
-              "needs_ocr": "cần OCR", "unreadable": "lỗi lớp chữ", "error": "lỗi"}
+              "needs_ocr": "cần OCR", "unreadable": "lỗi lớp chữ", "error": "lỗi",
+              "skipped": "bỏ qua"}
 
 
 def _progress_bar() -> tuple[Callable[[Progress], None], Callable[[], None]]:

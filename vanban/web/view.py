@@ -25,7 +25,7 @@ from ingest.errors import ConfigError, InputError, VanbanError
 from vanban.settings import Config
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-UPLOAD_EXTENSIONS = (".pdf", ".docx", ".txt", ".md")
+UPLOAD_EXTENSIONS = (".pdf", ".docx", ".doc", ".odt", ".rtf", ".txt", ".md")
 READ_CONCURRENCY = 8  # questions answered at once; uploads are serialized apart
 STATUS_LABELS = {
     "ingested": "đã nạp",
