@@ -572,13 +572,28 @@ class Page:
     def chat(
         self, question: str, history: list[dict[str, Any]] | None, filters: SearchFilters
     ) -> tuple[list[dict[str, Any]], str]:
-        """One chat turn: the new history and the sources panel for this answer."""
-        result = self.ask_json(question, filters)
+        """One chat turn: the new history and the sources panel for this answer.
+
+        A question that gets no answer — too long, or the index unreachable — is
+        answered in the chat itself, in Vietnamese, with what to do.
+        """
+        if not (question or "").strip():
+            raise InputError("câu hỏi", "câu hỏi đang trống", "nhập câu hỏi bằng tiếng Việt")
+        try:
+            result = self.ask_json(question, filters)
+        except VanbanError as err:
+            result = self.refusal(question, err)
         history = list(history or []) + [
-            {"role": "user", "content": html.escape(question.strip(), quote=False)},
+            {"role": "user", "content": html.escape(str(result["question"]).strip(), quote=False)},
             {"role": "assistant", "content": answer_html(result)},
         ]
-        return history, sources_html(result, self.docs_by_file())
+        return history, sources_html(result, {} if "error" in result else self.docs_by_file())
+
+    def refusal(self, question: str, err: Exception) -> dict[str, Any]:
+        """``vanban ask --json``'s shape, found=false, for a question that got no answer."""
+        from vanban.service import refused_answer
+
+        return refused_answer(question.strip(), err, self.config.max_question_chars)
 
     def tasks(self, body: str | None) -> tuple[str, list[list[str]]]:
         """The Trách nhiệm tab: a summary line and the table for one body."""
