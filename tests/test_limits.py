@@ -232,3 +232,35 @@ def test_parallel_guesses_queue_and_the_overflow_is_refused(served_with_auth: st
     assert codes.count(400) >= 1 and set(codes) <= {400, 429}
     assert time.monotonic() - start >= 1.6  # the queued ones waited their turns
     _login(url, "DungMatKhau", source)  # leave this address clean for other tests
+
+
+# ---------------------------------------------------------------- symlinked folders
+
+
+def test_symlinked_folders_follow_the_setting(tmp_path: Path) -> None:
+    real = tmp_path / "goc"
+    real.mkdir()
+    shutil.copy(PLAN, real / "ke-hoach.txt")
+    folder = tmp_path / "nap"
+    folder.mkdir()
+    (folder / "lien-ket").symlink_to(real, target_is_directory=True)
+    (folder / "vong").symlink_to(folder / "vong")  # a loop: one file's error, never the batch's
+    default = Config(db=str(tmp_path / "a"), embedder="fake")
+    results = {r.file: r for r in Vanban(default, FakeEmbedder()).ingest([folder])}
+    assert results["lien-ket"].status == "skipped" and "không duyệt theo" in results["lien-ket"].message
+    assert results["vong"].status == "error" and "vòng lặp" in results["vong"].message
+    following = Config(db=str(tmp_path / "b"), embedder="fake", follow_symlinks=True)
+    results = {r.file: r for r in Vanban(following, FakeEmbedder()).ingest([folder])}
+    assert results["ke-hoach.txt"].status == "ingested" and results["vong"].status == "error"
+
+
+def test_cli_follow_symlinks_flag_and_named_loop(tmp_path: Path) -> None:
+    loop = tmp_path / "a_loop.txt"
+    loop.symlink_to(loop)
+    good = tmp_path / "good.txt"
+    shutil.copy(PLAN, good)
+    out = CliRunner().invoke(main, ["ingest", str(loop), str(good), "--db", str(tmp_path / "db"),
+                                    "--embedder", "fake", "-q", "--follow-symlinks"])
+    assert out.exit_code == 1, out.output  # the loop is an error; the batch still ran
+    assert isinstance(out.exception, SystemExit)  # no traceback
+    assert "[đã nạp] good.txt" in out.output and "[lỗi] a_loop.txt" in out.output

@@ -12,8 +12,8 @@ with ``due`` an ISO date string or ``None``.
 from __future__ import annotations
 
 import csv
-import re
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
