@@ -74,10 +74,16 @@ def syllable_count(text: str) -> int:
 
 
 def _pdf_text(path: Path) -> str:
+    """Page text, then each table cell on its own line (page text interleaves table columns)."""
     import pdfplumber
 
+    parts: list[str] = []
     with pdfplumber.open(path) as pdf:
-        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+        for page in pdf.pages:
+            parts.append(page.extract_text() or "")
+            for table in page.extract_tables():
+                parts.extend(cell for row in table for cell in row if cell)
+    return "\n".join(parts)
 
 
 def _docx_text(path: Path) -> str:
