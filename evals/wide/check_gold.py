@@ -74,7 +74,11 @@ def syllable_count(text: str) -> int:
 
 
 def _pdf_text(path: Path) -> str:
-    """Page text, then each table cell on its own line (page text interleaves table columns)."""
+    """Page text, each table cell, and each table column read top to bottom.
+
+    The page text interleaves table columns line by line, so quotes from task tables are
+    compared with the cells and columns pdfplumber's table finder recovers.
+    """
     import pdfplumber
 
     parts: list[str] = []
@@ -83,6 +87,11 @@ def _pdf_text(path: Path) -> str:
             parts.append(page.extract_text() or "")
             for table in page.extract_tables():
                 parts.extend(cell for row in table for cell in row if cell)
+                # tables whose rows are single text lines: read each column top to bottom
+                width = max((len(row) for row in table), default=0)
+                for col in range(width):
+                    cells = (row[col] for row in table if col < len(row) and row[col])
+                    parts.append(" ".join(cells))
     return "\n".join(parts)
 
 
