@@ -39,7 +39,14 @@ ROLES = {"chủ trì", "phối hợp", "thực hiện", "theo dõi, đôn đốc
 KINDS = {"who", "what", "when", "absent", "meta"}
 GOLD_KEYS = {"file", "clause", "body", "role", "due", "deadline_text", "quote", "task"}
 QUESTION_KEYS = {
-    "id", "kind", "question", "file", "expected_body", "expected_role", "expected_due", "quote",
+    "id",
+    "kind",
+    "question",
+    "file",
+    "expected_body",
+    "expected_role",
+    "expected_due",
+    "quote",
 }
 COPY_LIMIT = 7  # a question may not share this many consecutive syllables with its document
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -90,21 +97,21 @@ def _pdf_text(path: Path) -> str:
                 # tables whose rows are single text lines: read each column top to bottom
                 width = max((len(row) for row in table), default=0)
                 for col in range(width):
-                    cells = (row[col] for row in table if col < len(row) and row[col])
+                    cells = (row[col] or "" for row in table if col < len(row) and row[col])
                     parts.append(" ".join(cells))
     return "\n".join(parts)
 
 
 def _docx_text(path: Path) -> str:
     from docx import Document
+    from docx.table import Table
 
     parts: list[str] = []
     for block in Document(str(path)).iter_inner_content():
-        rows = getattr(block, "rows", None)
-        if rows is None:
+        if not isinstance(block, Table):
             parts.append(block.text)
             continue
-        for row in rows:
+        for row in block.rows:
             cells: list[str] = []
             for cell in row.cells:
                 if not cells or cells[-1] != cell.text:
@@ -123,7 +130,9 @@ def _doc_text(path: Path) -> str:
         with tempfile.TemporaryDirectory() as tmp:
             subprocess.run(
                 ["soffice", "--headless", "--convert-to", "docx", "--outdir", tmp, str(path)],
-                capture_output=True, check=True, timeout=180,
+                capture_output=True,
+                check=True,
+                timeout=180,
             )
             return _docx_text(Path(tmp) / (path.stem + ".docx"))
     raise RuntimeError(f"{path.name}: cần antiword hoặc LibreOffice (soffice) để đọc tệp .doc")
@@ -244,7 +253,9 @@ def check_questions(
     problems: list[str] = []
     tuples = {(g["file"], g["body"], g["role"], g["due"]) for g in gold}
     ids = Counter(r.get("id") for r in rows)
-    problems += [f"{half}_questions.jsonl: id {i!r} used {n} times" for i, n in ids.items() if n > 1]
+    problems += [
+        f"{half}_questions.jsonl: id {i!r} used {n} times" for i, n in ids.items() if n > 1
+    ]
     for row in rows:
         where = f"{half}_questions.jsonl:{row['_line']} ({row.get('id')})"
         keys = set(row) - {"_line", "expected_text"}
@@ -277,8 +288,10 @@ def check_questions(
         pdf = row["file"].lower().endswith(".pdf")
         if row["quote"] and not quote_occurs(row["quote"], text, pdf):
             problems.append(f"{where}: quote not in document: {row['quote']!r}")
-        if kind == "meta" and row.get("expected_text") and not _meta_in_text(
-            row["expected_text"], text, pdf
+        if (
+            kind == "meta"
+            and row.get("expected_text")
+            and not _meta_in_text(row["expected_text"], text, pdf)
         ):
             problems.append(f"{where}: expected_text {row['expected_text']!r} not in document")
         run = copied_run(row["question"], text)
@@ -327,7 +340,7 @@ def run(shared: Path, folder: Path = HERE) -> tuple[list[str], list[str]]:
         questions = read_jsonl(q_path) if q_path.exists() else []
         problems += check_assignments(gold, half, split, text_of)
         problems += check_questions(questions, gold, half, split, text_of)
-        kinds = Counter(q.get("kind") for q in questions)
+        kinds = Counter(str(q.get("kind")) for q in questions)
         summary.append(
             f"{half}: {len(gold)} assignments over {len({g['file'] for g in gold})} files, "
             f"{len(questions)} questions ({', '.join(f'{k} {kinds[k]}' for k in sorted(kinds))})"
