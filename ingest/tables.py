@@ -30,7 +30,8 @@ __all__ = [
 
 # Order matters: "Cơ quan chủ trì" must be read as lead before "nội dung" tests.
 _ROLE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("lead", ("chủ trì", "thực hiện chính", "đơn vị thực hiện", "cơ quan thực hiện")),
+    ("lead", ("chủ trì", "thực hiện chính", "đơn vị thực hiện", "cơ quan thực hiện",
+              "trách nhiệm thực hiện", "chịu trách nhiệm")),
     ("coord", ("phối hợp",)),
     ("due", ("thời gian", "thời hạn", "tiến độ", "hoàn thành", "thời điểm")),
     ("result", ("kết quả", "sản phẩm", "hình thức văn bản")),
@@ -182,6 +183,7 @@ def task_rows(rows: tuple[tuple[str, ...], ...], cols: dict[str, int]) -> list[T
     out: list[TaskRow] = []
     groups_seen: set[str] = set()
     last_no = ""  # number of the last row or group, parent of bulleted sub-rows
+    restarts: bool | None = None  # the current group numbers its rows from 1 again
     group_no, group_title = "", ""
     no_col, task_col = cols.get("no"), cols["task"]
     for k, cells in enumerate(rows):
@@ -191,6 +193,7 @@ def task_rows(rows: tuple[tuple[str, ...], ...], cols: dict[str, int]) -> list[T
         if no and _is_group(cells, cols) and not re.fullmatch(r"[a-zđ]", no) and no not in _BULLETS:
             group_no, group_title = no, cells[task_col].strip()
             groups_seen.add(no)
+            restarts = None
             last_no = no
             continue
         if not no and out and _is_group(cells, cols):
@@ -208,8 +211,11 @@ def task_rows(rows: tuple[tuple[str, ...], ...], cols: dict[str, int]) -> list[T
             last_no = out[-1].number
             continue
         used = {r.number for r in out} | groups_seen
-        # Numbers that run on across groups (28b: 13 under I, 14 under II) stay short.
-        grouped = group_no and (not no.isdigit() or no in used)
+        if restarts is None:  # the group's first row: does its numbering start again?
+            restarts = no in used
+        # Numbers that run on across groups (28b: 13 under I, 14 under II) stay short;
+        # a group whose numbers start again (1, 2 under II after 1, 2 under I) is prefixed.
+        grouped = group_no and (not no.isdigit() or restarts)
         number = f"{group_no}.{no}" if grouped else no
         out.append(TaskRow(number, group_title, cells, k))
         last_no = number
