@@ -349,6 +349,8 @@ class ClauseBuilder:
         numbered run of fields already taken."""
         if self.current is None or self.current.kind != "clause" or not self.stack:
             return False
+        if _is_title(self.current.parts[0]):
+            return False  # "II. NỘI DUNG" is a section title, not a task with fields
         if marker is None or marker.kind in ("dash", "plus"):
             return True
         rank = RANKS[marker.kind]
@@ -492,6 +494,12 @@ def field_line(own: str) -> tuple[str, str] | None:
         return None
     role = cell_role(m.group("label"))
     return (role, m.group("value").strip()) if role and role != "no" else None
+
+
+def _is_title(text: str) -> bool:
+    """True for an upper-case section title: ``NỘI DUNG``, ``TỔ CHỨC THỰC HIỆN``."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
 
 
 def _heading_text(own: str) -> str:
