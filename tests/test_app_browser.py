@@ -362,7 +362,7 @@ def test_upload_refuses_other_formats_server_side(tab: Tab, tmp_path: Path) -> N
     _go(page, "Văn bản")
     # the picker only offers our formats, but that is advisory: set_input_files bypasses
     # it like a crafted request would, and the server must still refuse
-    assert page.get_attribute("input[type=file]", "accept") == ".pdf,.docx,.txt,.md"
+    assert page.get_attribute("input[type=file]", "accept") == ".pdf,.docx,.doc,.odt,.rtf,.txt,.md"
     page.set_input_files("input[type=file]", str(bad))
     page.wait_for_function(
         "() => document.querySelector('#vb-upload-results .virtual-body')?.innerText.includes('trang.html')"
