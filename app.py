@@ -389,7 +389,7 @@ def _documents_tab(page: Page) -> dict[str, Any]:
 
     with gr.Tab("Văn bản", id="van-ban"):
         gr.Markdown(
-            "Chọn một hoặc nhiều tệp PDF, DOCX, TXT, MD (tối đa "
+            "Chọn một hoặc nhiều tệp PDF, DOCX, DOC, ODT, RTF, TXT, MD (tối đa "
             f"{page.config.max_upload_mb} MB mỗi tệp); hệ thống nạp ngay sau khi chọn."
         )
         files = gr.UploadButton(

@@ -141,7 +141,7 @@ def check_upload(path: str | Path, max_mb: int) -> str | None:
     ext = p.suffix.lower()
     if ext not in UPLOAD_EXTENSIONS:
         shown = ext or "(không có phần mở rộng)"
-        return f"định dạng {shown} không được hỗ trợ — chỉ nhận tệp PDF, DOCX, TXT, MD"
+        return f"định dạng {shown} không được hỗ trợ — chỉ nhận tệp PDF, DOCX, DOC, ODT, RTF, TXT, MD"
     size = p.stat().st_size
     if size > max_mb * 1024 * 1024:
         return (
@@ -656,7 +656,7 @@ class Page:
         """
         paths = [Path(str(f)) for f in files or []]
         if not paths:
-            raise InputError("tải lên", "chưa chọn tệp nào", "chọn tệp PDF, DOCX, TXT hoặc MD")
+            raise InputError("tải lên", "chưa chọn tệp nào", "chọn tệp PDF, DOCX, DOC, ODT, RTF, TXT hoặc MD")
         refused = [(p, check_upload(p, self.config.max_upload_mb)) for p in paths]
         accepted = [p for p, why in refused if why is None]
         results: list[Any] = []
