@@ -13,7 +13,9 @@ Two views are scored as sets, micro-averaged over all files:
   whose due date is known (not null) on either side take part.
 
 Bodies are compared by :func:`ingest.bodies.canonical_body`, so ``Bộ TN&MT``
-and ``Bộ Tài nguyên và Môi trường`` are the same body.
+and ``Bộ Tài nguyên và Môi trường`` are the same body. A predicted ``body_key``
+may carry the body's province (``sở công thương @ tỉnh lào cai``); triples are
+per file, so the province is implied by the file and only the name is compared.
 
 Usage::
 
@@ -36,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from ingest.bodies import canonical_body  # noqa: E402
+from ingest.bodies import canonical_body, split_body_key  # noqa: E402
 
 GOLD = ROOT / "evals" / "gold" / "assignments.jsonl"
 CORPUS = Path(os.environ.get("VANBAN_SHARED", ROOT.parent / "shared")) / "corpus"
@@ -60,7 +62,8 @@ def _triples(records: Iterable[Mapping[str, Any]], view: str) -> set[Triple]:
     """The set of (file, body key, role|due) a list of records states."""
     out: set[Triple] = set()
     for r in records:
-        body = r.get("body_key") or canonical_body(r.get("body") or "")
+        key = r.get("body_key")
+        body = split_body_key(key)[0] if key else canonical_body(r.get("body") or "")
         if not body:
             continue
         file = Path(str(r["file"])).name

@@ -36,11 +36,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ingest.bodies import (
-    canonical_body,
+    body_key,
     display_body,
     is_body_acronym,
     is_generic_body,
+    is_well_formed_body,
+    province_of,
     split_actor_list,
+    split_body_key,
+    trim_body,
 )
 from ingest.deadlines import Deadline, find_deadlines, parse_deadlines
 from ingest.model import Clause, Document
@@ -68,6 +72,7 @@ class Assignment:
     recurrence: str | None
     clause_text: str
     page: int = 1
+    province: str | None = None  # "tỉnh lâm đồng" for a provincial body; part of body_key
 
     @property
     def citation(self) -> str:
@@ -110,8 +115,8 @@ _VERBS = (
     "trân trọng", "có văn bản", "có phương án", "có biện pháp", "có kế hoạch", "làm cơ sở", "khảo sát", "quản lý chặt chẽ", "chỉ thực hiện",
 )
 _VERB_RX = re.compile(
-    # "(?<!các )": in "các tổ chức" the verb-looking word is a noun
-    r"(?<=[\s,])(?<!các )(?<!những )(?:"
+    # "(?<!các )": in "các tổ chức" the verb-looking word is a noun; "Bộ Ngoại giao" is a name
+    r"(?<=[\s,])(?<!các )(?<!những )(?<![Nn]goại )(?<![Bb]àn )(?<![Cc]huyển )(?:"
     + "|".join(sorted(map(re.escape, _VERBS), key=len, reverse=True))
     + r")(?=[\s,:;.]|$)"
 )
@@ -523,16 +528,32 @@ def _cell(cells: Sequence[str], cols: dict[str, int], name: str) -> str:
 # --- records -----------------------------------------------------------------
 
 
+def _doc_province(doc: Document) -> str | None:
+    """The province of a provincial issuer (``Ủy ban nhân dân tỉnh Lâm Đồng``), else None."""
+    return province_of(doc.header.issuer) or province_of(doc.header.issuer_parent)
+
+
+def _body_name(printed: str, text: str) -> str | None:
+    """The printed actor trimmed to its name; None when what is left is not a body's name."""
+    shown = _proper_case(display_body(trim_body(printed)), text)
+    check = shown[:1] + shown[1:].lower() if shown.isupper() else shown
+    return shown if is_well_formed_body(check) else None
+
+
 def _record(doc: Document, clause: Clause, body: str, role: str, task: str,
-            deadline: Deadline | None) -> Assignment:
-    shown = _proper_case(display_body(body), doc.text) if body else ""
+            deadline: Deadline | None) -> Assignment | None:
+    """One record, or None when ``body`` is a fragment rather than a body's name."""
+    shown = _body_name(body, doc.text) if body else ""
+    if shown is None:
+        return None
+    key = body_key(shown, _doc_province(doc)) if shown else ""
     return Assignment(
         file=doc.file,
         document=doc.name,
         clause=clause.path,
         label=clause.label,
         body=shown,
-        body_key=canonical_body(shown) if shown else "",
+        body_key=key,
         role=role,
         task=re.sub(r"\s+", " ", task).strip()[:500],
         deadline_text=deadline.text if deadline else None,
@@ -540,6 +561,7 @@ def _record(doc: Document, clause: Clause, body: str, role: str, task: str,
         recurrence=deadline.recurrence if deadline else None,
         clause_text=clause.text,
         page=clause.page,
+        province=split_body_key(key)[1],
     )
 
 
@@ -590,7 +612,7 @@ def _actorless(doc: Document, clause: Clause, text: str) -> list[Assignment]:
     if not deadlines:
         return []
     owners = _recipients(text) or [("", DO)]
-    return [_record(doc, clause, body, role, text, d) for body, role in owners for d in deadlines]
+    return _kept(_record(doc, clause, body, role, text, d) for body, role in owners for d in deadlines)
 
 
 def _clause_records(doc: Document, clause: Clause, by_path: dict[str, Clause],
@@ -615,9 +637,9 @@ def _clause_records(doc: Document, clause: Clause, by_path: dict[str, Clause],
     for g in groups:
         mine: list[Deadline | None] = [d for d in deadlines if g.start <= d.span[0] < g.end]
         for body, role in _pairs(g):
-            out.extend(_record(doc, clause, body, role, g.task, d) for d in mine or [None])
+            out.extend(_kept(_record(doc, clause, body, role, g.task, d) for d in mine or [None]))
     if groups:
-        out.extend(_record(doc, clause, body, role, text, None) for body, role in _recipients(text))
+        out.extend(_kept(_record(doc, clause, body, role, text, None) for body, role in _recipients(text)))
     elif not inherited and clause.kind == "clause":
         out.extend(_actorless(doc, clause, text))
     return out
@@ -638,7 +660,11 @@ def _row_records(doc: Document, row: Clause) -> list[Assignment]:
     dues: list[Deadline | None] = list(parse_deadlines(_cell(cells, cols, "due"), doc.header.date))
     dues = dues or [None]
     pairs = [(b, LEAD) for b in leads] + [(b, COORD) for b in coords]
-    return [_record(doc, row, b, r, task, d) for b, r in pairs for d in dues]
+    return _kept(_record(doc, row, b, r, task, d) for b, r in pairs for d in dues)
+
+
+def _kept(records: Iterable[Assignment | None]) -> list[Assignment]:
+    return [r for r in records if r is not None]
 
 
 def _dedupe(records: Iterable[Assignment]) -> list[Assignment]:
