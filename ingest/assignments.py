@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from ingest.bodies import (
@@ -112,7 +112,7 @@ _VERBS = (
     "nêu cao", "kiên quyết", "tích cực", "quyết liệt", "định kỳ", "hằng năm", "hàng năm",
     "hoặc", "trong việc", "trong quá trình", "trong công tác", "về việc", "trong phạm vi", "để", "nhằm", "bổ sung",
     "sửa đổi", "điều chỉnh", "chấn chỉnh", "thiết lập", "thông báo", "đã", "đang", "sẽ",
-    "trân trọng", "có văn bản", "có phương án", "có biện pháp", "có kế hoạch", "làm cơ sở", "khảo sát", "quản lý chặt chẽ", "chỉ thực hiện",
+    "không", "chưa", "trân trọng", "có văn bản", "có phương án", "có biện pháp", "có kế hoạch", "làm cơ sở", "khảo sát", "quản lý chặt chẽ", "chỉ thực hiện",
 )
 _VERB_RX = re.compile(
     # "(?<!các )": in "các tổ chức" the verb-looking word is a noun; "Bộ Ngoại giao" is a name
@@ -133,7 +133,7 @@ _SKIP_SENTENCE = re.compile(
 )
 # Predicates that assign nothing: past facts, the issuer's formulas, accountability.
 _NOT_A_TASK = re.compile(
-    r"^(?:đã|đang|thông báo|trân trọng|cảm ơn|có ý kiến|kết luận|"
+    r"^(?:đã|đang|không(?! để)|chưa|thông báo|trân trọng|cảm ơn|có ý kiến|kết luận|"
     r"chịu trách nhiệm (?:toàn diện\s+)?trước|chịu trách nhiệm thi hành)\b"
     r"|^(?:nghiêm túc\s+)?(?:triển khai\s+)?thực hiện\W*$"  # "… nghiêm túc thực hiện./."
     # closing formulas: "… tổ chức triển khai và chỉ đạo … thực hiện nghiêm Chỉ thị này."
@@ -295,6 +295,7 @@ class _Group:
     end: int
     coordinators: list[str] = field(default_factory=list)
     implied_leads: list[str] = field(default_factory=list)
+    inherited: bool = False  # actors from a heading above, not named by the sentence
 
 
 def _segments(text: str) -> list[tuple[int, int]]:
@@ -371,6 +372,48 @@ def _sentence_actor(st: _Reading, seg: str, item: bool) -> _Split | None:
     return split
 
 
+# Field lines under a task: "- Đơn vị chủ trì: Sở X", "- Thời gian hoàn thành: Trong tháng 8/2025".
+_FIELD = re.compile(
+    r"^(?:(?P<lead>(?:đơn vị|cơ quan)\s+chủ trì(?:\s+thực hiện)?)|(?P<coord>(?:đơn vị|cơ quan)\s+phối hợp)"
+    r"|(?P<due>thời (?:gian|hạn)(?:\s+(?:hoàn thành|thực hiện|triển khai))?|tiến độ(?:\s+thực hiện)?))"
+    r"\s*:\s*(?P<value>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _read_field(st: _Reading, text: str, seg: str, a: int, b: int) -> bool:
+    """A field line: its bodies or deadline go to the task above. False if not a field."""
+    m = _FIELD.match(seg)
+    if not m:
+        return False
+    value = m.group("value").strip(" .;")
+    if m.group("due"):
+        if st.groups:
+            st.groups[-1].end = b
+        return True
+    bodies = split_actor_list(value) if value else []
+    if m.group("coord"):
+        if st.groups:
+            st.groups[-1].coordinators += [x for x in bodies if _named(x)]
+        return True
+    task = text[: a].strip() or seg
+    # the lead named here replaces actors the item only inherited
+    st.groups = [g for g in st.groups if not g.inherited]
+    if bodies:
+        st.groups.append(_Group(_specific(bodies), LEAD, task, 0, b))
+    return True
+
+
+def _lead_deadline(seg: str) -> str:
+    """``Trước ngày 15/12/2025, Sở X báo cáo …`` → ``Sở X báo cáo …`` (the deadline stays in the span)."""
+    found = find_deadlines(seg)
+    if found and found[0].span[0] == 0:
+        rest = seg[found[0].span[1]:]
+        if rest.lstrip().startswith(","):
+            return rest.lstrip()[1:].lstrip()
+    return seg
+
+
 def _clause_groups(text: str, inherited: list[str], strong: bool = True) -> list[_Group]:
     """Who does what in one clause's text, sentence by sentence.
 
@@ -390,12 +433,15 @@ def _clause_groups(text: str, inherited: list[str], strong: bool = True) -> list
         if _FORMULA.search(seg) or _SKIP_SENTENCE.match(seg) or intro is not None:
             st.pending = st.current = intro or st.current
             continue
-        split = _sentence_actor(st, seg, item)
+        if _read_field(st, text, seg, a, b):
+            continue
+        split = _sentence_actor(st, _lead_deadline(seg), item)
         if split:
             _read_actor_sentence(st, split, a, b)
         # an item, or a later sentence that opens with a role: "…; chủ trì, phối hợp với …"
         elif st.current and (item or role_of(seg) in (LEAD, COORD, ADVISE)) and not _NOT_A_TASK.search(seg):
             st.groups.append(_group_for(st.current, seg, a, b))
+            st.groups[-1].inherited = True
         elif st.groups:
             st.groups[-1].end = b  # a continuation: its deadline belongs to the last group
     return st.groups
@@ -615,6 +661,22 @@ def _actorless(doc: Document, clause: Clause, text: str) -> list[Assignment]:
     return _kept(_record(doc, clause, body, role, text, d) for body, role in owners for d in deadlines)
 
 
+def _clause_deadlines(text: str, doc_date: date | None) -> list[Deadline]:
+    """Deadlines in a clause's sentences, plus the value of ``Thời gian hoàn thành: …``
+    lines read as a table cell would be (``Năm 2026``, ``Quý IV/2026``)."""
+    found = find_deadlines(text, doc_date)
+    for a, b in _segments(text):
+        m = _FIELD.match(_strip_bullet(text[a:b]).strip())
+        if not m or not m.group("due"):
+            continue
+        at = a + text[a:b].find(m.group("value")) if m.group("value") else b
+        for d in parse_deadlines(m.group("value"), doc_date):
+            span = (at + d.span[0], at + d.span[1])
+            if not any(x.span[0] < span[1] and span[0] < x.span[1] for x in found):
+                found.append(replace(d, span=span))
+    return sorted(found, key=lambda d: d.span)
+
+
 def _clause_records(doc: Document, clause: Clause, by_path: dict[str, Clause],
                     letter: list[str]) -> list[Assignment]:
     if any(_SKIP_HEADING.search(h[:40]) for h in clause.heading[-1:]):
@@ -632,7 +694,7 @@ def _clause_records(doc: Document, clause: Clause, by_path: dict[str, Clause],
     if not inherited and re.match(r"(?:[IVXL]+|\d+)(?:\.|~|$)", clause.path):
         inherited = letter  # items of the main body answer the letter's request
     groups = _clause_groups(text, inherited, strong)
-    deadlines = find_deadlines(text, doc.header.date)
+    deadlines = _clause_deadlines(text, doc.header.date)
     out: list[Assignment] = []
     for g in groups:
         mine: list[Deadline | None] = [d for d in deadlines if g.start <= d.span[0] < g.end]
@@ -663,6 +725,31 @@ def _row_records(doc: Document, row: Clause) -> list[Assignment]:
     return _kept(_record(doc, row, b, r, task, d) for b, r in pairs for d in dues)
 
 
+def _parent(path: str) -> str | None:
+    return path.rsplit(".", 1)[0] if "." in path else None
+
+
+def _field_items(clauses: Sequence[Clause]) -> tuple[dict[str, Clause], set[str]]:
+    """Numbered field lists (``1. Tên nhiệm vụ: … 2. Cơ quan chủ trì: … 5. Thời gian hoàn
+    thành: …``) read as one task: the first field clause carries all the fields' text,
+    the others are absorbed."""
+    siblings: dict[str, list[Clause]] = {}
+    for c in clauses:
+        parent = _parent(c.path)
+        if c.kind == "clause" and parent is not None:
+            siblings.setdefault(parent, []).append(c)
+    merged: dict[str, Clause] = {}
+    absorbed: set[str] = set()
+    for group in siblings.values():
+        fields = [_FIELD.match(_nfc(c.text).strip()) for c in group]
+        if not any(m and m.group("lead") for m in fields) or len(group) < 2:
+            continue
+        text = "\n".join("- " + _nfc(c.text).strip() for c in group)
+        merged[group[0].path] = replace(group[0], text=text)
+        absorbed.update(c.path for c in group[1:])
+    return merged, absorbed
+
+
 def _kept(records: Iterable[Assignment | None]) -> list[Assignment]:
     return [r for r in records if r is not None]
 
@@ -686,8 +773,12 @@ def extract_assignments(doc: Document) -> list[Assignment]:
     """
     by_path = {c.path: c for c in doc.clauses if c.kind != "table_row"}
     letter = _letter_actors(doc)
+    merged, absorbed = _field_items(doc.clauses)
     records: list[Assignment] = []
     for clause in doc.clauses:
+        if clause.path in absorbed:
+            continue
+        clause = merged.get(clause.path, clause)
         if clause.kind == "table_row":
             records.extend(_row_records(doc, clause))
         elif clause.kind == "clause":
