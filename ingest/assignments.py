@@ -112,12 +112,13 @@ _VERBS = (
     "nêu cao", "kiên quyết", "tích cực", "quyết liệt", "định kỳ", "hằng năm", "hàng năm",
     "hoặc", "trong việc", "trong quá trình", "trong công tác", "về việc", "trong phạm vi", "để", "nhằm", "bổ sung",
     "sửa đổi", "điều chỉnh", "chấn chỉnh", "thiết lập", "thông báo", "đã", "đang", "sẽ",
-    "không", "chưa", "trân trọng", "có văn bản", "có phương án", "có biện pháp", "có kế hoạch", "làm cơ sở", "khảo sát", "quản lý chặt chẽ", "chỉ thực hiện",
+    "không", "chưa", "liên hệ", "trân trọng", "có văn bản", "có phương án", "có biện pháp", "có kế hoạch", "làm cơ sở", "khảo sát", "quản lý chặt chẽ", "chỉ thực hiện",
 )
 _VERB_RX = re.compile(
     # "(?<!các )": in "các tổ chức" the verb-looking word is a noun; "Bộ Ngoại giao" is a name
     r"(?<=[\s,])(?<!các )(?<!những )(?<![Nn]goại )(?<![Bb]àn )(?<![Cc]huyển )(?:"
-    + "|".join(sorted(map(re.escape, _VERBS), key=len, reverse=True))
+    + "|".join(sorted(map(re.escape, _VERBS), key=len, reverse=True)).replace(
+        "xây dựng", "(?<!đầu tư )xây dựng")  # "dự án đầu tư xây dựng": a compound noun
     + r")(?=[\s,:;.]|$)"
 )
 _LEAD_IN = re.compile(

@@ -43,6 +43,7 @@ _ORG_HEADS = (
     "Học viện", "Tòa án", "Kho bạc", "Ngân hàng", "Thuế", "Hải quan", "Chi nhánh", "Trường",
     "Đại học", "Bệnh viện", "Tổng công ty", "Công ty", "Tập đoàn", "Hợp tác xã", "Vườn quốc gia",
     "Khu bảo tồn", "Quân khu", "Bộ đội Biên phòng", "Cơ quan", "Đơn vị", "Tổ công tác", "Tổ",
+    "Đoàn kiểm tra", "Đoàn công tác",
     "Thường trực", "Cơ sở", "Phòng", "Đồn", "Hạt Kiểm lâm", "Kiểm lâm", "Ủy ban Dân tộc",
 )
 # Heads that are a whole name by themselves.
@@ -55,7 +56,21 @@ _TITLES = (
     "Thủ trưởng", "Chủ tịch", "Phó Chủ tịch", "Giám đốc", "Tổng Giám đốc", "Bộ trưởng",
     "Thứ trưởng", "Trưởng ban", "Trưởng Ban", "Chánh Văn phòng", "Chánh Thanh tra",
     "Tổng cục trưởng", "Cục trưởng", "Vụ trưởng", "Thống đốc", "Tổng Thanh tra", "Trưởng",
-    "Bí thư", "Người đứng đầu", "Lãnh đạo", "Chủ đầu tư", "Chủ",
+    "Bí thư", "Người đứng đầu", "Lãnh đạo", "Chủ đầu tư",
+)
+# Heads whose own words already make them a body, so a lower-case qualifier may follow
+# ("Ban Quản lý dự án", "Hội đồng thẩm định"). Other heads double as verbs or common
+# nouns ("Thanh tra hoạt động đầu tư" inspects, "Tổ chức", "Báo cáo", "Phòng chống"):
+# their qualifier opens with a capital, an acronym or a word of level or place.
+_FREE_HEADS = (
+    "Ủy ban nhân dân", "Hội đồng nhân dân", "Hội đồng", "Ban Quản lý", "Ban Chỉ đạo", "Ban Chỉ huy",
+    "Bộ Chỉ huy", "Bộ Tư lệnh", "Tổ công tác", "Đoàn kiểm tra", "Đoàn công tác", "Vườn quốc gia",
+    "Viện Kiểm sát", "Ủy ban Mặt trận Tổ quốc", "Hạt Kiểm lâm",
+)
+_LEVEL_RX = re.compile(
+    r"^(?:tỉnh|thành phố|huyện|xã|phường|quận|thị xã|đặc khu|cấp|các|nhân dân|quốc gia|trung ương"
+    r"|khu vực|và|thường trực|quân sự|ngang|thuộc|trực thuộc|liên ngành|chuyên môn|chức năng|số"
+    r"|tối cao|địa phương|Nhà nước|nhà nước)(?![\wÀ-ỹ])"
 )
 # Class nouns after "các"/"những": "các sở, ban, ngành", "các tổ chức, cá nhân".
 _CLASSES = (
@@ -84,7 +99,7 @@ _PREDICATE = (
     "tổng hợp", "cung cấp", "nộp", "tập trung", "quán triệt", "đẩy mạnh", "nâng cao",
     "bảo đảm", "đảm bảo", "cập nhật", "bố trí", "tiến hành", "xem xét", "để", "nhằm", "về việc",
     "trong việc", "trong đó", "đối với", "theo chức năng", "có ý kiến", "kịp thời", "thường xuyên",
-    "định kỳ", "hằng năm", "hàng năm", "mô tả", "đồng thời", "giao", "chỉ đạo", "kiểm tra", "nơi",
+    "định kỳ", "hằng năm", "hàng năm", "mô tả", "liên hệ", "đồng thời", "giao", "chỉ đạo", "kiểm tra", "nơi",
 )
 _PREDICATE_RX = re.compile(
     # "ngoại giao", "bàn giao", "chuyển giao": the verb is half of a compound noun
@@ -215,7 +230,18 @@ def is_well_formed_body(name: str) -> bool:
         return kind in ("group", "acronym") or _ALONE_RX.match(text) is not None
     if kind == "acronym" and spell_out(text[:end], AGENCY_TABLE) == text[:end]:
         return False  # "VOV, truyền trong": an acronym that is not a head takes no qualifier
+    if kind == "org" and not _opens_qualifier(text[:end], rest):
+        return False
     return _qualifier_ok(text, rest, kind)
+
+
+def _opens_qualifier(head: str, rest: str) -> bool:
+    """Does ``rest`` open the qualifier of a name with this head (see :data:`_FREE_HEADS`)?"""
+    first = rest.strip()
+    if head in _FREE_HEADS or not first or first[:1] in ",(":
+        return True
+    word = first.split()[0]
+    return word[:1].isupper() or _LEVEL_RX.match(first) is not None
 
 
 def _qualifier_ok(text: str, rest: str, kind: str) -> bool:
@@ -227,7 +253,7 @@ def _qualifier_ok(text: str, rest: str, kind: str) -> bool:
         return False
     if re.search(r"\d", re.sub(r"(?:khu vực|Quân khu|Vùng|số|[Đđ]ội)\s+\d+", "", bare)):
         return False
-    if words[-1].lower() in _DANGLING:
+    if words[-1].lower() in _DANGLING and " ".join(words[-2:]).lower() != "thường trực":
         return False
     if kind == "group" and not _list_continues(rest):
         return False
