@@ -46,6 +46,7 @@ from ingest.bodies import (
     split_body_key,
     trim_body,
 )
+from ingest.body_names import has_stray_number
 from ingest.deadlines import Deadline, find_deadlines, parse_deadlines
 from ingest.model import Clause, Document
 
@@ -118,7 +119,7 @@ _VERB_RX = re.compile(
     # "(?<!các )": in "các tổ chức" the verb-looking word is a noun; "Bộ Ngoại giao" is a name
     r"(?<=[\s,])(?<!các )(?<!những )(?<![Nn]goại )(?<![Bb]àn )(?<![Cc]huyển )(?:"
     + "|".join(sorted(map(re.escape, _VERBS), key=len, reverse=True)).replace(
-        "xây dựng", "(?<!đầu tư )xây dựng")  # "dự án đầu tư xây dựng": a compound noun
+        re.escape("xây dựng"), "(?<!đầu tư )xây dựng")  # "dự án đầu tư xây dựng": a compound noun
     + r")(?=[\s,:;.]|$)"
 )
 _LEAD_IN = re.compile(
@@ -258,7 +259,7 @@ def split_actor(sentence: str) -> _Split | None:
     end = _actor_end(seg)
     phrase = seg[:end].strip(" ,:;")
     predicate = seg[end:].strip(" :")
-    if not phrase or len(phrase) > 250 or re.search(r"\d", phrase):
+    if not phrase or len(phrase) > 250 or has_stray_number(phrase):
         return None  # "Thanh tra tỉnh (sau hợp nhất): 01 cuộc" is a figure, not an actor
     actors = split_actor_list(phrase)
     return _Split(actors, predicate) if actors else None
@@ -493,19 +494,27 @@ def _ancestors(clause: Clause, by_path: dict[str, Clause]) -> list[Clause]:
 
 
 def _inherited(clause: Clause, by_path: dict[str, Clause]) -> list[str]:
-    for parent in _ancestors(clause, by_path):
-        if _SKIP_HEADING.search(parent.text[:40]):
-            return []
-        actors = _heading_actors(parent.text)
+    return _inherited_heading(clause, by_path)[0]
+
+
+def _inherited_heading(clause: Clause, by_path: dict[str, Clause]) -> tuple[list[str], str]:
+    """Actors of the nearest heading that names some, and the role it gives them:
+    under ``3. Bộ Tài chính chủ trì, phối hợp với …:`` every item is the Bộ's lead."""
+    texts = [p.text for p in _ancestors(clause, by_path)] + list(reversed(clause.heading))
+    for text in texts:
+        if _SKIP_HEADING.search(text[:40]):
+            return [], DO
+        actors = _heading_actors(text)
         if actors:
-            return actors
-    for heading in reversed(clause.heading):
-        if _SKIP_HEADING.search(heading[:40]):
-            return []
-        actors = _heading_actors(heading)
-        if actors:
-            return actors
-    return []
+            return actors, _heading_role(text)
+    return [], DO
+
+
+def _heading_role(text: str) -> str:
+    first = _LEAD_IN.sub("", _INLINE_ITEM.split(_nfc(text).split("\n")[0])[0].strip(), count=1)
+    split = split_actor(first)
+    role = role_of(split.predicate) if split and split.predicate else DO
+    return role if role in (LEAD, COORD) else DO
 
 
 def _has_children(clause: Clause, by_path: dict[str, Clause]) -> bool:
@@ -684,7 +693,7 @@ def _clause_records(doc: Document, clause: Clause, by_path: dict[str, Clause],
         return []
     if clause.kind == "preamble" and clause.text.rstrip().endswith(":"):
         return []  # "… yêu cầu các cơ quan thực hiện một số nội dung sau:" introduces the items
-    inherited = _inherited(clause, by_path)
+    inherited, heading_role = _inherited_heading(clause, by_path)
     text = _nfc(clause.text)
     if _is_actor_heading(text) and (_has_children(clause, by_path) or "\n" not in text):
         return []  # an actor heading: its items carry the tasks
@@ -695,6 +704,9 @@ def _clause_records(doc: Document, clause: Clause, by_path: dict[str, Clause],
     if not inherited and re.match(r"(?:[IVXL]+|\d+)(?:\.|~|$)", clause.path):
         inherited = letter  # items of the main body answer the letter's request
     groups = _clause_groups(text, inherited, strong)
+    for g in groups:  # an item under "X chủ trì, phối hợp …:" is X's lead, not a bare task
+        if g.inherited and g.role == DO and heading_role != DO:
+            g.role = heading_role
     deadlines = _clause_deadlines(text, doc.header.date)
     out: list[Assignment] = []
     for g in groups:

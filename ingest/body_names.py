@@ -31,7 +31,7 @@ import unicodedata
 from ingest.abbreviations import AGENCY_TABLE, spell_out
 from ingest.deadlines import find_deadlines
 
-__all__ = ["is_well_formed_body", "name_head", "trim_body"]
+__all__ = ["has_stray_number", "is_well_formed_body", "name_head", "trim_body"]
 
 # Organisation heads, longest first where one is a prefix of another.
 _ORG_HEADS = (
@@ -244,6 +244,21 @@ def _opens_qualifier(head: str, rest: str) -> bool:
     return word[:1].isupper() or _LEVEL_RX.match(first) is not None
 
 
+_NUMBERED = re.compile(
+    # "Ban Quản lý dự án … số 1", "phường 2", "xã Bảo Lâm 2", "Vùng Cảnh sát biển 3", "khu vực XIII"
+    r"(?:(?<=số )|(?<=khu vực )|(?<=phường )|(?<=quận )|(?<=[A-ZĐÀ-Ỹa-zđà-ỹ] ))\d{1,2}(?![\d/.,:]|\s*(?:tháng|năm|giờ|ngày))"
+)
+
+
+def has_stray_number(text: str) -> bool:
+    """Digits other than a unit's number (``số 1``, ``phường 2``): a date, a count, a figure.
+
+    >>> has_stray_number("Ủy ban nhân dân phường 2 Bảo Lộc"), has_stray_number("Thanh tra tỉnh: 01 cuộc")
+    (False, True)
+    """
+    return re.search(r"\d", _NUMBERED.sub("", text)) is not None
+
+
 def _qualifier_ok(text: str, rest: str, kind: str) -> bool:
     bare = _outside_parens(text)
     words = bare.split()
@@ -251,7 +266,7 @@ def _qualifier_ok(text: str, rest: str, kind: str) -> bool:
         return False
     if _PREDICATE_RX.search(rest) or find_deadlines(bare) or re.search(r"\b(?:ngày|tháng|năm|quý)\s+\d", bare):
         return False
-    if re.search(r"\d", re.sub(r"(?:khu vực|Quân khu|Vùng|số|[Đđ]ội)\s+\d+", "", bare)):
+    if has_stray_number(bare):
         return False
     if words[-1].lower() in _DANGLING and " ".join(words[-2:]).lower() != "thường trực":
         return False
