@@ -27,6 +27,7 @@ __all__ = [
     "expand_abbreviations",
     "is_provincial",
     "is_well_formed_body",
+    "labelled_body",
     "province_of",
     "split_body_key",
     "trim_body",
@@ -210,7 +211,7 @@ def split_actor_list(text: str, tidy: bool = True) -> list[str]:
 
 _KEY_SEP = " @ "
 _PLACE_AT_END = re.compile(
-    r"(?:^|\s)(?P<level>tỉnh|thành phố|tp\.?)\s+(?P<name>[^\W\d_][\wÀ-ỹ]*(?:\s+[^\W\d_][\wÀ-ỹ]*){0,3})\s*$",
+    r"(?:^|[\s(])(?P<level>tỉnh|thành phố|tp\.?)\s+(?P<name>[^\W\d_][\wÀ-ỹ]*(?:\s+[^\W\d_][\wÀ-ỹ]*){0,3})\s*$",
     re.IGNORECASE,
 )
 _NOT_A_PLACE = frozenset({
@@ -240,7 +241,7 @@ def province_of(text: str | None) -> str | None:
     """
     if not text:
         return None
-    m = _PLACE_AT_END.search(_nfc(text).strip(" .,;:"))
+    m = _PLACE_AT_END.search(_nfc(text).strip(" .,;:()"))
     if not m or m.group("name").split()[0].lower() in _NOT_A_PLACE:
         return None
     if text[max(0, m.start() - 5) : m.start()].strip().lower().endswith(("các", ",")):
@@ -282,8 +283,25 @@ def body_key(name: str, province: str | None = None) -> str:
 
 def _without_place(text: str) -> str:
     """``sở công thương tỉnh lào cai`` → ``sở công thương tỉnh`` (any case)."""
-    m = _PLACE_AT_END.search(_nfc(text).strip(" .,;:"))
-    return _nfc(text).strip(" .,;:")[: m.start("name")].strip() if m else text
+    m = _PLACE_AT_END.search(_nfc(text).strip(" .,;:()"))
+    return _nfc(text).strip(" .,;:()")[: m.start("name")].strip() if m else text
+
+
+def labelled_body(name: str, key: str) -> str:
+    """The name to show for a body key: its province added when the name lacks it,
+    so two provinces' Sở Công Thương differ in a list (and the label still matches).
+
+    >>> labelled_body("Sở Công Thương", "sở công thương @ tỉnh lào cai")
+    'Sở Công Thương (tỉnh Lào Cai)'
+    >>> body_matches(labelled_body("SCT", "sở công thương @ tỉnh lào cai"), "sở công thương @ tỉnh lào cai")
+    True
+    """
+    place = split_body_key(key)[1]
+    if not place or province_of(name):
+        return name
+    level = "thành phố" if place.startswith("thành phố ") else "tỉnh"
+    words = place[len(level):].strip()
+    return f"{name} ({level} {' '.join(w[:1].upper() + w[1:] for w in words.split())})"
 
 
 def split_body_key(key: str) -> tuple[str, str | None]:

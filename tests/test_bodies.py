@@ -321,3 +321,14 @@ def test_provincial_bodies_carry_their_province_and_central_ones_do_not() -> Non
 )
 def test_body_matches_with_or_without_the_province(query: str, key: str, expected: bool) -> None:
     assert body_matches(query, key) is expected
+
+
+def test_labelled_body_shows_the_province_and_still_matches() -> None:
+    from ingest.bodies import labelled_body
+
+    assert labelled_body("Sở Công Thương", "sở công thương @ tỉnh lâm đồng") == "Sở Công Thương (tỉnh Lâm Đồng)"
+    assert labelled_body("UBND các xã", "ủy ban nhân dân các xã @ thành phố huế") == "UBND các xã (thành phố Huế)"
+    assert labelled_body("Bộ Công Thương", "bộ công thương") == "Bộ Công Thương"
+    label = labelled_body("Sở Công Thương", "sở công thương @ tỉnh lào cai")
+    assert body_matches(label, "sở công thương @ tỉnh lào cai")
+    assert not body_matches(label, "sở công thương @ tỉnh lâm đồng")
