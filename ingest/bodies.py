@@ -19,6 +19,7 @@ import re
 import unicodedata
 
 from ingest.abbreviations import AGENCY_TABLE, spell_out
+from ingest.normalize import fold, is_unaccented
 
 __all__ = [
     "body_matches",
@@ -201,12 +202,19 @@ def split_actor_list(text: str, tidy: bool = True) -> list[str]:
 def body_matches(query: str, body: str) -> bool:
     """Does a user's ``--body`` query name this body (any variant, or a part of it)?
 
+    A query typed without diacritics (``so cong thuong``) is compared with the
+    body's name stripped of them too, as BM25 compares unaccented questions.
+
     >>> body_matches("sở công thương", "Sở Công Thương tỉnh Lào Cai")
     True
     >>> body_matches("SCT", "Sở Tư pháp")
     False
+    >>> body_matches("So Cong Thuong", "Sở Công Thương"), body_matches("UBND tinh", "Ủy ban nhân dân tỉnh")
+    (True, True)
     """
     q, b = canonical_body(query), canonical_body(body)
     if not q:
         return False
+    if is_unaccented(query):  # as typed: "UBND tinh" spells out to an accented key
+        q, b = fold(q), fold(b)
     return q == b or re.search(r"(?<!\w)" + re.escape(q) + r"(?!\w)", b) is not None
