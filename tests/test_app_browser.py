@@ -488,3 +488,28 @@ def test_real_embedder_answers_in_the_browser(browser: Any, served_real: Served)
         assert "Kế hoạch 45/KH-UBND" in t.page.locator("#src-1").inner_text()
     finally:
         t.page.context.close()
+
+
+@pytest.mark.browser
+def test_deadlines_tab_marks_rows_against_the_chosen_date_and_window(tab: Tab, served: Served) -> None:
+    _needs(served, "deadlines")
+    page = tab.page
+    _go(page, "Thời hạn")
+    page.locator("#vb-dl-from").locator("textarea, input").first.fill("01/12/2026")
+    page.locator("#vb-dl-today").locator("textarea, input").first.fill("05/12/2026")
+    page.click("#vb-dl-run")
+    first = "10/12/2026\nsắp đến hạn (định kỳ, năm suy ra)"  # 5 days away, in the 7-day window
+    page.wait_for_function(f"() => document.querySelector('#vb-deadlines .virtual-body')"
+                           f"?.innerText.includes({first!r})")
+    text = _table_text(page, "vb-deadlines")
+    assert "15/12/2026\ncòn hạn (định kỳ, năm suy ra)" in text  # 10 days: outside 7
+    page.locator("#vb-dl-window").get_by_text("30 ngày").click()
+    page.wait_for_function("() => document.querySelector('#vb-deadlines .virtual-body')"
+                           "?.innerText.includes('15/12/2026\\nsắp đến hạn (định kỳ, năm suy ra)')")
+    # a year later the recurring rows show their next occurrence
+    page.locator("#vb-dl-today").locator("textarea, input").first.fill("20/11/2027")
+    page.click("#vb-dl-run")
+    page.wait_for_function("() => document.querySelector('#vb-deadlines .virtual-body')"
+                           "?.innerText.includes('10/12/2027')")
+    text = _table_text(page, "vb-deadlines")
+    assert "20/12/2026\nquá hạn" in text and "Tình trạng" in page.locator("#vb-deadlines").inner_text()
