@@ -143,7 +143,7 @@ def check_upload(path: str | Path, max_mb: int) -> str | None:
     ext = p.suffix.lower()
     if ext not in UPLOAD_EXTENSIONS:
         shown = ext or "(không có phần mở rộng)"
-        return f"định dạng {shown} không được hỗ trợ — chỉ nhận tệp PDF, DOCX, TXT, MD"
+        return f"định dạng {shown} không được hỗ trợ — chỉ nhận tệp PDF, DOCX, DOC, ODT, RTF, TXT, MD"
     size = p.stat().st_size
     if size > max_mb * 1024 * 1024:
         return (
@@ -600,17 +600,34 @@ class Page:
     def chat_turn(
         self, question: str, history: list[dict[str, Any]] | None, filters: SearchFilters
     ) -> tuple[list[dict[str, Any]], str, dict[str, Any]]:
-        """:meth:`chat`, and the answer itself (kept by the page for its downloads)."""
-        result = self.ask_json(question, filters)
+        """:meth:`chat`, and the answer itself (kept by the page for its downloads).
+
+        A question that gets no answer — too long, or the index unreachable — is
+        answered in the chat itself, in Vietnamese, with what to do.
+        """
+        if not (question or "").strip():
+            raise InputError("câu hỏi", "câu hỏi đang trống", "nhập câu hỏi bằng tiếng Việt")
+        try:
+            result = self.ask_json(question, filters)
+        except VanbanError as err:
+            result = self.refusal(question, err)
         history = list(history or []) + [
-            {"role": "user", "content": html.escape(question.strip(), quote=False)},
+            {"role": "user", "content": html.escape(str(result["question"]).strip(), quote=False)},
             {"role": "assistant", "content": answer_html(result)},
         ]
-        return history, sources_html(result, self.docs_by_file()), result
+        panel = sources_html(result, {} if "error" in result else self.docs_by_file())
+        return history, panel, result
+
+    def refusal(self, question: str, err: Exception) -> dict[str, Any]:
+        """``vanban ask --json``'s shape, found=false, for a question that got no answer."""
+        from vanban.service import refused_answer
+
+        return refused_answer(question.strip(), err, self.config.max_question_chars)
 
     def answer_files(self, result: Mapping[str, Any] | None) -> list[str]:
-        """The last answer with its citations as DOCX and Markdown, for download; [] before any."""
-        if not result:
+        """The last answer with its citations as DOCX and Markdown, for download; [] before any
+        answer, or when the question was refused (too long, index unreachable)."""
+        if not result or "error" in result:
             return []
         from vanban.drafting import write_answer_docx, write_answer_markdown
 
@@ -715,7 +732,7 @@ class Page:
         """
         paths = [Path(str(f)) for f in files or []]
         if not paths:
-            raise InputError("tải lên", "chưa chọn tệp nào", "chọn tệp PDF, DOCX, TXT hoặc MD")
+            raise InputError("tải lên", "chưa chọn tệp nào", "chọn tệp PDF, DOCX, DOC, ODT, RTF, TXT hoặc MD")
         refused = [(p, check_upload(p, self.config.max_upload_mb)) for p in paths]
         accepted = [p for p, why in refused if why is None]
         results: list[Any] = []
