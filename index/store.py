@@ -256,11 +256,13 @@ class _ProcessLock:
         self.threads = threading.RLock()
         self.depth = 0
         self._fd: int | None = None
+        self._timeout = WRITER_WAIT_S
 
     def acquire(self, timeout: float, on_wait: WaitFn | None, where: str,
                 blocking: bool = True) -> bool:
         """Take the lock; ``False`` only when not ``blocking`` and another writer holds it."""
         deadline = time.monotonic() + timeout
+        self._timeout = timeout
         if not self.threads.acquire(timeout=timeout if blocking else 0):
             if not blocking:
                 return False
@@ -294,7 +296,7 @@ class _ProcessLock:
                     return
                 if time.monotonic() >= deadline:
                     os.close(fd)
-                    raise _busy(where, WRITER_WAIT_S) from None
+                    raise _busy(where, self._timeout) from None
                 if not told:
                     (on_wait or log.warning)(
                         f"Chỉ mục {where} đang được một tiến trình khác ghi (nạp/xoá văn bản) — "

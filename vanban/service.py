@@ -22,14 +22,21 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from index.chunks import Chunk, SearchFilters
 from index.embedders import CachedQueries, Embedder, make_embedder, relevance_floor
 from index.lexical import LexicalIndex
-from index.pipeline import FileResult, ProgressFn, ensure_lexical, ingest_paths, refresh_lexical
+from index.pipeline import (
+    FileResult,
+    ProgressFn,
+    ensure_lexical,
+    ingest_paths,
+    refresh_lexical,
+    walk,
+)
 from index.search import DenseFn, Hit, Mode, Searcher, matrix_dense_fn
 from index.store import DocCheck, DocRecord, IndexState, Store
 from vanban.answer.compose import NOT_FOUND, answer_question
@@ -57,6 +64,20 @@ class Snapshot:
     def of(cls, state: IndexState, lexical: LexicalIndex) -> Snapshot:
         return cls(state.revision, {c.id: c for c in state.chunks}, lexical,
                    matrix_dense_fn(state.chunks, state.vectors), responsibilities_of(state))
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What ``vanban check`` found (after ``--repair``, what is left)."""
+
+    checks: list[DocCheck]
+    strays: int  # chunk records of no registered document
+    repaired: list[FileResult] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # inconsistent files with no original given
+
+    @property
+    def ok(self) -> bool:
+        return self.strays == 0 and all(c.ok for c in self.checks)
 
 
 def responsibilities_of(state: IndexState) -> Responsibilities:
@@ -146,9 +167,27 @@ class Vanban:
         with self._building:
             self._snapshot = self._build()
 
-    def check(self) -> tuple[list[DocCheck], int]:
-        """``Store.check``: every document against its stored content, and stray chunk records."""
-        return self.store.check()
+    def check(self, repair: bool = False, originals: Iterable[str | Path] = ()) -> CheckReport:
+        """Every registered document against its stored content (``vanban check``).
+
+        ``repair``: delete stray chunk records (under the writer lock) and re-ingest
+        each inconsistent document from its original, looked up by file name under
+        ``originals``; the files not found there are listed in ``missing``.
+        """
+        checks, strays = self.store.check()
+        bad = [c.record.file for c in checks if not c.ok]
+        if not repair or not (bad or strays):
+            return CheckReport(checks, strays)
+        if self.config.chroma_url:
+            self.store.cleanup()  # on a server only abandoned intents: others may be writing
+        else:
+            self.store.delete_orphans()
+        by_name = {p.name: p for p in walk(originals).files}
+        wanted = {f: by_name.get(f.split("#", 1)[0]) for f in bad}  # "luat.json#3" → luat.json
+        found = sorted({p for p in wanted.values() if p is not None})
+        results = self.ingest(found) if found else []
+        checks, strays = self.store.check()
+        return CheckReport(checks, strays, results, sorted(f for f, p in wanted.items() if p is None))
 
     def snapshot(self) -> Snapshot:
         """The current snapshot; a newer one is built in the background when the index changed.
