@@ -69,11 +69,6 @@ class Assignment:
     clause_text: str
     page: int = 1
 
-    @property
-    def citation(self) -> str:
-        """``Chỉ thị 13/CT-TTg › 2.b``."""
-        return f"{self.document} › {self.clause}" if self.clause else self.document
-
 
 # --- words -----------------------------------------------------------------
 

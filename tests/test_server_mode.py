@@ -107,15 +107,12 @@ def test_ingest_and_ask_over_http(
     assert [r.status for r in service.ingest([doc])] == ["ingested"]
     assert [r.status for r in service.ingest([doc])] == ["unchanged"]
     answer = service.ask("Ai chủ trì kiểm tra khai thác khoáng sản?", k=1)
-    assert answer["found"] is True
-    assert (
-        answer["citations"][0]["text"]
-        == "Sở Công Thương chủ trì kiểm tra hoạt động khai thác khoáng sản."
-    )
+    assert answer.found is True
+    assert answer.citations[0].text == "Sở Công Thương chủ trì kiểm tra hoạt động khai thác khoáng sản."
     # The registry lives on the server: a second client with another local dir sees it.
     other = Vanban(config.with_(db=str(tmp_path / "other")), FakeEmbedder())
     assert [d.file for d in other.documents()] == ["cv-5973.txt"]
-    assert other.ask("Công an tỉnh phối hợp xử lý gì?", k=1)["citations"][0]["clause"] == "2"
+    assert other.ask("Công an tỉnh phối hợp xử lý gì?", k=1).citations[0].clause == "2"
     assert (tmp_path / "other" / "lexical" / "lexical.json").exists()  # BM25 kept locally
     assert other.remove("cv-5973.txt") == 2
     assert service.documents() == []

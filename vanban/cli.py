@@ -236,17 +236,17 @@ def ask(question: str, db: str | None, chroma_url: str | None, embedder: str | N
     from index.chunks import SearchFilters
 
     filters = SearchFilters(files=files, doc_types=doc_types)
-    result = _service(db, chroma_url, embedder).ask(question, k=top_k,
+    answer = _service(db, chroma_url, embedder).ask(question, k=top_k,
                                                     filters=None if filters.empty else filters)
     if as_json:
-        _echo_json(result)
+        _echo_json(answer.to_json())
         return
-    click.echo(result["answer"])
-    if result["citations"]:
+    click.echo(answer.text)
+    if answer.citations:
         click.echo("\nTrích dẫn:")
-    for c in result["citations"]:
-        text = c["text"] if len(c["text"]) <= 300 else c["text"][:300] + " …"
-        click.echo(f" [{c['n']}] {c['document']} › {c['clause']} ({c['label']}) — {c['file']}")
+    for c in answer.citations:
+        text = c.text if len(c.text) <= 300 else c.text[:300] + " …"
+        click.echo(f" [{c.n}] {c.render()} ({c.label}) — {c.file}")
         click.echo(f"     {text}")
 
 

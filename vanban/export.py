@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from vanban.answer.types import Citation
+
 Row = Mapping[str, Any]
 
 # (header shown to users, row key, column width)
@@ -30,16 +32,10 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
 )
 
 
-def citation_text(row: Row) -> str:
-    """``Kế hoạch 28/KH-BCĐCVĐ › IV.1.1`` — the same form the CLI and the page print."""
-    clause = row.get("clause") or ""
-    return f"{row.get('document', '')} › {clause}" if clause else str(row.get("document", ""))
-
-
 def cell_value(row: Row, key: str) -> Any:
     """The value for one cell: dates as ``datetime.date``, citation composed, None as ''."""
     if key == "citation":
-        return citation_text(row)
+        return Citation.of_row(row).render()
     value = row.get(key)
     if key == "due" and value:
         return dt.date.fromisoformat(str(value))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +26,9 @@ from index.embedders import CachedQueries, Embedder, make_embedder, relevance_fl
 from index.pipeline import FileResult, ProgressFn, ingest_paths, refresh_lexical
 from index.search import Hit, Mode, Searcher, matrix_dense_fn
 from index.store import DocRecord, Store
-from vanban.answer.compose import NOT_FOUND, answer_question
+from vanban.answer.compose import Answerer
 from vanban.answer.tasks import Responsibilities, ResponsibilitiesCache, to_row
+from vanban.answer.types import Answer
 from vanban.settings import Config
 
 # How stale the registry may be before a question re-checks it (seconds). Our own
@@ -59,7 +60,7 @@ class Vanban:
     """Ingest, list, remove, search and ask over one index.
 
     >>> vb = Vanban(load_config(db=".vanban"))  # doctest: +SKIP
-    >>> vb.ask("Ai chủ trì xây dựng quy chế quản lý tín chỉ các-bon?")["citations"][0]["document"]  # doctest: +SKIP
+    >>> vb.ask("Ai chủ trì xây dựng quy chế quản lý tín chỉ các-bon?").citations[0].document  # doctest: +SKIP
     'Chỉ thị 13/CT-TTg'
     """
 
@@ -72,6 +73,7 @@ class Vanban:
         self._responsibilities = ResponsibilitiesCache()
         self._queries: CachedQueries | None = None
         self._rebuilding = threading.Lock()
+        self._answerer = Answerer(self.search)
 
     @property
     def embedder(self) -> Embedder:
@@ -146,18 +148,15 @@ class Vanban:
         return self._searcher().search(question, k or self.config.top_k, filters, mode)
 
     def ask(self, question: str, k: int | None = None,
-            filters: SearchFilters | None = None) -> dict[str, Any]:
-        """The answer as the JSON contract of ``vanban ask --json``."""
+            filters: SearchFilters | None = None) -> Answer:
+        """The answer; ``Answer.to_json()`` is the ``vanban ask --json`` contract."""
         if not question.strip():
-            return {"question": question, "found": False,
-                    "answer": self._not_found(question, filters), "owners": [], "citations": []}
-        hits = self.search(question, k, filters)
-        scoped = None if filters is not None and not filters.empty else self.search
-        result = answer_question(question, hits, self.responsibilities(), k or self.config.top_k,
-                                 self.min_score, search=scoped)
-        if not result["found"] and result["answer"] == NOT_FOUND:
-            result["answer"] = self._not_found(question, filters)
-        return result
+            return Answer(question, False, self._not_found(question, filters))
+        answer = self._answerer.answer(question, self.responsibilities(), k or self.config.top_k,
+                                       self.min_score, filters)
+        if answer.gap == "no_relevant_clause":
+            answer = replace(answer, text=self._not_found(question, filters))
+        return answer
 
     @property
     def min_score(self) -> float:

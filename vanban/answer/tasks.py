@@ -6,7 +6,7 @@ document rebuilt from its chunks (:func:`document_from_chunks`) is run through
 search can see, in embedded and in Chroma server mode alike.
 
 >>> r = Responsibilities.from_chunks(chunks)  # doctest: +SKIP
->>> [a.citation for a in r.for_body("SCT")][:1]  # doctest: +SKIP
+>>> [Citation.of_assignment(a).render() for a in r.for_body("SCT")][:1]  # doctest: +SKIP
 ['Công văn /UBND-KT › 1']
 """
 
@@ -24,6 +24,7 @@ from ingest.assignments import ROLES, Assignment, extract_assignments
 from ingest.bodies import body_matches, canonical_body
 from ingest.errors import InputError
 from ingest.model import Clause, Document, Header, Table
+from vanban.answer.types import Citation
 
 __all__ = [
     "ROW_KEYS",
@@ -348,7 +349,7 @@ def task_lines(records: Sequence[Assignment], with_body: bool = True) -> list[st
         lines.append(f"{i:3}. {who}" + (f" — hạn {when}" if when else ""))
         task = re.sub(r"\s+", " ", a.task).strip()
         lines.append(f"     {task[:300] + ' …' if len(task) > 300 else task}")
-        lines.append(f"     {a.citation}")
+        lines.append(f"     {Citation.of_assignment(a).render()}")
     return lines
 
 
