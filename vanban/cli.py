@@ -9,7 +9,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -70,28 +70,6 @@ def parse(files: tuple[Path, ...], as_json: bool, ocr: bool) -> None:
         sys.exit(1)
 
 
-@main.command()
-@click.option("--host", default=None, help="Địa chỉ lắng nghe (mặc định 127.0.0.1, VANBAN_HOST).")
-@click.option("--port", type=int, default=None, help="Cổng (mặc định 7860, VANBAN_PORT).")
-@click.option("--db", default=None, help="Thư mục chỉ mục (mặc định .vanban, VANBAN_DB).")
-@click.option(
-    "--auth",
-    default=None,
-    help="Tài khoản user:password (hoặc VANBAN_AUTH); bắt buộc khi --host khác 127.0.0.1.",
-)
-def serve(host: str | None, port: int | None, db: str | None, auth: str | None) -> None:
-    """Mở giao diện web: hỏi đáp, trách nhiệm, thời hạn, quản lý văn bản.
-
-    Example:
-
-        vanban serve --db .vanban --port 7860
-    """
-    from app import launch
-    from vanban.settings import load_config
-
-    launch(load_config(host=host, port=port, db=db, auth=auth))
-
-
 def _db_options(func: Callable[..., None]) -> Callable[..., None]:
     """--db, --chroma-url and --embedder, shared by the commands that open the index."""
     func = click.option("--embedder", default=None,
@@ -102,11 +80,38 @@ def _db_options(func: Callable[..., None]) -> Callable[..., None]:
     return click.option("--db", default=None, help="Thư mục chỉ mục (mặc định .vanban, VANBAN_DB).")(func)
 
 
-def _service(db: str | None, chroma_url: str | None, embedder: str | None) -> Vanban:
+@main.command()
+@click.option("--host", default=None, help="Địa chỉ lắng nghe (mặc định 127.0.0.1, VANBAN_HOST).")
+@click.option("--port", type=int, default=None, help="Cổng (mặc định 7860, VANBAN_PORT).")
+@_db_options
+@click.option(
+    "--auth",
+    default=None,
+    help="Tài khoản user:password (hoặc VANBAN_AUTH); bắt buộc khi --host khác 127.0.0.1.",
+)
+def serve(host: str | None, port: int | None, db: str | None, chroma_url: str | None,
+          embedder: str | None, auth: str | None) -> None:
+    """Mở giao diện web: hỏi đáp, trách nhiệm, thời hạn, quản lý văn bản.
+
+    Example:
+
+        vanban serve --db .vanban --port 7860
+
+        vanban serve --chroma-url http://127.0.0.1:8000
+    """
+    from app import launch
+    from vanban.settings import load_config
+
+    launch(load_config(host=host, port=port, db=db, chroma_url=chroma_url, embedder=embedder,
+                       auth=auth))
+
+
+def _service(db: str | None, chroma_url: str | None, embedder: str | None,
+             **overrides: Any) -> Vanban:
     from vanban.service import Vanban
     from vanban.settings import load_config
 
-    return Vanban(load_config(db=db, chroma_url=chroma_url, embedder=embedder))
+    return Vanban(load_config(db=db, chroma_url=chroma_url, embedder=embedder, **overrides))
 
 
 _STATUS_VI = {"ingested": "đã nạp", "unchanged": "không đổi", "replaced": "thay thế",
@@ -146,8 +151,11 @@ def _progress_bar() -> tuple[Callable[[Progress], None], Callable[[], None]]:
 @click.option("--quiet", "-q", is_flag=True, help="Không hiện thanh tiến trình.")
 @click.option("--ocr", is_flag=True,
               help="Nhận dạng chữ (tesseract, tiếng Việt) cho PDF quét hoặc lỗi phông.")
+@click.option("--follow-symlinks", is_flag=True, default=None,
+              help="Duyệt theo thư mục là liên kết tượng trưng (mặc định không; "
+                   "VANBAN_FOLLOW_SYMLINKS).")
 def ingest(paths: tuple[Path, ...], db: str | None, chroma_url: str | None, embedder: str | None,
-           rebuild: bool, quiet: bool, ocr: bool) -> None:
+           rebuild: bool, quiet: bool, ocr: bool, follow_symlinks: bool | None) -> None:
     """Nạp tệp hoặc thư mục văn bản vào chỉ mục (chạy lại không làm gì với tệp không đổi).
 
     Example:
@@ -156,7 +164,7 @@ def ingest(paths: tuple[Path, ...], db: str | None, chroma_url: str | None, embe
 
         vanban ingest ban-quet.pdf --ocr
     """
-    service = _service(db, chroma_url, embedder)
+    service = _service(db, chroma_url, embedder, follow_symlinks=follow_symlinks)
     update, close = (None, None) if quiet else _progress_bar()
     try:
         results = service.ingest(paths, progress=update, rebuild=rebuild, ocr=ocr)
@@ -236,8 +244,16 @@ def ask(question: str, db: str | None, chroma_url: str | None, embedder: str | N
     from index.chunks import SearchFilters
 
     filters = SearchFilters(files=files, doc_types=doc_types)
-    answer = _service(db, chroma_url, embedder).ask(question, k=top_k,
-                                                    filters=None if filters.empty else filters)
+    service = _service(db, chroma_url, embedder)
+    try:
+        answer = service.ask(question, k=top_k, filters=None if filters.empty else filters)
+    except VanbanError as err:
+        if not as_json:
+            raise
+        from vanban.service import refused_answer
+
+        _echo_json(refused_answer(question, err, service.config.max_question_chars).to_json())
+        sys.exit(2)
     if as_json:
         _echo_json(answer.to_json())
         return

@@ -26,6 +26,7 @@ from index.embedders import CachedQueries, Embedder, make_embedder, relevance_fl
 from index.pipeline import FileResult, ProgressFn, ingest_paths, refresh_lexical
 from index.search import Hit, Mode, Searcher, matrix_dense_fn
 from index.store import DocRecord, Store
+from ingest.errors import InputError
 from vanban.answer.compose import Answerer
 from vanban.answer.tasks import Responsibilities, ResponsibilitiesCache, to_row
 from vanban.answer.types import Answer
@@ -54,6 +55,29 @@ class _RecentlyChecked:
 
     def chunks(self) -> list[Chunk]:
         return self.store.chunks()
+
+
+def check_question(question: str, limit: int) -> None:
+    """Refuse a question over ``limit`` characters, saying how long it is and what to do.
+
+    >>> check_question("Ai chủ trì?", 1000)
+    >>> check_question("x" * 1001, 1000)
+    Traceback (most recent call last):
+    ...
+    ingest.errors.InputError: câu hỏi: câu hỏi dài 1001 ký tự, vượt giới hạn 1000 ký tự — \
+hãy rút gọn, hỏi từng ý một (giới hạn: VANBAN_MAX_QUESTION_CHARS)
+    """
+    if len(question) > limit:
+        raise InputError("câu hỏi", f"câu hỏi dài {len(question)} ký tự, vượt giới hạn {limit} ký tự",
+                         "hãy rút gọn, hỏi từng ý một (giới hạn: VANBAN_MAX_QUESTION_CHARS)")
+
+
+def refused_answer(question: str, err: Exception, limit: int) -> Answer:
+    """The answer to a question that got none, and why: ``found`` is false, ``text``
+    and ``error`` carry the Vietnamese reason; the question is echoed back at most
+    ``limit`` characters long."""
+    shown = question if len(question) <= limit else question[:limit] + " …"
+    return Answer(shown, False, str(err), error=str(err))
 
 
 class Vanban:
@@ -111,7 +135,8 @@ class Vanban:
         if rebuild:
             self._store = Store.open(self.config, self.embedder, rebuild=True)
             self._bound = True
-        results = ingest_paths(paths, self._bound_store(), self.embedder, progress, ocr=ocr)
+        results = ingest_paths(paths, self._bound_store(), self.embedder, progress, ocr=ocr,
+                               follow_symlinks=self.config.follow_symlinks)
         self._cache = None
         return results
 
@@ -149,7 +174,12 @@ class Vanban:
 
     def ask(self, question: str, k: int | None = None,
             filters: SearchFilters | None = None) -> Answer:
-        """The answer; ``Answer.to_json()`` is the ``vanban ask --json`` contract."""
+        """The answer; ``Answer.to_json()`` is the ``vanban ask --json`` contract.
+
+        A question longer than ``config.max_question_chars`` is refused
+        (``InputError``) before any work: its cost grows with its length.
+        """
+        check_question(question, self.config.max_question_chars)
         if not question.strip():
             return Answer(question, False, self._not_found(question, filters))
         answer = self._answerer.answer(question, self.responsibilities(), k or self.config.top_k,

@@ -108,14 +108,16 @@ class Answer:
     text: str
     owners: tuple[Owner, ...] = ()
     citations: tuple[Citation, ...] = ()
-    gap: Gap | None = None  # set when ``found`` is False
+    gap: Gap | None = None  # why nothing was found, when composed so
+    error: str | None = None  # why the question got no answer at all (too long, index down)
 
     def owners_of(self, citation: Citation) -> list[Owner]:
         """The owners this citation supports."""
         return [o for o in self.owners if o.citation == citation.n]
 
     def to_json(self) -> dict[str, Any]:
-        """The ``vanban ask --json`` object (keys in this order)."""
-        return {"question": self.question, "found": self.found, "answer": self.text,
-                "owners": [o.to_json() for o in self.owners],
-                "citations": [c.to_json() for c in self.citations]}
+        """The ``vanban ask --json`` object (keys in this order; ``error`` only for a refusal)."""
+        out = {"question": self.question, "found": self.found, "answer": self.text,
+               "owners": [o.to_json() for o in self.owners],
+               "citations": [c.to_json() for c in self.citations]}
+        return out if self.error is None else {**out, "error": self.error}

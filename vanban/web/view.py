@@ -142,7 +142,7 @@ def check_upload(path: str | Path, max_mb: int) -> str | None:
     ext = p.suffix.lower()
     if ext not in UPLOAD_EXTENSIONS:
         shown = ext or "(không có phần mở rộng)"
-        return f"định dạng {shown} không được hỗ trợ — chỉ nhận tệp PDF, DOCX, TXT, MD"
+        return f"định dạng {shown} không được hỗ trợ — chỉ nhận tệp PDF, DOCX, DOC, ODT, RTF, TXT, MD"
     size = p.stat().st_size
     if size > max_mb * 1024 * 1024:
         return (
@@ -541,13 +541,28 @@ class Page:
     def chat(
         self, question: str, history: list[dict[str, Any]] | None, filters: SearchFilters
     ) -> tuple[list[dict[str, Any]], str]:
-        """One chat turn: the new history and the sources panel for this answer."""
-        answer = self.ask(question, filters)
+        """One chat turn: the new history and the sources panel for this answer.
+
+        A question that gets no answer — too long, or the index unreachable — is
+        answered in the chat itself, in Vietnamese, with what to do.
+        """
+        if not (question or "").strip():
+            raise InputError("câu hỏi", "câu hỏi đang trống", "nhập câu hỏi bằng tiếng Việt")
+        try:
+            answer = self.ask(question, filters)
+        except VanbanError as err:
+            answer = self.refusal(question, err)
         history = list(history or []) + [
-            {"role": "user", "content": html.escape(question.strip(), quote=False)},
+            {"role": "user", "content": html.escape(answer.question.strip(), quote=False)},
             {"role": "assistant", "content": answer_html(answer)},
         ]
-        return history, sources_html(answer, self.docs_by_file())
+        return history, sources_html(answer, {} if answer.error else self.docs_by_file())
+
+    def refusal(self, question: str, err: Exception) -> Answer:
+        """A found=false answer saying why a question got none (``error`` set)."""
+        from vanban.service import refused_answer
+
+        return refused_answer(question.strip(), err, self.config.max_question_chars)
 
     def tasks(self, body: str | None) -> tuple[str, list[list[str]]]:
         """The Trách nhiệm tab: a summary line and the table for one body."""
@@ -610,7 +625,7 @@ class Page:
         """
         paths = [Path(str(f)) for f in files or []]
         if not paths:
-            raise InputError("tải lên", "chưa chọn tệp nào", "chọn tệp PDF, DOCX, TXT hoặc MD")
+            raise InputError("tải lên", "chưa chọn tệp nào", "chọn tệp PDF, DOCX, DOC, ODT, RTF, TXT hoặc MD")
         refused = [(p, check_upload(p, self.config.max_upload_mb)) for p in paths]
         accepted = [p for p, why in refused if why is None]
         results: list[Any] = []
