@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from index.search import Hit
 from ingest.assignments import Assignment
-from ingest.bodies import canonical_body
+from ingest.bodies import canonical_body, split_body_key
 from vanban.answer.question import Question, words
 from vanban.answer.tasks import Responsibilities, role_rank
 
@@ -24,6 +24,7 @@ __all__ = [
     "by_recurrence",
     "issued_by_asker",
     "lead_of",
+    "name_key",
     "one_per_task",
     "with_whom",
 ]
@@ -41,6 +42,11 @@ def issued_by_asker(question: Question, hits: Sequence[Hit]) -> set[str]:
         return set()
     return {h.chunk.document for h in hits
             if h.chunk.issuer and canonical_body(h.chunk.issuer) == question.asker}
+
+
+def name_key(a: Assignment) -> str:
+    """The canonical name of an assignment's body, without the province its key may carry."""
+    return split_body_key(a.body_key)[0]
 
 
 def _is_local(hit: Hit, question: Question) -> bool:
@@ -112,7 +118,7 @@ def best_group(scope: Scope, want_due: bool) -> list[Assignment]:
     def score(item: tuple[int, Assignment]) -> tuple[float, ...]:
         rank, a = item
         named = 0.0
-        if key and a.body_key == key:
+        if key and name_key(a) == key:
             named = 1.0 + 0.1 * len(set(words(a.body)) & q_words)
         relevance = round(_relevance(scope, rank, a, want_due), 6)  # float noise must not beat rank
         return (named, relevance, -rank, -role_rank(a.role))
@@ -133,16 +139,16 @@ def with_whom(scope: Scope) -> list[Assignment]:
         return []
     key = canonical_body(body)
     seen = {id(a) for _, a in scope.pool}
-    mine = [(r, a) for r, a in scope.pool if a.body_key == key]
-    mine += [(len(scope.hits) + 2, a) for a in scope.resp.all() if a.body_key == key and id(a) not in seen]
+    mine = [(r, a) for r, a in scope.pool if name_key(a) == key]
+    mine += [(len(scope.hits) + 2, a) for a in scope.resp.all() if name_key(a) == key and id(a) not in seen]
     shared = [(r, a) for r, a in mine
-              if any(_same_task(a, b) and b.body_key != key
+              if any(_same_task(a, b) and name_key(b) != key
                      for b in scope.resp.for_clause(a.file, a.clause))]
     if not shared:
         return []
     _, best = max(shared, key=lambda ra: _relevance(scope, ra[0], ra[1], False))
     others = [b for b in scope.resp.for_clause(best.file, best.clause)
-              if _same_task(b, best) and b.body_key != key]
+              if _same_task(b, best) and name_key(b) != key]
     return one_per_task(sorted(others, key=lambda a: role_rank(a.role)))
 
 
@@ -160,7 +166,7 @@ def body_tasks(body: str, scope: Scope) -> list[Assignment]:
     """A body's assignments, most relevant first: in the cited documents, in the hits,
     in the hits' documents (document order), then the others."""
     key = canonical_body(body)
-    mine = [a for a in scope.resp.all() if a.body_key == key]
+    mine = [a for a in scope.resp.all() if name_key(a) == key]
     rank = {(h.chunk.file, h.chunk.path): i for i, h in reversed(list(enumerate(scope.hits)))}
     docs = {h.chunk.file: i for i, h in reversed(list(enumerate(scope.hits)))}
     order = {id(a): i for i, a in enumerate(mine)}
@@ -182,7 +188,7 @@ def one_per_task(records: Sequence[Assignment]) -> list[Assignment]:
     seen: set[tuple[str, str, str, str, str, dt.date | None]] = set()
     out: list[Assignment] = []
     for a in records:
-        k = (a.body_key, a.file, a.clause, a.task, a.role, a.due)
+        k = (name_key(a), a.file, a.clause, a.task, a.role, a.due)
         if k not in seen:
             seen.add(k)
             out.append(a)
