@@ -238,7 +238,7 @@ def _api_ask(page: Page) -> Callable[[str], dict[str, Any]]:
         try:
             return page.ask_json(question)
         except VanbanError as err:
-            return page.refusal(question or "", err)
+            return page.refusal(question or "", err).to_json()
 
     return ask
 

@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.model import Citation, Clause, Document
+from ingest.model import Clause, Document
 
 
 @dataclass(frozen=True)
@@ -32,10 +32,6 @@ class Chunk:
     date: str = ""  # ISO "YYYY-MM-DD" or ""
     title: str = ""
     cells: tuple[str, ...] = ()  # table-row cells, so assignments can be re-derived from the store
-
-    @property
-    def citation(self) -> Citation:
-        return Citation(self.file, self.document, self.path, self.label, self.page)
 
     @property
     def text_hash(self) -> str:

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ import app
 from index.chunks import SearchFilters
 from index.store import DocRecord
 from ingest.errors import ConfigError, InputError
+from vanban.answer.types import Answer, Citation, Owner
 from vanban.settings import Config
 from vanban.web import view
 
@@ -61,31 +62,23 @@ CV = FakeDoc(
     7,
 )
 
-ANSWER: dict[str, Any] = {
-    "question": "Ai chủ trì kiểm tra vật liệu nổ?",
-    "found": True,
-    "answer": "Sở Công Thương chủ trì kiểm tra, hoàn thành trước ngày 15/9/2025 [1].",
-    "owners": [
-        {
-            "body": "Sở Công Thương",
-            "role": "chủ trì",
-            "due": "2025-09-15",
-            "deadline_text": "trước ngày 15/9/2025",
-            "citation": "Công văn 612/SCT-QLCN › 2",
-        }
-    ],
-    "citations": [
-        {
-            "n": 1,
-            "file": "cv-<b>612</b>.docx",
-            "document": "Công văn 612/SCT-QLCN",
-            "clause": "2",
-            "label": "Mục 2",
-            "text": "Giao Sở Công Thương chủ trì <script>x</script> kiểm tra, xong trước ngày 15/9/2025.",
-            "score": 0.91,
-        }
-    ],
-}
+ANSWER = Answer(
+    question="Ai chủ trì kiểm tra vật liệu nổ?",
+    found=True,
+    text="Sở Công Thương chủ trì kiểm tra, hoàn thành trước ngày 15/9/2025 [1].",
+    owners=(Owner("Sở Công Thương", "chủ trì", dt.date(2025, 9, 15), "trước ngày 15/9/2025", 1),),
+    citations=(
+        Citation(
+            file="cv-<b>612</b>.docx",
+            document="Công văn 612/SCT-QLCN",
+            clause="2",
+            label="Mục 2",
+            text="Giao Sở Công Thương chủ trì <script>x</script> kiểm tra, xong trước ngày 15/9/2025.",
+            score=0.91,
+            n=1,
+        ),
+    ),
+)
 
 TASKS: list[dict[str, Any]] = [
     {
@@ -136,17 +129,11 @@ class FakeVanban:
         self.ingested: list[list[Path]] = []
         self.removed: list[str] = []
 
-    def ask(self, question: str, k: int | None = None, filters: Any = None) -> dict[str, Any]:
+    def ask(self, question: str, k: int | None = None, filters: Any = None) -> Answer:
         self.asked.append((question, filters))
         if "thời tiết" in question:
-            return {
-                "question": question,
-                "found": False,
-                "answer": "",
-                "owners": [],
-                "citations": [],
-            }
-        return dict(ANSWER, question=question)
+            return Answer(question, False, "")
+        return replace(ANSWER, question=question)
 
     def documents(self) -> list[FakeDoc]:
         return list(self.docs)
@@ -232,7 +219,7 @@ def test_sources_html_has_anchor_meta_label_highlight_and_escaped_file() -> None
 
 
 def test_sources_html_says_plainly_when_nothing_found() -> None:
-    out = view.sources_html({"found": False, "citations": []}, {})
+    out = view.sources_html(Answer("Ai?", False, ""), {})
     assert "Không có nguồn phù hợp" in out
 
 
@@ -243,9 +230,9 @@ def test_answer_html_names_owner_role_deadline_and_links_the_citation() -> None:
 
 
 def test_answer_html_not_found_is_a_plain_vietnamese_sentence() -> None:
-    assert view.answer_html({"found": False}) == view.NOT_FOUND
+    assert view.answer_html(Answer("Ai?", False, "")) == view.NOT_FOUND
     # the service's own explanation wins (e.g. the index is empty), escaped
-    said = view.answer_html({"found": False, "answer": "Chưa có văn bản <nào>"})
+    said = view.answer_html(Answer("Ai?", False, "Chưa có văn bản <nào>"))
     assert said == "Chưa có văn bản &lt;nào&gt;"
 
 
@@ -257,13 +244,6 @@ def test_shared_runs_find_the_question_wording_across_punctuation() -> None:
         "cụm công nghiệp",
     ]
     assert view.shared_runs(text, "Ai chủ trì?") == []  # two syllables are not enough
-
-
-def test_source_card_shows_heading_when_the_service_gives_it() -> None:
-    cite = dict(ANSWER["citations"][0], heading=["2. Công an <tỉnh>:"])
-    assert '<div class="vb-src-heading">2. Công an &lt;tỉnh&gt;:</div>' in view.source_card(
-        cite, None, []
-    )
 
 
 def test_progress_objects_of_the_pipeline_drive_the_bar() -> None:
@@ -279,12 +259,10 @@ def test_progress_objects_of_the_pipeline_drive_the_bar() -> None:
     assert calls == [(((1, 4),), {"desc": "Đang nạp ke-hoach.docx", "unit": "tệp"})]
 
 
-def test_owner_citation_may_be_number_mapping_or_rendered_text() -> None:
-    cite = ANSWER["citations"][0]
-    assert view._owner_cites({"citation": 1}, cite)
-    assert view._owner_cites({"citation": {"n": 1}}, cite)
-    assert view._owner_cites({"citation": "Công văn 612/SCT-QLCN › 2"}, cite)
-    assert not view._owner_cites({"citation": "Công văn 612/SCT-QLCN › 3"}, cite)
+def test_highlights_come_from_the_owners_resting_on_that_citation() -> None:
+    cite = ANSWER.citations[0]
+    assert view.relevant_needles(ANSWER, cite) == ["Sở Công Thương", "trước ngày 15/9/2025"]
+    assert view.relevant_needles(ANSWER, replace(cite, n=2)) == []
 
 
 def test_task_and_deadline_rows_show_vietnamese_dates_and_citations() -> None:
@@ -437,7 +415,7 @@ def test_chat_not_found_says_so(page: view.Page) -> None:
 
 def test_ask_json_is_the_service_result_unchanged_and_nfc(page: view.Page) -> None:
     decomposed = "Ai chu\u0309 tri\u0300?"
-    assert page.ask_json(decomposed) == dict(ANSWER, question="Ai chủ trì?")
+    assert page.ask_json(decomposed) == dict(ANSWER.to_json(), question="Ai chủ trì?")
     with pytest.raises(InputError, match="câu hỏi đang trống"):
         page.ask_json("   ")
 

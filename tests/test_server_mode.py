@@ -26,6 +26,7 @@ from index.embedders import FakeEmbedder
 from index.store import Store
 from ingest.errors import StoreError, StoreUnavailableError
 from ingest.model import Document
+from vanban.answer.types import Answer
 from vanban.service import Vanban
 from vanban.settings import Config, load_config
 
@@ -116,15 +117,12 @@ def test_ingest_and_ask_over_http(
     assert [r.status for r in service.ingest([doc])] == ["ingested"]
     assert [r.status for r in service.ingest([doc])] == ["unchanged"]
     answer = service.ask("Ai chủ trì kiểm tra khai thác khoáng sản?", k=1)
-    assert answer["found"] is True
-    assert (
-        answer["citations"][0]["text"]
-        == "Sở Công Thương chủ trì kiểm tra hoạt động khai thác khoáng sản."
-    )
+    assert answer.found is True
+    assert answer.citations[0].text == "Sở Công Thương chủ trì kiểm tra hoạt động khai thác khoáng sản."
     # The registry lives on the server: a second client with another local dir sees it.
     other = Vanban(config.with_(db=str(tmp_path / "other")), FakeEmbedder())
     assert [d.file for d in other.documents()] == ["cv-5973.txt"]
-    assert other.ask("Công an tỉnh phối hợp xử lý gì?", k=1)["citations"][0]["clause"] == "2"
+    assert other.ask("Công an tỉnh phối hợp xử lý gì?", k=1).citations[0].clause == "2"
     assert (tmp_path / "other" / "lexical" / "lexical.json").exists()  # BM25 kept locally
     assert other.remove("cv-5973.txt") == 2
     assert service.documents() == []
@@ -241,6 +239,8 @@ def test_frozen_server_gives_a_vietnamese_timeout_within_the_limit(
             start = time.monotonic()
             try:
                 result: object = ask()
+                if isinstance(result, Answer):
+                    result = result.to_json()
             except StoreUnavailableError as err:
                 result = str(err)
             assert time.monotonic() - start < limit
@@ -251,4 +251,4 @@ def test_frozen_server_gives_a_vietnamese_timeout_within_the_limit(
     finally:
         os.kill(proc.pid, signal.SIGCONT)
     time.sleep(1.1)
-    assert service.ask("Ai chủ trì kiểm tra việc số 2?")["found"] is True  # back to normal
+    assert service.ask("Ai chủ trì kiểm tra việc số 2?").found is True  # back to normal

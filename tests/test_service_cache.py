@@ -15,6 +15,7 @@ import vanban.service as service_module
 from index.chunks import SearchFilters
 from index.embedders import CachedQueries, FakeEmbedder
 from index.search import matrix_dense_fn
+from vanban.answer.types import Answer
 from vanban.service import Vanban
 from vanban.settings import load_config
 
@@ -25,8 +26,8 @@ FIRE = "Ai chủ trì kiểm tra an toàn phòng cháy, chữa cháy tại các 
 FIRE_ANSWER = "Công an tỉnh chủ trì, phối hợp với Sở Công Thương; hạn trước ngày 15/12/2026, hằng năm [1]."
 
 
-def _cited(result: dict[str, object]) -> list[tuple[str, str]]:
-    return [(c["file"], c["clause"]) for c in result["citations"]]  # type: ignore[attr-defined]
+def _cited(answer: Answer) -> list[tuple[str, str]]:
+    return [(c.file, c.clause) for c in answer.citations]
 
 
 def _service(db: Path) -> Vanban:
@@ -44,7 +45,7 @@ def test_ingest_and_remove_in_this_process_are_seen_at_once(
     assert {f for f, _ in _cited(before)} == {"cong-van-612-SCT-QLCN.docx"}
     vb.ingest([KE_HOACH])
     after = vb.ask(FIRE, k=2)
-    assert after["answer"] == FIRE_ANSWER
+    assert after.text == FIRE_ANSWER
     assert _cited(after) == [("ke-hoach-45-KH-UBND.docx", "II.2.2.a"),
                              ("ke-hoach-45-KH-UBND.docx", "II.2.2.b")]
     assert {a["file"] for a in vb.tasks("Công an tỉnh")} == {
@@ -71,7 +72,7 @@ def test_another_writer_is_seen_once_the_ttl_has_passed(
     assert {f for f, _ in _cited(reader.ask(FIRE, k=2))} == {"cong-van-612-SCT-QLCN.docx"}
     reader.settle()
     # … and once it is swapped in, questions see the other writer's document
-    assert reader.ask(FIRE, k=2)["answer"] == FIRE_ANSWER
+    assert reader.ask(FIRE, k=2).text == FIRE_ANSWER
 
 
 def test_in_memory_dense_search_ranks_like_the_store(tmp_path: Path) -> None:

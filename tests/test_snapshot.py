@@ -81,7 +81,7 @@ def test_a_question_during_a_rebuild_is_answered_from_the_old_snapshot(
     release.set()
     reader.settle()
     assert reader.snapshot() is not old
-    assert reader.ask(FIRE, k=2)["answer"] == FIRE_ANSWER
+    assert reader.ask(FIRE, k=2).text == FIRE_ANSWER
     assert {a["file"] for a in reader.tasks("Công an tỉnh")} == {CONG_VAN.name, KE_HOACH.name}
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ingest.errors import ConfigError, InputError, StoreError, VanbanError
+from vanban.answer.types import Answer, Citation, Owner
 from vanban.settings import SETTINGS, Config, Setting, load_config
 
 if TYPE_CHECKING:
@@ -30,9 +31,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SETTINGS",
+    "Answer",
+    "Citation",
     "Config",
     "ConfigError",
     "InputError",
+    "Owner",
     "Setting",
     "StoreError",
     "Vanban",

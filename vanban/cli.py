@@ -249,23 +249,23 @@ def ask(question: str, db: str | None, chroma_url: str | None, embedder: str | N
     filters = SearchFilters(files=files, doc_types=doc_types)
     service = _service(db, chroma_url, embedder)
     try:
-        result = service.ask(question, k=top_k, filters=None if filters.empty else filters)
+        answer = service.ask(question, k=top_k, filters=None if filters.empty else filters)
     except VanbanError as err:
         if not as_json:
             raise
         from vanban.service import refused_answer
 
-        _echo_json(refused_answer(question, err, service.config.max_question_chars))
+        _echo_json(refused_answer(question, err, service.config.max_question_chars).to_json())
         sys.exit(2)
     if as_json:
-        _echo_json(result)
+        _echo_json(answer.to_json())
         return
-    click.echo(result["answer"])
-    if result["citations"]:
+    click.echo(answer.text)
+    if answer.citations:
         click.echo("\nTrích dẫn:")
-    for c in result["citations"]:
-        text = c["text"] if len(c["text"]) <= 300 else c["text"][:300] + " …"
-        click.echo(f" [{c['n']}] {c['document']} › {c['clause']} ({c['label']}) — {c['file']}")
+    for c in answer.citations:
+        text = c.text if len(c.text) <= 300 else c.text[:300] + " …"
+        click.echo(f" [{c.n}] {c.render()} ({c.label}) — {c.file}")
         click.echo(f"     {text}")
 
 

@@ -19,6 +19,7 @@ from ingest.assignments import ROLES, Assignment, extract_assignments
 from ingest.bodies import body_matches, canonical_body, labelled_body
 from ingest.errors import InputError
 from ingest.model import Document
+from vanban.answer.types import Citation
 
 __all__ = [
     "ROW_KEYS",
@@ -196,7 +197,7 @@ def task_lines(records: Sequence[Assignment], with_body: bool = True,
         lines.append(f"{i:3}. {who}" + (f" — hạn {when}" if when else "") + status)
         task = re.sub(r"\s+", " ", a.task).strip()
         lines.append(f"     {task[:300] + ' …' if len(task) > 300 else task}")
-        lines.append(f"     {a.citation}")
+        lines.append(f"     {Citation.of_assignment(a).render()}")
     return lines
 
 
