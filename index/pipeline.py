@@ -160,7 +160,8 @@ class _Walk:
         if path.is_dir():
             if path.is_symlink() and not self.follow:
                 self.skip(path, "symlinked_dir", "thư mục là liên kết tượng trưng, không duyệt theo "
-                          "(mặc định) — bỏ qua; hãy nạp trực tiếp thư mục gốc của nó")
+                          "(mặc định) — bỏ qua; hãy nạp trực tiếp thư mục gốc của nó, hoặc "
+                          "dùng --follow-symlinks (VANBAN_FOLLOW_SYMLINKS=1)")
                 return
             self.folder(path)
         elif not path.is_file():

@@ -105,11 +105,13 @@ class Vanban:
     def ingest(self, paths: Iterable[str | Path], progress: ProgressFn | None = None,
                rebuild: bool = False, ocr: bool = False) -> list[FileResult]:
         """Ingest files/folders (idempotent); ``rebuild`` first empties the index;
-        ``ocr`` reads scanned or garbled PDFs with tesseract."""
+        ``ocr`` reads scanned or garbled PDFs with tesseract; symlinked sub-folders are
+        walked when ``config.follow_symlinks``."""
         if rebuild:
             self._store = Store.open(self.config, self.embedder, rebuild=True)
             self._bound = True
-        results = ingest_paths(paths, self._bound_store(), self.embedder, progress, ocr=ocr)
+        results = ingest_paths(paths, self._bound_store(), self.embedder, progress, ocr=ocr,
+                               follow_symlinks=self.config.follow_symlinks)
         self._cache = None
         return results
 
