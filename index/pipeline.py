@@ -25,9 +25,9 @@ import numpy as np
 
 from index.chunks import Chunk, chunks_from_document, embedding_text
 from index.embedders import Embedder
+from index.errors import StoreError
 from index.lexical import LexicalIndex, fingerprint
 from index.store import Store
-from ingest.errors import StoreError
 from ingest.model import Document
 
 FileStatus = Literal["ingested", "unchanged", "replaced", "needs_ocr", "unreadable", "error",

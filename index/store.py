@@ -32,7 +32,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from index.chunks import Chunk, SearchFilters, chunks_from_document
-from ingest.errors import EmbedderMismatchError, StoreError
+from index.errors import EmbedderMismatchError, StoreError
 from ingest.model import Document
 
 CHUNKS = "vanban_chunks"

@@ -1,17 +1,20 @@
-"""The one error hierarchy of vanban.
+"""The one error hierarchy of vanban; each class lives in the layer that raises it.
 
-    VanbanError                     anything vanban raises on purpose
+    VanbanError                     anything vanban raises on purpose        ingest/errors.py
     ├── InputError                  a file or value given by the user is unusable
     │   ├── UnsupportedFormatError  extension not one of .pdf .docx .doc .odt .rtf .txt .md .json
     │   ├── ConverterMissingError   .doc/.odt/.rtf, but no converter (LibreOffice, antiword)
     │   ├── EmptyFileError          zero bytes, or no text at all
     │   ├── CorruptFileError        cannot be opened as its format says
     │   └── EncryptedFileError      password-protected PDF
-    ├── StoreError                  the index on disk or the Chroma server
+    ├── StoreError                  the index on disk or the Chroma server   index/errors.py
     │   └── EmbedderMismatchError   index built with another embedding model
     └── ConfigError                 a setting or command-line option is wrong
+                                    (the embedder named, a variable's value,
+                                    the web login)                           index/errors.py
 
-Every message is Vietnamese, names the file or input, and says what to do.
+``vanban`` re-exports them all (``from vanban import StoreError``). Every
+message is Vietnamese, names the file or input, and says what to do.
 """
 
 from __future__ import annotations
@@ -53,16 +56,4 @@ class CorruptFileError(InputError):
 
 
 class EncryptedFileError(InputError):
-    pass
-
-
-class StoreError(VanbanError):
-    pass
-
-
-class EmbedderMismatchError(StoreError):
-    pass
-
-
-class ConfigError(VanbanError):
     pass

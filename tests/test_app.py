@@ -20,7 +20,8 @@ import pytest
 
 import app
 from index.chunks import SearchFilters
-from ingest.errors import ConfigError, InputError
+from index.errors import ConfigError
+from ingest.errors import InputError
 from vanban.settings import Config
 from vanban.web import view
 

@@ -20,8 +20,8 @@ import pytest
 
 import index.pipeline as pipeline
 from index.embedders import FakeEmbedder
+from index.errors import StoreError
 from index.store import Store
-from ingest.errors import StoreError
 from vanban.service import Vanban
 from vanban.settings import Config, load_config
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from index.errors import ConfigError
 from vanban.cli import main
 from vanban.settings import SETTINGS, Config, load_config, shared_dir
 
@@ -32,9 +33,15 @@ def test_follow_symlinks_reads_on_and_off_words(text: str, value: bool) -> None:
     assert load_config({"VANBAN_FOLLOW_SYMLINKS": text}).follow_symlinks is value
 
 
-def test_a_nonsense_switch_value_is_refused() -> None:
-    with pytest.raises(ValueError, match="'maybe'.*1 hoặc 0"):
-        load_config({"VANBAN_FOLLOW_SYMLINKS": "maybe"})
+@pytest.mark.parametrize(("env", "says"), [
+    ({"VANBAN_FOLLOW_SYMLINKS": "maybe"}, "VANBAN_FOLLOW_SYMLINKS='maybe': cần 1 \\(bật\\) hoặc 0"),
+    ({"VANBAN_PORT": "80a"}, "VANBAN_PORT='80a': cần một số nguyên"),
+    ({"VANBAN_MIN_SCORE": "0,85"}, "VANBAN_MIN_SCORE='0,85': cần một số thập phân"),
+])
+def test_a_value_of_the_wrong_type_is_a_config_error_naming_the_variable(
+        env: dict[str, str], says: str) -> None:
+    with pytest.raises(ConfigError, match=says):
+        load_config(env)
 
 
 def test_main_help_lists_every_setting_with_its_declared_help() -> None:

@@ -9,7 +9,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -105,7 +105,7 @@ def _db_options(func: Callable[..., None]) -> Callable[..., None]:
 
 
 def _service(db: str | None, chroma_url: str | None, embedder: str | None,
-             **settings: object) -> Vanban:
+             **settings: Any) -> Vanban:
     """The service over the configured index; CLI options override the environment."""
     from vanban.service import Vanban
     from vanban.settings import load_config

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
+from index.errors import ConfigError
+
 T = TypeVar("T")
 
 SHARED_ENV = "VANBAN_SHARED"  # the real documents and benchmarks, outside the checkout
@@ -72,12 +74,16 @@ _TRUE = frozenset({"1", "true", "yes", "on", "có", "co"})
 _FALSE = frozenset({"0", "false", "no", "off", "không", "khong"})
 
 
+_EXPECTED = {bool: "cần 1 (bật) hoặc 0 (tắt)", int: "cần một số nguyên",
+             float: "cần một số thập phân, ví dụ 0.85", str: "cần một chuỗi"}
+
+
 def parse_bool(text: str) -> bool:
-    """``1/true/yes/on/có`` → True, ``0/false/no/off/không`` → False; anything else is an error."""
+    """``1/true/yes/on/có`` → True, ``0/false/no/off/không`` → False; anything else ValueError."""
     word = text.strip().lower()
     if word in _TRUE | _FALSE:
         return word in _TRUE
-    raise ValueError(f"'{text}' không phải giá trị bật/tắt — dùng 1 hoặc 0")
+    raise ValueError(text)
 
 
 @dataclass(frozen=True)
@@ -127,12 +133,21 @@ BY_NAME: Mapping[str, Setting] = {s.name: s for s in SETTINGS}
 
 
 def load_config(environ: Mapping[str, str] | None = None, **overrides: Any) -> Config:
-    """Defaults, then environment variables, then explicit overrides."""
+    """Defaults, then environment variables, then explicit overrides.
+
+    A value that is not of its setting's type is a ``ConfigError`` naming the variable.
+    """
     env = os.environ if environ is None else environ
     values: dict[str, Any] = {}
     for s in SETTINGS:
-        if env.get(s.env, "").strip() != "":
-            values[s.name] = s.parse(env[s.env])
+        text = env.get(s.env, "").strip()
+        if not text:
+            continue
+        try:
+            values[s.name] = s.parse(text)
+        except ValueError:
+            raise ConfigError(f"{s.env}='{text}': {_EXPECTED[s.type]} — sửa hoặc bỏ biến môi "
+                              f"trường này. {s.env}: {s.help}") from None
     return Config(**values).with_(**overrides)
 
 

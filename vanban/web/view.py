@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from index.chunks import SearchFilters
-from ingest.errors import ConfigError, InputError, VanbanError
+from index.errors import ConfigError
+from ingest.errors import InputError, VanbanError
 from vanban.settings import Config
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
