@@ -193,22 +193,6 @@ def fuse(lexical: Sequence[tuple[Chunk, float]], dense: Sequence[tuple[Chunk, fl
     return hits
 
 
-def hybrid_search(
-    query: str,
-    *,
-    chunks_by_id: Mapping[str, Chunk],
-    lexical: LexicalIndex | None,
-    dense_fn: DenseFn | None,
-    embedder: Embedder | None,
-    k: int = 5,
-    filters: SearchFilters | None = None,
-    mode: Mode = "hybrid",
-    fusion: Fusion = DEFAULT_FUSION,
-) -> list[Hit]:
-    """Function form of ``Searcher(...).search(...)``."""
-    return Searcher(chunks_by_id, lexical, dense_fn, embedder, fusion).search(query, k, filters, mode)
-
-
 def relevance(hits: Sequence[Hit]) -> float | None:
     """How well the best hit matches: the highest dense cosine among hits (None if unknown)."""
     cosines = [h.cosine for h in hits if h.cosine is not None]

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
 
 import pytest
 
@@ -16,7 +14,6 @@ from ingest.parse import parse_file
 from tests.conftest import shared_file
 from vanban.answer.compose import (
     NOT_FOUND,
-    NoRephraser,
     answer_question,
     classify,
     compose_answer,
@@ -203,24 +200,6 @@ def test_not_found_without_relevant_hits() -> None:
         "question": "Ai chủ trì?", "found": False, "answer": NOT_FOUND, "owners": [], "citations": []}
     weak = compose_answer("Ai chủ trì?", [_hit(CLAUSE_1, cosine=0.2)], RESP, min_score=0.5)
     assert weak["found"] is False and weak["citations"] == []
-
-
-class _Dropping:
-    def rephrase(self, question: str, answer: str, citations: Sequence[dict[str, Any]]) -> str:
-        return "Sở Công Thương chủ trì."  # lost the [1]
-
-
-class _Polite:
-    def rephrase(self, question: str, answer: str, citations: Sequence[dict[str, Any]]) -> str:
-        return "Theo văn bản: " + answer
-
-
-def test_rephraser_must_keep_citation_marks() -> None:
-    q, hits = "Ai chủ trì tham mưu ủy quyền?", [_hit(CLAUSE_1)]
-    plain = answer_question(q, hits, RESP)
-    assert answer_question(q, hits, RESP, rephraser=NoRephraser()) == plain
-    assert answer_question(q, hits, RESP, rephraser=_Dropping())["answer"] == plain["answer"]
-    assert answer_question(q, hits, RESP, rephraser=_Polite())["answer"] == "Theo văn bản: " + plain["answer"]
 
 
 def test_deadline_phrases() -> None:

@@ -28,7 +28,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import zip_longest
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from index.chunks import Chunk, SearchFilters
 from index.search import Hit, is_relevant
@@ -40,9 +40,7 @@ from vanban.answer.tasks import Responsibilities, role_rank
 
 __all__ = [
     "NOT_FOUND",
-    "NoRephraser",
     "Period",
-    "Rephraser",
     "answer_question",
     "classify",
     "compose_answer",
@@ -781,22 +779,6 @@ def compose_answer(question: str, hits: Sequence[Hit], responsibilities: Respons
     return _result(question, True, search_answer(top), [], cites.items)
 
 
-# --- an optional rephrasing step ------------------------------------------------------------------
-
-
-class Rephraser(Protocol):
-    """Rewrites a composed answer (e.g. an OpenAI-compatible endpoint); must keep the [n] marks."""
-
-    def rephrase(self, question: str, answer: str, citations: Sequence[dict[str, Any]]) -> str: ...
-
-
-class NoRephraser:
-    """The default: the composed answer as is (no model, no network)."""
-
-    def rephrase(self, question: str, answer: str, citations: Sequence[dict[str, Any]]) -> str:
-        return answer
-
-
 SearchFn = Callable[[str, int, SearchFilters], Sequence[Hit]]
 
 
@@ -833,21 +815,13 @@ def scoped_hits(question: str, hits: Sequence[Hit], resp: Responsibilities, k: i
 
 
 def answer_question(question: str, hits: Sequence[Hit], responsibilities: Responsibilities | None,
-                    k: int = 5, min_score: float = 0.0, rephraser: Rephraser | None = None,
+                    k: int = 5, min_score: float = 0.0,
                     search: SearchFn | None = None) -> dict[str, Any]:
-    """What ``Vanban.ask`` returns: :func:`compose_answer`, optionally rephrased.
+    """What ``Vanban.ask`` returns: :func:`compose_answer`.
 
     With ``search`` (``Vanban.search``), a question citing a document by number
-    is answered from that document's clauses first (:func:`scoped_hits`). A
-    rephrased text that drops a citation mark is discarded for the composed one.
+    is answered from that document's clauses first (:func:`scoped_hits`).
     """
     if search is not None and responsibilities is not None:
         hits = scoped_hits(question, hits, responsibilities, k, search)
-    result = compose_answer(question, hits, responsibilities, k, min_score)
-    if rephraser is None or not result["found"]:
-        return result
-    new = rephraser.rephrase(question, result["answer"], result["citations"])
-    marks = set(re.findall(r"\[\d+\]", result["answer"]))
-    if new.strip() and marks <= set(re.findall(r"\[\d+\]", new)):
-        result = {**result, "answer": new.strip()}
-    return result
+    return compose_answer(question, hits, responsibilities, k, min_score)

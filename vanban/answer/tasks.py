@@ -229,19 +229,6 @@ class Responsibilities:
         out.failed = failed
         return out
 
-    @classmethod
-    def from_documents(cls, docs: Iterable[Document]) -> Responsibilities:
-        """Build from parsed documents (tests, evals); file names without directory."""
-        from pathlib import Path
-
-        records: list[Assignment] = []
-        doc_ids: dict[str, str] = {}
-        for doc in docs:
-            named = doc if Path(doc.file).name == doc.file else _renamed(doc, Path(doc.file).name)
-            doc_ids[doc.doc_id] = named.file
-            records.extend(extract_assignments(named))
-        return cls(records, doc_ids)
-
     def all(self) -> list[Assignment]:
         """Every assignment with a named body, in document order."""
         return list(self._all)
@@ -355,10 +342,6 @@ def task_lines(records: Sequence[Assignment], with_body: bool = True) -> list[st
 def _sort_key(name: str) -> str:
     """Vietnamese-friendly sort key: case-folded, with Đ after D rather than after Z."""
     return re.sub(r"đ", "d~", name.casefold())
-
-
-def _renamed(doc: Document, file: str) -> Document:
-    return replace(doc, file=file)
 
 
 class _ChunkSource(Protocol):
