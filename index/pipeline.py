@@ -387,8 +387,14 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, embedder: Embedder,
     for a deliberate skip (other extension, hidden or temporary file, a symlinked
     folder when ``follow_symlinks`` is off).
 
-    >>> [r.status for r in ingest_paths(["corpus/"], store, embedder)]  # doctest: +SKIP
-    ['ingested', 'ingested', 'needs_ocr']
+    >>> import tempfile, types
+    >>> from index.embedders import FakeEmbedder
+    >>> corpus, fake, tmp = Path(__file__).parents[1] / "corpus", FakeEmbedder(), tempfile.TemporaryDirectory()
+    >>> store = Store.open(types.SimpleNamespace(db_path=Path(tmp.name), chroma_url=None), fake)
+    >>> found = ingest_paths([corpus / "cong-van-612-SCT-QLCN.docx", corpus / "khong-co.txt"], store, fake)
+    >>> [(r.file, r.status, r.clauses) for r in found]
+    [('cong-van-612-SCT-QLCN.docx', 'ingested', 8), ('khong-co.txt', 'error', 0)]
+    >>> tmp.cleanup()
     """
     found = walk(paths, follow_symlinks=follow_symlinks)
     files = found.files

@@ -169,10 +169,17 @@ def _connect(config: Location) -> Any:
 class Store:
     """Clause vectors and the document registry; see the module docstring.
 
-    >>> store = Store.open(Config(db="/tmp/vb"), FakeEmbedder())  # doctest: +SKIP
-    >>> store.put_document(doc, chunks, vectors)  # doctest: +SKIP
-    >>> [r.name for r in store.documents()]  # doctest: +SKIP
-    ['Chỉ thị 13/CT-TTg']
+    >>> import tempfile, types
+    >>> from index.chunks import chunks_from_document
+    >>> from index.embedders import FakeEmbedder, embed_chunks
+    >>> from ingest.parse import parse_file
+    >>> doc = parse_file(Path(__file__).parents[1] / "corpus" / "cong-van-612-SCT-QLCN.docx")
+    >>> chunks, fake, tmp = chunks_from_document(doc), FakeEmbedder(), tempfile.TemporaryDirectory()
+    >>> store = Store.open(types.SimpleNamespace(db_path=Path(tmp.name), chroma_url=None), fake)
+    >>> record = store.put_document(doc, chunks, embed_chunks(fake, chunks))
+    >>> [(r.name, r.clauses) for r in store.documents()]
+    [('Công văn 612/SCT-QLCN', 8)]
+    >>> tmp.cleanup()
     """
 
     def __init__(self, config: Location, client: Any, chunks: Any, registry: Any) -> None:

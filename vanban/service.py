@@ -58,9 +58,16 @@ class _RecentlyChecked:
 class Vanban:
     """Ingest, list, remove, search and ask over one index.
 
-    >>> vb = Vanban(load_config(db=".vanban"))  # doctest: +SKIP
-    >>> vb.ask("Ai chủ trì xây dựng quy chế quản lý tín chỉ các-bon?")["citations"][0]["document"]  # doctest: +SKIP
-    'Chỉ thị 13/CT-TTg'
+    >>> import tempfile
+    >>> from index.embedders import FakeEmbedder
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> vb = Vanban(Config(db=tmp.name), FakeEmbedder())  # Config() uses the real model
+    >>> [r.status for r in vb.ingest([Path(__file__).parents[1] / "corpus" / "cong-van-612-SCT-QLCN.docx"])]
+    ['ingested']
+    >>> answer = vb.ask("Ai chủ trì kiểm tra an toàn phòng cháy, chữa cháy tại các cụm công nghiệp?")
+    >>> answer["answer"].startswith("Sở Công Thương và Công an tỉnh chủ trì"), answer["citations"][0]["document"]
+    (True, 'Công văn 612/SCT-QLCN')
+    >>> tmp.cleanup()
     """
 
     def __init__(self, config: Config, embedder: Embedder | None = None) -> None:

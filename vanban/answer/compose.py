@@ -754,8 +754,12 @@ def compose_answer(question: str, hits: Sequence[Hit], responsibilities: Respons
                    k: int = 5, min_score: float = 0.0) -> dict[str, Any]:
     """The answer to ``question`` from the top ``k`` hits and the indexed assignments.
 
-    >>> compose_answer("Ai chủ trì …?", hits, resp)["answer"]  # doctest: +SKIP
-    'Sở Công Thương chủ trì, phối hợp với Sở Tư pháp; hạn trước ngày 15/9/2025 [1].'
+    >>> c = Chunk("d:2", "d", "cv.docx", "Công văn 612/SCT-QLCN", "2", "Mục 2", (),
+    ...           "Sở Công Thương chủ trì, phối hợp với Công an tỉnh kiểm tra vật liệu nổ, "
+    ...           "hoàn thành trước ngày 15/9/2025.")
+    >>> resp = Responsibilities.from_chunks([c])
+    >>> compose_answer("Ai chủ trì kiểm tra vật liệu nổ?", [Hit(c, 0.9, 1, 1, 0.9)], resp)["answer"]
+    'Sở Công Thương chủ trì, phối hợp với Công an tỉnh; hạn hoàn thành trước ngày 15/9/2025 [1].'
     """
     kind = classify(question)
     resp = responsibilities or Responsibilities([])

@@ -5,9 +5,13 @@ document rebuilt from its chunks (:func:`document_from_chunks`) is run through
 ``ingest.assignments.extract_assignments``, so the answers always match what
 search can see, in embedded and in Chroma server mode alike.
 
->>> r = Responsibilities.from_chunks(chunks)  # doctest: +SKIP
->>> [a.citation for a in r.for_body("SCT")][:1]  # doctest: +SKIP
-['Công văn /UBND-KT › 1']
+>>> from pathlib import Path
+>>> from index.chunks import chunks_from_document
+>>> from ingest.parse import parse_file
+>>> doc = parse_file(Path(__file__).parents[2] / "corpus" / "cong-van-612-SCT-QLCN.docx")
+>>> r = Responsibilities.from_chunks(chunks_from_document(doc))
+>>> [a.citation for a in r.for_body("SCT")]
+['Công văn 612/SCT-QLCN › 1.b']
 """
 
 from __future__ import annotations
@@ -77,8 +81,12 @@ def document_from_chunks(chunks: Sequence[Chunk]) -> Document:
     table's header row is not stored, so one is inferred per table from what its
     columns hold (:func:`infer_header`) and given to the extractor with the rows.
 
-    >>> doc = document_from_chunks(chunks_from_document(parsed))  # doctest: +SKIP
-    >>> doc.name == parsed.name  # doctest: +SKIP
+    >>> from pathlib import Path
+    >>> from index.chunks import chunks_from_document
+    >>> from ingest.parse import parse_file
+    >>> parsed = parse_file(Path(__file__).parents[2] / "corpus" / "cong-van-612-SCT-QLCN.docx")
+    >>> doc = document_from_chunks(chunks_from_document(parsed))
+    >>> (doc.name, len(doc.clauses)) == (parsed.name, len(parsed.clauses))
     True
     """
     if not chunks:
@@ -180,8 +188,11 @@ def _chunk_order(chunks: list[Chunk]) -> list[Chunk]:
 def to_row(a: Assignment) -> dict[str, Any]:
     """One assignment as the ``vanban deadlines --json`` row (``due`` in ISO or None).
 
-    >>> to_row(a)["due"]  # doctest: +SKIP
-    '2025-09-15'
+    >>> a = Assignment("cv.docx", "Công văn 612/SCT-QLCN", "2", "Mục 2", "Sở Công Thương",
+    ...                "so cong thuong", "chủ trì", "Kiểm tra", "trước ngày 15/9/2025",
+    ...                dt.date(2025, 9, 15), None, "Sở Công Thương chủ trì kiểm tra")
+    >>> to_row(a)["due"], to_row(a)["clause"]
+    ('2025-09-15', '2')
     """
     return {"file": a.file, "document": a.document, "clause": a.clause, "label": a.label,
             "body": a.body, "role": a.role, "task": a.task, "deadline_text": a.deadline_text,
@@ -240,8 +251,12 @@ class Responsibilities:
     def for_body(self, query: str) -> list[Assignment]:
         """Assignments of the body a user names, any variant (``SCT``, ``sở công thương``).
 
-        >>> [a.body for a in r.for_body("sở công thương")][:1]  # doctest: +SKIP
-        ['Sở Công Thương']
+        >>> a = Assignment("cv.docx", "Công văn 612/SCT-QLCN", "2", "Mục 2", "Sở Công Thương",
+        ...                canonical_body("Sở Công Thương"), "chủ trì", "Kiểm tra", None, None,
+        ...                None, "Sở Công Thương chủ trì kiểm tra")
+        >>> r = Responsibilities([a])
+        >>> [x.body for x in r.for_body("sở công thương")], [x.body for x in r.for_body("SCT")]
+        (['Sở Công Thương'], ['Sở Công Thương'])
         """
         if not query.strip():
             return []
@@ -360,8 +375,13 @@ def responsibilities_of(store: _ChunkSource) -> Responsibilities:
 class ResponsibilitiesCache:
     """Rebuilds the responsibilities only when the store's set of documents changed.
 
-    >>> cache = ResponsibilitiesCache()  # doctest: +SKIP
-    >>> cache.get(service.store).for_body("SCT")  # doctest: +SKIP
+    >>> class Source:  # a store as the cache sees it
+    ...     def __init__(self): self.reads = 0
+    ...     def signature(self): return "v1"
+    ...     def chunks(self): self.reads += 1; return []
+    >>> cache, store = ResponsibilitiesCache(), Source()
+    >>> cache.get(store) is cache.get(store), store.reads
+    (True, 1)
     """
 
     def __init__(self) -> None:
