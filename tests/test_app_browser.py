@@ -388,14 +388,8 @@ def test_document_list_shows_header_fields_escaped(tab: Tab, served: Served) -> 
 # ---------------------------------------------------------------- tasks and deadlines
 
 
-def _needs(served: Served, method: str) -> None:
-    if not hasattr(served.service, method):
-        pytest.skip(f"Vanban.{method}() not written yet (service helper)")
-
-
 @pytest.mark.browser
 def test_responsibilities_of_a_body(tab: Tab, served: Served) -> None:
-    _needs(served, "tasks")
     expected = served.service.tasks("Công an tỉnh")
     assert expected
     page = tab.page
@@ -421,7 +415,6 @@ def _sheet(path: Path) -> list[list[Any]]:
 
 @pytest.mark.browser
 def test_deadlines_download_xlsx_same_as_cli(tab: Tab, served: Served, tmp_path: Path) -> None:
-    _needs(served, "deadlines")
     expected = served.service.deadlines(None, None, None)
     assert expected
     page = tab.page

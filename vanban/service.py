@@ -190,6 +190,10 @@ class Vanban:
         """Who owns which task by when, re-derived from the stored chunks when they change."""
         return self._responsibilities.get(_RecentlyChecked(self.store))
 
+    def bodies(self) -> list[str]:
+        """Every body that has a task (with or without a deadline), one name each, sorted."""
+        return self.responsibilities().bodies()
+
     def tasks(self, body: str) -> list[dict[str, Any]]:
         """Every task of a body (any spelling), as ``vanban deadlines --json`` rows."""
         return [to_row(a) for a in self.responsibilities().for_body(body)]
