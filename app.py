@@ -55,6 +55,9 @@ CSS = """
 .vb-marker, .vb-marker:visited { color: var(--color-accent) !important; text-decoration: none; font-weight: 600; }
 /* tables in the body font: the default monospace lacks good Vietnamese diacritics */
 .vb-table table, .vb-table td, .vb-table th, .vb-table span { font-family: var(--font) !important; }
+#vb-notice { position: fixed; top: 16px; right: 16px; z-index: 1000; max-width: 420px; padding: 12px 16px;
+  border-radius: 8px; background: var(--background-fill-primary); border: 1px solid var(--error-border-color, #ef4444);
+  color: var(--body-text-color); box-shadow: 0 4px 16px rgba(0,0,0,.15); cursor: pointer; }
 """
 
 # Clicking [n] scrolls its card into view inside the page (never a new tab, whatever
@@ -79,8 +82,55 @@ new MutationObserver(function () {
   var input = b && b.parentElement ? b.parentElement.querySelector("input[type=file]") : null;
   if (input && input.accept !== "__ACCEPT__") { input.accept = "__ACCEPT__"; }
 }).observe(document.documentElement, {childList: true, subtree: true});
+// Files over gradio's own size cap would get its English toast and sink the whole
+// batch: take them out before gradio sees the change, say why in Vietnamese, and
+// let the rest go on (files between our limit and the cap get the server's row).
+function vbNotice(text) {
+  var box = document.getElementById("vb-notice");
+  if (!box) {
+    box = document.createElement("div");
+    box.id = "vb-notice";
+    box.setAttribute("role", "alert");
+    box.addEventListener("click", function () { box.remove(); });
+    document.body.appendChild(box);
+  }
+  box.textContent = text;
+  clearTimeout(box.vbTimer);
+  box.vbTimer = setTimeout(function () { box.remove(); }, 20000);
+}
+document.addEventListener("change", function (ev) {
+  var input = ev.target;
+  if (!input || input.type !== "file" || !input.files) { return; }
+  var over = [], keep = new DataTransfer();
+  Array.prototype.forEach.call(input.files, function (f) {
+    if (f.size > __CAP_BYTES__) { over.push(f); } else { keep.items.add(f); }
+  });
+  if (!over.length) { return; }
+  vbNotice("Không tải lên " + over.map(function (f) {
+    return f.name + " (" + (f.size / 1048576).toFixed(1) + " MB)";
+  }).join(", ") + ": vượt giới hạn __LIMIT_MB__ MB mỗi tệp — tách nhỏ tệp hoặc tăng VANBAN_MAX_UPLOAD_MB.");
+  if (keep.files.length) {
+    input.files = keep.files;
+  } else {
+    ev.stopImmediatePropagation();
+    input.value = "";
+  }
+}, true);
 </script>
-""".replace("__ACCEPT__", ",".join(UPLOAD_EXTENSIONS))
+"""
+
+
+def head_html(config: Config) -> str:
+    """The page's script, with our upload formats and size limits filled in."""
+    return (HEAD.replace("__ACCEPT__", ",".join(UPLOAD_EXTENSIONS))
+            .replace("__CAP_BYTES__", str(upload_cap_mb(config) * 1024 * 1024))
+            .replace("__LIMIT_MB__", str(config.max_upload_mb)))
+
+
+def upload_cap_mb(config: Config) -> int:
+    """gradio's own cap, a backstop against huge bodies: twice ours, so files just over
+    our limit reach the server and get our per-file row; the page's script stops the rest."""
+    return 2 * config.max_upload_mb
 
 
 def _theme() -> Any:
@@ -98,6 +148,38 @@ def _raise_for_user(err: VanbanError) -> Exception:
     import gradio as gr
 
     return gr.Error(html.escape(str(err)), title="Lỗi", print_exception=False)
+
+
+SERVER_ERROR = ("Lỗi máy chủ khi xử lý yêu cầu ({kind}) — hãy thử lại; nếu vẫn lỗi, "
+                "xem nhật ký của lệnh vanban serve và báo cho người quản trị.")
+
+
+def _in_vietnamese(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A handler whose failures reach the page in Vietnamese.
+
+    Our own errors (``VanbanError``) already say what to do; anything else is a
+    server fault: logged with its traceback, shown as a Vietnamese toast naming
+    only its kind (gradio would show the raw English text).
+    """
+    import functools
+    import logging
+
+    @functools.wraps(fn)
+    def handler(*args: Any, **kwargs: Any) -> Any:
+        import gradio as gr
+
+        try:
+            return fn(*args, **kwargs)
+        except gr.Error:
+            raise
+        except VanbanError as err:
+            raise _raise_for_user(err) from err
+        except Exception as exc:
+            logging.getLogger("vanban.web").exception("handler %s failed", fn.__name__)
+            raise gr.Error(SERVER_ERROR.format(kind=type(exc).__name__), title="Lỗi",
+                           print_exception=False) from exc
+
+    return handler
 
 
 def _doc_choices(docs: Sequence[Any]) -> list[tuple[str, str]]:
@@ -124,6 +206,7 @@ def build_app(service: PageService, config: Config) -> gr.Blocks:
             doc_widgets = _documents_tab(page)
         gr.api(_api_ask(page), api_name="ask", concurrency_limit="default")
 
+        @_in_vietnamese
         def refresh() -> tuple[Any, ...]:
             current = page.documents()
             names = page.body_choices()
@@ -147,12 +230,17 @@ def build_app(service: PageService, config: Config) -> gr.Blocks:
 
 
 def _api_ask(page: Page) -> Callable[[str], dict[str, Any]]:
+    @_in_vietnamese
     def ask(question: str) -> dict[str, Any]:
-        """Hỏi đáp: trả về đúng đối tượng JSON của `vanban ask --json`."""
+        """Hỏi đáp: trả về đúng đối tượng JSON của `vanban ask --json`.
+
+        Câu hỏi không được trả lời (quá dài, chỉ mục không truy cập được) vẫn nhận
+        cùng dạng JSON: found=false, lý do ở "answer" và "error".
+        """
         try:
             return page.ask_json(question)
         except VanbanError as err:
-            raise _raise_for_user(err) from err
+            return page.refusal(question or "", err)
 
     return ask
 
@@ -187,6 +275,7 @@ def _chat_tab(page: Page, docs: Sequence[Any]) -> list[Any]:
                 gr.Markdown("### Nguồn trích dẫn")
                 sources = gr.HTML(sources_html(None, {}), elem_id="vb-sources-panel")
 
+        @_in_vietnamese
         def on_ask(
             q: str,
             history: list[dict[str, Any]],
@@ -196,10 +285,7 @@ def _chat_tab(page: Page, docs: Sequence[Any]) -> list[Any]:
             a: str,
             b: str,
         ) -> tuple[Any, ...]:
-            try:
-                new_history, panel = page.chat(q, history, build_filters(f, t, i, a, b))
-            except VanbanError as err:
-                raise _raise_for_user(err) from err
+            new_history, panel = page.chat(q, history, build_filters(f, t, i, a, b))
             return new_history, panel, ""
 
         inputs = [question, chatbot, *scope]
@@ -252,11 +338,9 @@ def _tasks_tab(page: Page) -> Any:
             column_widths=["16%", "8%", "40%", "14%", "8%", "14%"],
         )
 
+        @_in_vietnamese
         def on_show(b: str) -> tuple[str, list[list[str]]]:
-            try:
-                return page.tasks(b)
-            except VanbanError as err:
-                raise _raise_for_user(err) from err
+            return page.tasks(b)
 
         show.click(on_show, [body], [summary, table], api_visibility="private")
     return body
@@ -291,11 +375,9 @@ def _deadlines_tab(page: Page) -> Any:
             column_widths=["9%", "17%", "8%", "34%", "14%", "7%", "11%"],
         )
 
+        @_in_vietnamese
         def on_run(a: str, b: str, who: str, order: str) -> tuple[Any, Any]:
-            try:
-                rows, path = page.deadlines(a, b, who, order)
-            except VanbanError as err:
-                raise _raise_for_user(err) from err
+            rows, path = page.deadlines(a, b, who, order)
             return rows, gr.update(value=path)
 
         inputs = [date_from, date_to, body, sort]
@@ -310,7 +392,7 @@ def _documents_tab(page: Page) -> dict[str, Any]:
 
     with gr.Tab("Văn bản", id="van-ban"):
         gr.Markdown(
-            "Chọn một hoặc nhiều tệp PDF, DOCX, TXT, MD (tối đa "
+            "Chọn một hoặc nhiều tệp PDF, DOCX, DOC, ODT, RTF, TXT, MD (tối đa "
             f"{page.config.max_upload_mb} MB mỗi tệp); hệ thống nạp ngay sau khi chọn."
         )
         files = gr.UploadButton(
@@ -352,6 +434,7 @@ def _documents_tab(page: Page) -> dict[str, Any]:
             remove = gr.Button("Xóa khỏi chỉ mục", variant="stop", elem_id="vb-remove", scale=1)
         note = gr.Markdown()
 
+        @_in_vietnamese
         def on_ingest(
             paths: list[str] | None,
             use_ocr: bool,
@@ -360,10 +443,7 @@ def _documents_tab(page: Page) -> dict[str, Any]:
             def report(p: Progress) -> None:
                 _report_progress(progress, p)
 
-            try:
-                return page.upload(paths, report, ocr=bool(use_ocr))
-            except VanbanError as err:
-                raise _raise_for_user(err) from err
+            return page.upload(paths, report, ocr=bool(use_ocr))
 
         uploaded = files.upload(
             on_ingest,
@@ -374,11 +454,9 @@ def _documents_tab(page: Page) -> dict[str, Any]:
             concurrency_id="vanban-write",
         )
 
+        @_in_vietnamese
         def on_remove(doc_id: str | None) -> str:
-            try:
-                return page.remove(doc_id)
-            except VanbanError as err:
-                raise _raise_for_user(err) from err
+            return page.remove(doc_id)
 
         removed = remove.click(
             on_remove,
@@ -398,15 +476,20 @@ def _report_progress(progress: Any, p: Progress) -> None:
 
 
 def launch_kwargs(config: Config) -> dict[str, Any]:
-    """Our launch settings: bind, login, upload cap, offline look, no share/MCP/SSR."""
+    """Our launch settings: bind, login (throttled), upload cap, offline look, no share/MCP/SSR."""
+    from starlette.middleware import Middleware
+
+    from vanban.web.throttle import LoginThrottle
+
     return {
         "server_name": config.host,
         "server_port": config.port,
         "auth": check_bind(config),
         "auth_message": "Đăng nhập để tra cứu văn bản.",
-        # gradio's own cap is a backstop against huge bodies; it answers in English, so
-        # it sits at twice ours and files just over our limit get our per-file message
-        "max_file_size": f"{2 * config.max_upload_mb}mb",
+        "max_file_size": f"{upload_cap_mb(config)}mb",
+        # wrong passwords from one address wait longer and longer (vanban.web.throttle)
+        "app_kwargs": {"middleware": [Middleware(LoginThrottle, base_s=config.login_backoff_s,
+                                                 max_s=config.login_backoff_max_s)]},
         "share": False,
         "ssr_mode": False,
         "mcp_server": False,
@@ -415,7 +498,7 @@ def launch_kwargs(config: Config) -> dict[str, Any]:
         "show_error": True,
         "theme": _theme(),
         "css": CSS,
-        "head": HEAD,
+        "head": head_html(config),
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ingest.errors import VanbanError
 
-__all__ = ["ConfigError", "EmbedderMismatchError", "StoreError"]
+__all__ = ["ConfigError", "EmbedderMismatchError", "StoreError", "StoreUnavailableError"]
 
 
 class StoreError(VanbanError):
@@ -13,6 +13,10 @@ class StoreError(VanbanError):
 
 class EmbedderMismatchError(StoreError):
     """The index was built with another embedding model than the one configured."""
+
+
+class StoreUnavailableError(StoreError):
+    """The Chroma server is down, unreachable or frozen: nothing this file or question can fix."""
 
 
 class ConfigError(VanbanError):

@@ -8,7 +8,8 @@
     │   ├── CorruptFileError        cannot be opened as its format says
     │   └── EncryptedFileError      password-protected PDF
     ├── StoreError                  the index on disk or the Chroma server   index/errors.py
-    │   └── EmbedderMismatchError   index built with another embedding model
+    │   ├── EmbedderMismatchError   index built with another embedding model
+    │   └── StoreUnavailableError   the Chroma server refused, dropped or did not answer in time
     └── ConfigError                 a setting or command-line option is wrong
                                     (the embedder named, a variable's value,
                                     the web login)                           index/errors.py

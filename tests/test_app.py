@@ -484,13 +484,15 @@ def test_body_picker_offers_every_body_with_a_task_in_the_sample_corpus(tmp_path
     service = Vanban(Config(db=str(tmp_path / "db")), FakeEmbedder())
     assert {r.status for r in service.ingest([ROOT / "corpus"])} == {"ingested"}
     page = view.Page(service, Config(db=str(tmp_path / "db")))
-    spellings = {a.body for a in service.responsibilities().all()}
+    found = service.responsibilities().all()
+    spellings, keys = {a.body for a in found}, {a.body_key for a in found}
     choices = page.body_choices()
-    reached = {row[0] for name in choices for row in page.tasks(name)[1]}
-    assert len(spellings) == 22 and reached == spellings
-    # "UBND các xã, phường …" and "Ủy ban nhân dân các xã, phường …" are one body, one entry
-    assert len(choices) == 21 == len(set(choices))
-    undated = {"Các cơ quan, đơn vị", "Giám đốc các sở", "Sở Văn hóa, Thể thao và Du lịch"}
+    opened = {name: page.tasks(name)[1] for name in choices}
+    assert [name for name, rows in opened.items() if not rows] == []
+    assert len(spellings) == 22 and {row[0] for rows in opened.values() for row in rows} == spellings
+    # one entry per body (its most frequent spelling, with its province when it has one)
+    assert len(choices) == len(set(choices)) == len(keys) == 24
+    undated = {"Các cơ quan, đơn vị", "Giám đốc các sở", "Các doanh nghiệp trong cụm công nghiệp"}
     assert undated <= set(choices)
     assert not undated & {r["body"] for r in service.deadlines()}
 

@@ -14,9 +14,11 @@ from vanban.settings import SETTINGS, Config, load_config, shared_dir
 
 
 def test_settings_are_the_config_fields_with_their_types() -> None:
-    assert [(s.name, s.type, s.default) for s in SETTINGS][-3:] == [
-        ("auth", str, None), ("max_upload_mb", int, 50), ("follow_symlinks", bool, False)]
-    assert all(s.help and s.env == "VANBAN_" + s.name.upper() for s in SETTINGS)
+    types = {s.name: (s.type, s.default) for s in SETTINGS}
+    assert (types["auth"], types["max_upload_mb"], types["chroma_read_timeout_s"],
+            types["follow_symlinks"]) == ((str, None), (int, 50), (float, 30.0), (bool, False))
+    assert all(s.help and s.env.startswith("VANBAN_") for s in SETTINGS)
+    assert len({s.env for s in SETTINGS}) == len(SETTINGS)
     assert load_config({}) == Config()
 
 

@@ -79,26 +79,6 @@ def parse(files: tuple[Path, ...], as_json: bool, ocr: bool) -> None:
         sys.exit(1)
 
 
-@main.command()
-@option("host")
-@option("port")
-@option("db")
-@option("auth")
-@option("max_upload_mb")
-def serve(host: str | None, port: int | None, db: str | None, auth: str | None,
-          max_upload_mb: int | None) -> None:
-    """Mở giao diện web: hỏi đáp, trách nhiệm, thời hạn, quản lý văn bản.
-
-    Example:
-
-        vanban serve --db .vanban --port 7860
-    """
-    from app import launch
-    from vanban.settings import load_config
-
-    launch(load_config(host=host, port=port, db=db, auth=auth, max_upload_mb=max_upload_mb))
-
-
 def _db_options(func: Callable[..., None]) -> Callable[..., None]:
     """--db, --chroma-url and --embedder, shared by the commands that open the index."""
     return option("db")(option("chroma_url")(option("embedder")(func)))
@@ -111,6 +91,29 @@ def _service(db: str | None, chroma_url: str | None, embedder: str | None,
     from vanban.settings import load_config
 
     return Vanban(load_config(db=db, chroma_url=chroma_url, embedder=embedder, **settings))
+
+
+@main.command()
+@option("host")
+@option("port")
+@_db_options
+@option("auth")
+@option("max_upload_mb")
+def serve(host: str | None, port: int | None, db: str | None, chroma_url: str | None,
+          embedder: str | None, auth: str | None, max_upload_mb: int | None) -> None:
+    """Mở giao diện web: hỏi đáp, trách nhiệm, thời hạn, quản lý văn bản.
+
+    Example:
+
+        vanban serve --db .vanban --port 7860
+
+        vanban serve --chroma-url http://127.0.0.1:8000
+    """
+    from app import launch
+    from vanban.settings import load_config
+
+    launch(load_config(host=host, port=port, db=db, chroma_url=chroma_url, embedder=embedder,
+                       auth=auth, max_upload_mb=max_upload_mb))
 
 
 _STATUS_VI = {"ingested": "đã nạp", "unchanged": "không đổi", "replaced": "thay thế",
@@ -241,8 +244,16 @@ def ask(question: str, db: str | None, chroma_url: str | None, embedder: str | N
     from index.chunks import SearchFilters
 
     filters = SearchFilters(files=files, doc_types=doc_types)
-    result = _service(db, chroma_url, embedder).ask(question, k=top_k,
-                                                    filters=None if filters.empty else filters)
+    service = _service(db, chroma_url, embedder)
+    try:
+        result = service.ask(question, k=top_k, filters=None if filters.empty else filters)
+    except VanbanError as err:
+        if not as_json:
+            raise
+        from vanban.service import refused_answer
+
+        _echo_json(refused_answer(question, err, service.config.max_question_chars))
+        sys.exit(2)
     if as_json:
         _echo_json(result)
         return

@@ -1,5 +1,9 @@
 """Deadline rows to spreadsheets: XLSX with real date cells, CSV that Excel opens in Vietnamese.
 
+Every cell is data, never code: text that a spreadsheet would take for a formula
+(a file named ``=1+2*3.txt``, a task starting with ``-``) is stored as text —
+XLSX cells with Excel's quote prefix, CSV fields prefixed with ``'`` (OWASP).
+
 A row is the ``vanban deadlines --json`` contract:
 ``{file, document, clause, label, body, role, task, deadline_text, due, recurrence}``
 with ``due`` an ISO date string or ``None``.
@@ -9,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -46,6 +51,30 @@ def cell_value(row: Row, key: str) -> Any:
     return "" if value is None else value
 
 
+# A spreadsheet reads a cell starting with these as a formula (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)*")
+
+
+def is_formula_like(value: object) -> bool:
+    """Whether a text cell would be taken as a formula; numbers and a lone "-" are not.
+
+    >>> [is_formula_like(v) for v in ('=1+2*3.txt', '@SUM(A1)', '- Sở Công Thương', '-', '-12,5', 'Hạn')]
+    [True, True, True, False, False, False]
+    """
+    return (isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+            and value != "-" and not _NUMBER.fullmatch(value))
+
+
+def neutralised(value: Any) -> Any:
+    """A text that would run as a formula, prefixed with ``'`` (OWASP); anything else as is.
+
+    >>> neutralised("=1+2*3.txt"), neutralised(12), neutralised("Hạn")
+    ("'=1+2*3.txt", 12, 'Hạn')
+    """
+    return "'" + value if is_formula_like(value) else value
+
+
 def write_xlsx(rows: Sequence[Row], path: str | Path) -> Path:
     """Write an XLSX: frozen header, autofilter, widths, dates as date cells (dd/mm/yyyy)."""
     from openpyxl import Workbook
@@ -60,6 +89,9 @@ def write_xlsx(rows: Sequence[Row], path: str | Path) -> Path:
         cell.font = Font(bold=True)
     for row in rows:
         ws.append([cell_value(row, key) for _, key, _ in COLUMNS])
+        for cell in ws[ws.max_row]:
+            if is_formula_like(cell.value):
+                _as_text(cell)
     due_col = [key for _, key, _ in COLUMNS].index("due") + 1
     for (cell,) in ws.iter_rows(min_row=2, min_col=due_col, max_col=due_col):
         cell.number_format = "DD/MM/YYYY"
@@ -75,6 +107,13 @@ def write_xlsx(rows: Sequence[Row], path: str | Path) -> Path:
     return out
 
 
+def _as_text(cell: Any) -> None:
+    """Store the cell as text with Excel's quote prefix: shown exactly as written (no
+    visible ``'``), never evaluated, not even after someone edits the cell."""
+    cell.data_type = "s"
+    cell.quotePrefix = True
+
+
 def write_csv(rows: Sequence[Row], path: str | Path) -> Path:
     """Write CSV in UTF-8 with BOM so Excel shows Vietnamese correctly; dates ISO."""
     out = Path(path)
@@ -87,4 +126,5 @@ def write_csv(rows: Sequence[Row], path: str | Path) -> Path:
 
 
 def _csv_cell(value: Any) -> str:
-    return value.isoformat() if isinstance(value, dt.date) else str(value)
+    """Dates as ISO; text that a spreadsheet would evaluate gets the OWASP ``'`` prefix."""
+    return value.isoformat() if isinstance(value, dt.date) else str(neutralised(value))

@@ -56,6 +56,20 @@ class Config:
         None, "VANBAN_AUTH", "Tài khoản user:password, bắt buộc khi mở ra ngoài 127.0.0.1.")
     max_upload_mb: int = setting(
         50, "VANBAN_MAX_UPLOAD_MB", "Dung lượng tối đa của một tệp tải lên (MB).")
+    max_question_chars: int = setting(
+        1000, "VANBAN_MAX_QUESTION_CHARS",
+        "Độ dài tối đa của một câu hỏi (ký tự); câu dài hơn bị từ chối kèm lời nhắc rút gọn.")
+    chroma_connect_timeout_s: float = setting(
+        5.0, "VANBAN_CHROMA_CONNECT_TIMEOUT", "Thời gian chờ kết nối tới máy chủ Chroma (giây).")
+    chroma_read_timeout_s: float = setting(
+        30.0, "VANBAN_CHROMA_READ_TIMEOUT",
+        "Thời gian chờ máy chủ Chroma trả lời một yêu cầu (giây); quá hạn thì báo máy chủ treo.")
+    login_backoff_s: float = setting(
+        1.0, "VANBAN_LOGIN_BACKOFF",
+        "Đăng nhập sai từ một địa chỉ: lần chờ đầu tiên (giây), gấp đôi sau mỗi lần sai tiếp theo.")
+    login_backoff_max_s: float = setting(
+        30.0, "VANBAN_LOGIN_BACKOFF_MAX",
+        "Thời gian chờ tối đa giữa hai lần đăng nhập sai từ một địa chỉ (giây).")
     follow_symlinks: bool = setting(
         False, "VANBAN_FOLLOW_SYMLINKS",
         "Khi nạp thư mục, duyệt cả thư mục con là liên kết tượng trưng (1 = bật); tắt thì "

@@ -25,7 +25,7 @@ from typing import Any, Protocol
 
 from index.chunks import Chunk
 from ingest.assignments import ROLES, Assignment, extract_assignments
-from ingest.bodies import body_matches, canonical_body
+from ingest.bodies import body_matches, canonical_body, labelled_body
 from ingest.errors import InputError
 from ingest.model import Clause, Document, Header, Table
 
@@ -260,7 +260,7 @@ class Responsibilities:
         """
         if not query.strip():
             return []
-        return [a for a in self._all if body_matches(query, a.body)]
+        return [a for a in self._all if body_matches(query, a.body_key or a.body)]
 
     def due_between(self, date_from: dt.date | None, date_to: dt.date | None,
                     body: str | None = None) -> list[Assignment]:
@@ -297,7 +297,8 @@ class Responsibilities:
         for a in self._all:
             names = counts.setdefault(a.body_key or canonical_body(a.body), {})
             names[a.body] = names.get(a.body, 0) + 1
-        shown = [max(names.items(), key=lambda kv: (kv[1], -len(kv[0])))[0] for names in counts.values()]
+        shown = [labelled_body(max(names.items(), key=lambda kv: (kv[1], -len(kv[0])))[0], key)
+                 for key, names in counts.items()]
         return sorted(shown, key=lambda s: (_sort_key(s), s))
 
     def __len__(self) -> int:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from index.chunks import SearchFilters
 from index.errors import ConfigError
-from ingest.errors import InputError
+from ingest.errors import InputError, VanbanError
 from vanban.settings import Config
 from vanban.web.protocol import PageService
 
@@ -147,7 +147,7 @@ def check_upload(path: str | Path, max_mb: int) -> str | None:
     ext = p.suffix.lower()
     if ext not in UPLOAD_EXTENSIONS:
         shown = ext or "(không có phần mở rộng)"
-        return f"định dạng {shown} không được hỗ trợ — chỉ nhận tệp PDF, DOCX, TXT, MD"
+        return f"định dạng {shown} không được hỗ trợ — chỉ nhận tệp PDF, DOCX, DOC, ODT, RTF, TXT, MD"
     size = p.stat().st_size
     if size > max_mb * 1024 * 1024:
         return (
@@ -577,13 +577,28 @@ class Page:
     def chat(
         self, question: str, history: list[dict[str, Any]] | None, filters: SearchFilters
     ) -> tuple[list[dict[str, Any]], str]:
-        """One chat turn: the new history and the sources panel for this answer."""
-        result = self.ask_json(question, filters)
+        """One chat turn: the new history and the sources panel for this answer.
+
+        A question that gets no answer — too long, or the index unreachable — is
+        answered in the chat itself, in Vietnamese, with what to do.
+        """
+        if not (question or "").strip():
+            raise InputError("câu hỏi", "câu hỏi đang trống", "nhập câu hỏi bằng tiếng Việt")
+        try:
+            result = self.ask_json(question, filters)
+        except VanbanError as err:
+            result = self.refusal(question, err)
         history = list(history or []) + [
-            {"role": "user", "content": html.escape(question.strip(), quote=False)},
+            {"role": "user", "content": html.escape(str(result["question"]).strip(), quote=False)},
             {"role": "assistant", "content": answer_html(result)},
         ]
-        return history, sources_html(result, self.docs_by_file())
+        return history, sources_html(result, {} if "error" in result else self.docs_by_file())
+
+    def refusal(self, question: str, err: Exception) -> dict[str, Any]:
+        """``vanban ask --json``'s shape, found=false, for a question that got no answer."""
+        from vanban.service import refused_answer
+
+        return refused_answer(question.strip(), err, self.config.max_question_chars)
 
     def tasks(self, body: str | None) -> tuple[str, list[list[str]]]:
         """The Trách nhiệm tab: a summary line and the table for one body."""
@@ -634,7 +649,7 @@ class Page:
         """
         paths = [Path(str(f)) for f in files or []]
         if not paths:
-            raise InputError("tải lên", "chưa chọn tệp nào", "chọn tệp PDF, DOCX, TXT hoặc MD")
+            raise InputError("tải lên", "chưa chọn tệp nào", "chọn tệp PDF, DOCX, DOC, ODT, RTF, TXT hoặc MD")
         refused = [(p, check_upload(p, self.config.max_upload_mb)) for p in paths]
         accepted = [p for p, why in refused if why is None]
         results: list[FileResult] = []
