@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ingest.errors import VanbanError
 from vanban.settings import Config
+from vanban.tracking import DEFAULT_WINDOW, WINDOWS
 from vanban.web.protocol import PageService
 from vanban.web.view import (
     DEADLINE_HEADERS,
@@ -269,6 +270,13 @@ def _chat_tab(page: Page, docs: Sequence[Any]) -> list[Any]:
                 with gr.Row():
                     send = gr.Button("Hỏi", variant="primary", elem_id="vb-ask")
                     clear = gr.Button("Xóa hội thoại")
+                with gr.Row():
+                    answer_docx = gr.DownloadButton(
+                        "Tải câu trả lời (DOCX)", value=None, elem_id="vb-answer-docx", size="sm"
+                    )
+                    answer_md = gr.DownloadButton(
+                        "Tải câu trả lời (Markdown)", value=None, elem_id="vb-answer-md", size="sm"
+                    )
                 gr.Examples(example_questions(docs), inputs=[question], label="Câu hỏi mẫu")
                 scope = _scope_controls()
             with gr.Column(scale=2):
@@ -285,12 +293,15 @@ def _chat_tab(page: Page, docs: Sequence[Any]) -> list[Any]:
             a: str,
             b: str,
         ) -> tuple[Any, ...]:
-            new_history, panel = page.chat(q, history, build_filters(f, t, i, a, b))
-            return new_history, panel, ""
+            new_history, panel, result = page.chat_turn(q, history, build_filters(f, t, i, a, b))
+            files: list[str | None] = [*page.answer_files(result)]
+            docx_path, md_path = files or [None, None]
+            return new_history, panel, "", gr.update(value=docx_path), gr.update(value=md_path)
 
         inputs = [question, chatbot, *scope]
+        outputs = [chatbot, sources, question, answer_docx, answer_md]
         for trigger in (send.click, question.submit):
-            trigger(on_ask, inputs, [chatbot, sources, question], api_visibility="private")
+            trigger(on_ask, inputs, outputs, api_visibility="private")
         clear.click(
             lambda: ([], sources_html(None, {})), None, [chatbot, sources], api_visibility="private"
         )
@@ -313,6 +324,24 @@ def _scope_controls() -> list[Any]:
     return [files, types, issuers, date_from, date_to]
 
 
+def _tracking_controls(prefix: str) -> tuple[Any, Any]:
+    """The reference date (blank: today) and the "sắp đến hạn" window of the Tình trạng column."""
+    import gradio as gr
+
+    today = gr.Textbox(
+        label="Ngày đối chiếu (dd/mm/yyyy, để trống: hôm nay)",
+        placeholder="hôm nay",
+        elem_id=f"{prefix}-today",
+    )
+    window = gr.Radio(
+        [(f"{n} ngày", n) for n in WINDOWS],
+        value=DEFAULT_WINDOW,
+        label="Sắp đến hạn trong",
+        elem_id=f"{prefix}-window",
+    )
+    return today, window
+
+
 def _tasks_tab(page: Page) -> Any:
     import gradio as gr
 
@@ -326,6 +355,10 @@ def _tasks_tab(page: Page) -> Any:
                 scale=4,
             )
             show = gr.Button("Xem nhiệm vụ", variant="primary", elem_id="vb-show-tasks", scale=1)
+        with gr.Row():
+            today, window = _tracking_controls("vb-tasks")
+            xlsx = gr.DownloadButton("Tải XLSX", value=None, elem_id="vb-tasks-xlsx")
+            docx = gr.DownloadButton("Tải DOCX (bảng kế hoạch)", value=None, elem_id="vb-tasks-docx")
         summary = gr.Markdown()
         table = gr.Dataframe(
             headers=TASK_HEADERS,
@@ -335,14 +368,19 @@ def _tasks_tab(page: Page) -> Any:
             wrap=True,
             elem_id="vb-tasks",
             max_height=700,
-            column_widths=["16%", "8%", "40%", "14%", "8%", "14%"],
+            column_widths=["15%", "7%", "35%", "12%", "8%", "11%", "12%"],
         )
 
         @_in_vietnamese
-        def on_show(b: str) -> tuple[str, list[list[str]]]:
-            return page.tasks(b)
+        def on_show(b: str, day: str, days: int) -> tuple[Any, ...]:
+            summary_text, rows = page.tasks(b, day, int(days or DEFAULT_WINDOW))
+            files: list[str | None] = [*page.task_files(b, day, int(days or DEFAULT_WINDOW))]
+            xlsx_path, docx_path = files or [None, None]
+            return summary_text, rows, gr.update(value=xlsx_path), gr.update(value=docx_path)
 
-        show.click(on_show, [body], [summary, table], api_visibility="private")
+        inputs = [body, today, window]
+        for trigger in (show.click, window.change, today.submit):
+            trigger(on_show, inputs, [summary, table, xlsx, docx], api_visibility="private")
     return body
 
 
@@ -362,6 +400,8 @@ def _deadlines_tab(page: Page) -> Any:
             )
             sort = gr.Radio(list(SORT_CHOICES), value=SORT_CHOICES[0], label="Sắp xếp")
         with gr.Row():
+            today, window = _tracking_controls("vb-dl")
+        with gr.Row():
             run = gr.Button("Lọc thời hạn", variant="primary", elem_id="vb-dl-run")
             download = gr.DownloadButton("Tải XLSX", elem_id="vb-dl-xlsx", value=None)
         table = gr.Dataframe(
@@ -372,17 +412,17 @@ def _deadlines_tab(page: Page) -> Any:
             wrap=True,
             elem_id="vb-deadlines",
             max_height=700,
-            column_widths=["9%", "17%", "8%", "34%", "14%", "7%", "11%"],
+            column_widths=["8%", "10%", "15%", "7%", "30%", "12%", "7%", "11%"],
         )
 
         @_in_vietnamese
-        def on_run(a: str, b: str, who: str, order: str) -> tuple[Any, Any]:
-            rows, path = page.deadlines(a, b, who, order)
+        def on_run(a: str, b: str, who: str, order: str, day: str, days: int) -> tuple[Any, Any]:
+            rows, path = page.deadlines(a, b, who, order, day, int(days or DEFAULT_WINDOW))
             return rows, gr.update(value=path)
 
-        inputs = [date_from, date_to, body, sort]
+        inputs = [date_from, date_to, body, sort, today, window]
         # opening the tab fills the table (and readies the XLSX) without a click
-        for trigger in (run.click, sort.change, tab.select):
+        for trigger in (run.click, sort.change, window.change, today.submit, tab.select):
             trigger(on_run, inputs, [table, download], api_visibility="private")
     return body
 

@@ -20,6 +20,7 @@ import unicodedata
 
 from ingest.abbreviations import AGENCY_TABLE, spell_out
 from ingest.body_names import is_well_formed_body, name_head, trim_body
+from ingest.normalize import fold, is_unaccented
 
 __all__ = [
     "body_key",
@@ -324,6 +325,8 @@ def body_matches(query: str, body: str) -> bool:
 
     ``body`` is a printed name or a :func:`body_key`. A query that names a province
     finds only that province's body; one without finds the body in every province.
+    A query typed without diacritics (``so cong thuong``) is compared with the
+    body's name stripped of them too, as BM25 compares unaccented questions.
 
     >>> body_matches("sở công thương", "Sở Công Thương tỉnh Lào Cai")
     True
@@ -335,6 +338,8 @@ def body_matches(query: str, body: str) -> bool:
     True
     >>> body_matches("sở công thương tỉnh lâm đồng", "sở công thương @ tỉnh lâm đồng")
     True
+    >>> body_matches("So Cong Thuong", "Sở Công Thương"), body_matches("UBND tinh", "Ủy ban nhân dân tỉnh")
+    (True, True)
     """
     if _KEY_SEP in body:
         b, b_place = split_body_key(body)
@@ -344,4 +349,6 @@ def body_matches(query: str, body: str) -> bool:
     q = canonical_body(_without_place(query) if q_place else query)
     if not q or (q_place and b_place and q_place != b_place):
         return False
+    if is_unaccented(query):  # as typed: "UBND tinh" spells out to an accented key
+        q, b = fold(q), fold(b)
     return q == b or re.search(r"(?<!\w)" + re.escape(q) + r"(?!\w)", b) is not None

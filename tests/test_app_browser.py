@@ -518,3 +518,27 @@ def test_too_long_question_is_answered_in_the_chat_in_vietnamese(tab: Tab, serve
     assert f"vượt giới hạn {served.config.max_question_chars} ký tự" in answer
     assert "rút gọn" in answer
     assert "Không có nguồn phù hợp" in page.locator("#vb-sources-panel").inner_text()
+
+
+@pytest.mark.browser
+def test_deadlines_tab_marks_rows_against_the_chosen_date_and_window(tab: Tab, served: Served) -> None:
+    page = tab.page
+    _go(page, "Thời hạn")
+    page.locator("#vb-dl-from").locator("textarea, input").first.fill("01/12/2026")
+    page.locator("#vb-dl-today").locator("textarea, input").first.fill("05/12/2026")
+    page.click("#vb-dl-run")
+    first = "10/12/2026\nsắp đến hạn (định kỳ, năm suy ra)"  # 5 days away, in the 7-day window
+    page.wait_for_function(f"() => document.querySelector('#vb-deadlines .virtual-body')"
+                           f"?.innerText.includes({first!r})")
+    text = _table_text(page, "vb-deadlines")
+    assert "15/12/2026\ncòn hạn (định kỳ, năm suy ra)" in text  # 10 days: outside 7
+    page.locator("#vb-dl-window").get_by_text("30 ngày").click()
+    page.wait_for_function("() => document.querySelector('#vb-deadlines .virtual-body')"
+                           "?.innerText.includes('15/12/2026\\nsắp đến hạn (định kỳ, năm suy ra)')")
+    # a year later the recurring rows show their next occurrence
+    page.locator("#vb-dl-today").locator("textarea, input").first.fill("20/11/2027")
+    page.click("#vb-dl-run")
+    page.wait_for_function("() => document.querySelector('#vb-deadlines .virtual-body')"
+                           "?.innerText.includes('10/12/2027')")
+    text = _table_text(page, "vb-deadlines")
+    assert "20/12/2026\nquá hạn" in text and "Tình trạng" in page.locator("#vb-deadlines").inner_text()

@@ -6,7 +6,12 @@ XLSX cells with Excel's quote prefix, CSV fields prefixed with ``'`` (OWASP).
 
 A row is the ``vanban deadlines --json`` contract:
 ``{file, document, clause, label, body, role, task, deadline_text, due, recurrence}``
-with ``due`` an ISO date string or ``None``.
+with ``due`` an ISO date string or ``None``. Rows marked by
+:func:`vanban.tracking.mark_rows` also carry ``status``, ``status_note`` and
+``next_due``; their "Hạn" cell is then the date the status was judged by (the
+next occurrence of a recurring deadline).
+
+Every writer creates the missing folders of its output path.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ingest.errors import InputError
+
 Row = Mapping[str, Any]
 
 # (header shown to users, row key, column width)
@@ -26,6 +33,8 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("Vai trò", "role", 14),
     ("Nhiệm vụ", "task", 70),
     ("Hạn", "due", 12),
+    ("Tình trạng", "status", 14),
+    ("Ghi chú hạn", "status_note", 18),
     ("Thời hạn (nguyên văn)", "deadline_text", 30),
     ("Định kỳ", "recurrence", 14),
     ("Văn bản", "document", 28),
@@ -33,6 +42,24 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("Trích dẫn", "citation", 36),
     ("Tệp nguồn", "file", 40),
 )
+
+
+def output_path(path: str | Path) -> Path:
+    """``path`` with its missing parent folders created; a clear error when that is impossible.
+
+    >>> import tempfile
+    >>> output_path(Path(tempfile.mkdtemp()) / "moi" / "thoi-han.xlsx").parent.is_dir()
+    True
+    """
+    out = Path(path)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise InputError(out, f"không tạo được thư mục {out.parent} ({err.strerror or err})",
+                         "chọn một đường dẫn khác trong thư mục có quyền ghi") from None
+    if out.is_dir():
+        raise InputError(out, "đường dẫn này là một thư mục", "thêm tên tệp, ví dụ thoi-han.xlsx")
+    return out
 
 
 def citation_text(row: Row) -> str:
@@ -46,6 +73,8 @@ def cell_value(row: Row, key: str) -> Any:
     if key == "citation":
         return citation_text(row)
     value = row.get(key)
+    if key == "due":
+        value = row.get("next_due") or value  # a recurring deadline: its next occurrence
     if key == "due" and value:
         return dt.date.fromisoformat(str(value))
     return "" if value is None else value
@@ -102,7 +131,7 @@ def write_xlsx(rows: Sequence[Row], path: str | Path) -> Path:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(1, len(rows) + 1)}"
-    out = Path(path)
+    out = output_path(path)
     wb.save(out)
     return out
 
@@ -116,7 +145,7 @@ def _as_text(cell: Any) -> None:
 
 def write_csv(rows: Sequence[Row], path: str | Path) -> Path:
     """Write CSV in UTF-8 with BOM so Excel shows Vietnamese correctly; dates ISO."""
-    out = Path(path)
+    out = output_path(path)
     with out.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow([title for title, _, _ in COLUMNS])
