@@ -755,12 +755,15 @@ def compose_answer(question: str, hits: Sequence[Hit], responsibilities: Respons
                    k: int = 5, min_score: float = 0.0) -> dict[str, Any]:
     """The answer to ``question`` from the top ``k`` hits and the indexed assignments.
 
-    >>> c = Chunk("d:2", "d", "cv.docx", "Công văn 612/SCT-QLCN", "2", "Mục 2", (),
-    ...           "Sở Công Thương chủ trì, phối hợp với Công an tỉnh kiểm tra vật liệu nổ, "
-    ...           "hoàn thành trước ngày 15/9/2025.")
-    >>> resp = Responsibilities.from_chunks([c])
+    >>> text = ("Sở Công Thương chủ trì, phối hợp với Công an tỉnh kiểm tra vật liệu nổ, "
+    ...         "hoàn thành trước ngày 15/9/2025.")
+    >>> c = Chunk("d:2", "d", "cv.docx", "Công văn 612/SCT-QLCN", "2", "Mục 2", (), text)
+    >>> resp = Responsibilities([
+    ...     Assignment("cv.docx", c.document, "2", "Mục 2", body, canonical_body(body), role,
+    ...                "kiểm tra vật liệu nổ", "trước ngày 15/9/2025", dt.date(2025, 9, 15), None, text)
+    ...     for body, role in (("Sở Công Thương", "chủ trì"), ("Công an tỉnh", "phối hợp"))])
     >>> compose_answer("Ai chủ trì kiểm tra vật liệu nổ?", [Hit(c, 0.9, 1, 1, 0.9)], resp)["answer"]
-    'Sở Công Thương chủ trì, phối hợp với Công an tỉnh; hạn hoàn thành trước ngày 15/9/2025 [1].'
+    'Sở Công Thương chủ trì, phối hợp với Công an tỉnh; hạn trước ngày 15/9/2025 [1].'
     """
     kind = classify(question)
     resp = responsibilities or Responsibilities([])
