@@ -25,9 +25,9 @@ import numpy as np
 
 from index.chunks import Chunk, chunks_from_document, embedding_text
 from index.embedders import Embedder
+from index.errors import StoreError, StoreUnavailableError
 from index.lexical import LexicalIndex, fingerprint
 from index.store import Store
-from ingest.errors import StoreError, StoreUnavailableError
 from ingest.model import Document
 
 FileStatus = Literal["ingested", "unchanged", "replaced", "needs_ocr", "unreadable", "error",
@@ -160,7 +160,8 @@ class _Walk:
         if path.is_dir():
             if path.is_symlink() and not self.follow:
                 self.skip(path, "symlinked_dir", "thư mục là liên kết tượng trưng, không duyệt theo "
-                          "(mặc định) — bỏ qua; hãy nạp trực tiếp thư mục gốc của nó")
+                          "(mặc định) — bỏ qua; hãy nạp trực tiếp thư mục gốc của nó, hoặc "
+                          "dùng --follow-symlinks (VANBAN_FOLLOW_SYMLINKS=1)")
                 return
             self.folder(path)
         elif not path.is_file():
@@ -395,8 +396,14 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, embedder: Embedder,
     for a deliberate skip (other extension, hidden or temporary file, a symlinked
     folder when ``follow_symlinks`` is off).
 
-    >>> [r.status for r in ingest_paths(["corpus/"], store, embedder)]  # doctest: +SKIP
-    ['ingested', 'ingested', 'needs_ocr']
+    >>> import tempfile, types
+    >>> from index.embedders import FakeEmbedder
+    >>> corpus, fake, tmp = Path(__file__).parents[1] / "corpus", FakeEmbedder(), tempfile.TemporaryDirectory()
+    >>> store = Store.open(types.SimpleNamespace(db_path=Path(tmp.name), chroma_url=None), fake)
+    >>> found = ingest_paths([corpus / "cong-van-612-SCT-QLCN.docx", corpus / "khong-co.txt"], store, fake)
+    >>> [(r.file, r.status, r.clauses) for r in found]
+    [('cong-van-612-SCT-QLCN.docx', 'ingested', 8), ('khong-co.txt', 'error', 0)]
+    >>> tmp.cleanup()
     """
     found = walk(paths, follow_symlinks=follow_symlinks)
     files = found.files

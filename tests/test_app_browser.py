@@ -389,14 +389,8 @@ def test_document_list_shows_header_fields_escaped(tab: Tab, served: Served) -> 
 # ---------------------------------------------------------------- tasks and deadlines
 
 
-def _needs(served: Served, method: str) -> None:
-    if not hasattr(served.service, method):
-        pytest.skip(f"Vanban.{method}() not written yet (service helper)")
-
-
 @pytest.mark.browser
 def test_responsibilities_of_a_body(tab: Tab, served: Served) -> None:
-    _needs(served, "tasks")
     expected = served.service.tasks("Công an tỉnh")
     assert expected
     page = tab.page
@@ -422,7 +416,6 @@ def _sheet(path: Path) -> list[list[Any]]:
 
 @pytest.mark.browser
 def test_deadlines_download_xlsx_same_as_cli(tab: Tab, served: Served, tmp_path: Path) -> None:
-    _needs(served, "deadlines")
     expected = served.service.deadlines(None, None, None)
     assert expected
     page = tab.page
@@ -530,7 +523,6 @@ def test_too_long_question_is_answered_in_the_chat_in_vietnamese(tab: Tab, serve
 
 @pytest.mark.browser
 def test_deadlines_tab_marks_rows_against_the_chosen_date_and_window(tab: Tab, served: Served) -> None:
-    _needs(served, "deadlines")
     page = tab.page
     _go(page, "Thời hạn")
     page.locator("#vb-dl-from").locator("textarea, input").first.fill("01/12/2026")

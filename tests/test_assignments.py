@@ -9,7 +9,7 @@ import pytest
 
 from ingest.assignments import Assignment, extract_assignments, role_of, split_actor
 from ingest.model import Clause, Document, Header, Table
-from tests.conftest import shared_file
+from tests.conftest import SHARED, shared_file
 from vanban.answer.types import Citation
 
 
@@ -266,7 +266,7 @@ def test_evaluate_scores_sets_of_triples() -> None:
 
 # --- issue 9: names, field lines, provinces -------------------------------------------
 
-WIDE = Path(__import__("os").environ.get("VANBAN_SHARED", Path(__file__).resolve().parents[2] / "shared")) / "corpus-wide"
+WIDE = SHARED / "corpus-wide"
 
 
 def _provincial(*clauses: Clause, issuer: str = "Ủy ban nhân dân tỉnh Lâm Đồng") -> Document:

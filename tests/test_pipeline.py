@@ -12,10 +12,10 @@ import pytest
 import index.pipeline as pipeline
 from index.chunks import Chunk, SearchFilters
 from index.embedders import FakeEmbedder
+from index.errors import EmbedderMismatchError
 from index.lexical import LexicalIndex
 from index.pipeline import FileResult, Progress, discover, ingest_paths, lexical_dir
 from index.store import Store
-from ingest.errors import EmbedderMismatchError
 from ingest.model import Clause, Document, Header
 from vanban.settings import Config
 

@@ -23,8 +23,8 @@ import pytest
 import index.pipeline as pipeline
 from index.chunks import SearchFilters
 from index.embedders import FakeEmbedder
+from index.errors import StoreError, StoreUnavailableError
 from index.store import Store
-from ingest.errors import StoreError, StoreUnavailableError
 from ingest.model import Document
 from vanban.answer.types import Answer
 from vanban.service import Vanban

@@ -17,9 +17,9 @@ from click.testing import CliRunner
 import index.store as store_module
 import vanban.service as service_module
 from index.embedders import FakeEmbedder
+from index.errors import StoreError
 from index.pipeline import parse
 from index.store import Store, extract
-from ingest.errors import StoreError
 from vanban.cli import main
 from vanban.service import Vanban
 from vanban.settings import load_config

@@ -144,3 +144,24 @@ def test_cli_ingest_lists_skipped_files(tree: Path, tmp_path: Path,
     out = CliRunner().invoke(main, ["ingest", str(tree), "--db", str(tmp_path / "db"),
                                     "--embedder", "fake", "-q"], catch_exceptions=False)
     assert "MANIFEST.tsv — định dạng .tsv không được hỗ trợ" in out.output
+
+
+@pytest.mark.parametrize(("flags", "env", "followed"), [
+    ([], {}, False),
+    (["--follow-symlinks"], {}, True),
+    ([], {"VANBAN_FOLLOW_SYMLINKS": "1"}, True),
+    (["--no-follow-symlinks"], {"VANBAN_FOLLOW_SYMLINKS": "1"}, False),
+])
+def test_cli_follows_symlinked_folders_by_option_or_setting(
+        tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        flags: list[str], env: dict[str, str], followed: bool) -> None:
+    """The setting reaches the walk through ``Vanban.ingest``; the option overrides it."""
+    from click.testing import CliRunner
+
+    from vanban.cli import main
+
+    monkeypatch.setattr(pipeline, "parse", line_parser)
+    args = ["ingest", str(tree), "--db", str(tmp_path / "db"), "--embedder", "fake", "-q", *flags]
+    out = CliRunner(env=env).invoke(main, args, catch_exceptions=False).output
+    assert ("[đã nạp] d.txt" in out) is followed
+    assert ("[bỏ qua] lien-ket" in out) is not followed

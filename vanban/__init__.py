@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ingest.errors import ConfigError, InputError, StoreError, VanbanError
+from index.errors import ConfigError, StoreError
+from ingest.errors import InputError, VanbanError
 from vanban.answer.types import Answer, Citation, Owner
 from vanban.settings import SETTINGS, Config, Setting, load_config
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from index.chunks import Chunk, SearchFilters
 from index.embedders import CachedQueries, Embedder, make_embedder, relevance_floor
+from index.errors import StoreUnavailableError
 from index.lexical import LexicalIndex
 from index.pipeline import (
     FileResult,
@@ -38,7 +39,7 @@ from index.pipeline import (
 )
 from index.search import DenseFn, Hit, Mode, Searcher, matrix_dense_fn
 from index.store import DocCheck, DocRecord, IndexState, Store
-from ingest.errors import InputError, StoreUnavailableError
+from ingest.errors import InputError
 from vanban.answer.compose import Answerer
 from vanban.answer.tasks import Responsibilities, to_row
 from vanban.answer.types import Answer
@@ -115,9 +116,16 @@ def refused_answer(question: str, err: Exception, limit: int) -> Answer:
 class Vanban:
     """Ingest, list, remove, search and ask over one index.
 
-    >>> vb = Vanban(load_config(db=".vanban"))  # doctest: +SKIP
-    >>> vb.ask("Ai chủ trì xây dựng quy chế quản lý tín chỉ các-bon?").citations[0].document  # doctest: +SKIP
-    'Chỉ thị 13/CT-TTg'
+    >>> import tempfile
+    >>> from index.embedders import FakeEmbedder
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> vb = Vanban(Config(db=tmp.name), FakeEmbedder())  # Config() uses the real model
+    >>> [r.status for r in vb.ingest([Path(__file__).parents[1] / "corpus" / "cong-van-612-SCT-QLCN.docx"])]
+    ['ingested']
+    >>> answer = vb.ask("Ai chủ trì kiểm tra an toàn phòng cháy, chữa cháy tại các cụm công nghiệp?")
+    >>> answer.text.startswith("Sở Công Thương và Công an tỉnh chủ trì"), answer.citations[0].document
+    (True, 'Công văn 612/SCT-QLCN')
+    >>> tmp.cleanup()
     """
 
     def __init__(self, config: Config, embedder: Embedder | None = None) -> None:
@@ -163,7 +171,8 @@ class Vanban:
     def ingest(self, paths: Iterable[str | Path], progress: ProgressFn | None = None,
                rebuild: bool = False, ocr: bool = False) -> list[FileResult]:
         """Ingest files/folders (idempotent); ``rebuild`` first empties the index;
-        ``ocr`` reads scanned or garbled PDFs with tesseract."""
+        ``ocr`` reads scanned or garbled PDFs with tesseract; symlinked sub-folders are
+        walked when ``config.follow_symlinks``."""
         if rebuild:
             self._store = Store.open(self.config, self.embedder, rebuild=True, on_wait=self.on_wait)
             self._bound = True
@@ -312,6 +321,10 @@ class Vanban:
     def responsibilities(self) -> Responsibilities:
         """Who owns which task by when: the assignments stored at ingest, current snapshot."""
         return self.snapshot().responsibilities
+
+    def bodies(self) -> list[str]:
+        """Every body that has a task (with or without a deadline), one name each, sorted."""
+        return self.responsibilities().bodies()
 
     def tasks(self, body: str) -> list[dict[str, Any]]:
         """Every task of a body (any spelling), as ``vanban deadlines --json`` rows."""

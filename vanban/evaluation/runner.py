@@ -45,8 +45,8 @@ import numpy as np
 
 from index.chunks import Chunk, embedding_text
 from index.embedders import Embedder, make_embedder, relevance_floor
+from index.errors import ConfigError
 from ingest.assignments import Assignment
-from ingest.errors import ConfigError
 from vanban.evaluation import alqac as AL
 from vanban.evaluation import answers as A
 from vanban.evaluation import extraction as E

@@ -18,13 +18,19 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from index.chunks import SearchFilters
-from ingest.errors import ConfigError, InputError, VanbanError
+from index.errors import ConfigError
+from ingest.errors import InputError, VanbanError
 from vanban.answer.types import Answer, Citation, Owner
 from vanban.settings import Config
 from vanban.tracking import DEFAULT_WINDOW, mark_rows
+from vanban.web.protocol import PageService
+
+if TYPE_CHECKING:
+    from index.pipeline import FileResult, ProgressFn
+    from index.store import DocRecord
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 UPLOAD_EXTENSIONS = (".pdf", ".docx", ".doc", ".odt", ".rtf", ".txt", ".md")
@@ -526,7 +532,6 @@ class ReadWriteLock:
 # ---------------------------------------------------------------- handlers
 
 
-ProgressFn = Callable[..., Any]
 EXPORT_MAX_AGE_S = 3600.0  # exported spreadsheets are served once, then can go
 
 
@@ -547,18 +552,18 @@ class Page:
     Tests call these directly with a fake service; ``build_app`` wires them.
     """
 
-    def __init__(self, service: Any, config: Config) -> None:
+    def __init__(self, service: PageService, config: Config) -> None:
         self.service = service
         self.config = config
         self.lock = ReadWriteLock()
         self.export_dir = Path(tempfile.mkdtemp(prefix="vanban-xlsx-"))
 
     # -- reads
-    def documents(self) -> list[Any]:
+    def documents(self) -> list[DocRecord]:
         with self.lock.read():
             return list(self.service.documents())
 
-    def docs_by_file(self) -> dict[str, Any]:
+    def docs_by_file(self) -> dict[str, DocRecord]:
         return {str(d.file): d for d in self.documents()}
 
     def ask(self, question: str, filters: SearchFilters | None = None) -> Answer:
@@ -639,7 +644,7 @@ class Page:
         if not body:
             return "Chọn hoặc nhập tên cơ quan, đơn vị.", []
         with self.lock.read():
-            rows = mark_rows(self._method("tasks")(body), ref, window)
+            rows = mark_rows(self.service.tasks(body), ref, window)
         if not rows:
             return f"Không tìm thấy nhiệm vụ nào giao cho “{html.escape(body)}”.", []
         leads = sum(1 for r in rows if role_label(r.get("role")) == "chủ trì")
@@ -678,7 +683,7 @@ class Page:
         end = parse_vn_date(date_to, "Đến ngày")
         ref = parse_vn_date(today, "Ngày đối chiếu")
         with self.lock.read():
-            found = self._method("deadlines")(start, end, (body or "").strip() or None)
+            found = self.service.deadlines(start, end, (body or "").strip() or None)
         rows = sort_deadlines(mark_rows(found, ref, window), sort)
         from vanban.export import write_xlsx
 
@@ -692,21 +697,9 @@ class Page:
         return Path(tempfile.mkdtemp(dir=self.export_dir))
 
     def body_choices(self) -> list[str]:
-        """Bodies offered in the pickers: every body that has a task, A→Z."""
-        if not hasattr(self.service, "deadlines"):
-            return []
+        """Bodies offered in the pickers: every body that has a task, with or without a deadline."""
         with self.lock.read():
-            rows = self.service.deadlines(None, None, None)
-        return sorted({str(r.get("body")) for r in rows if r.get("body")}, key=_fold)
-
-    def _method(self, name: str) -> Callable[..., Any]:
-        """A service method, or a clear error when this service version lacks it."""
-        fn = getattr(self.service, name, None)
-        if fn is None:
-            raise VanbanError(
-                f"Dịch vụ chỉ mục chưa có chức năng '{name}' — cập nhật vanban rồi chạy lại."
-            )
-        return fn  # type: ignore[no-any-return]
+            return self.service.bodies()
 
     # -- writes
     def upload(
@@ -721,12 +714,10 @@ class Page:
             raise InputError("tải lên", "chưa chọn tệp nào", "chọn tệp PDF, DOCX, DOC, ODT, RTF, TXT hoặc MD")
         refused = [(p, check_upload(p, self.config.max_upload_mb)) for p in paths]
         accepted = [p for p, why in refused if why is None]
-        results: list[Any] = []
+        results: list[FileResult] = []
         if accepted:
             with self.lock.write():
-                ingest = self.service.ingest
-                results = list(ingest(accepted, progress=progress, ocr=True) if ocr
-                               else ingest(accepted, progress=progress))
+                results = self.service.ingest(accepted, progress=progress, ocr=ocr)
         rows = [[p.name, STATUS_LABELS["rejected"], "", why] for p, why in refused if why]
         return rows + upload_rows(results)
 
