@@ -25,6 +25,7 @@ from index.chunks import Chunk, chunks_from_document, embedding_text
 from index.embedders import Embedder
 from index.lexical import LexicalIndex, fingerprint
 from index.store import Store
+from ingest.bounded import Bounded, ReadLimits, parse_bounded
 from ingest.errors import StoreError
 from ingest.model import Document
 
@@ -47,6 +48,7 @@ class FileResult:
     clauses: int = 0
     seconds: float = 0.0
     doc_id: str = ""
+    peak_rss_mb: float = 0.0  # of the worker that read the file (0 when none was needed)
 
 
 @dataclass(frozen=True)
@@ -92,11 +94,9 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def parse(path: Path, ocr: bool = False) -> Document:
-    """``ingest.parse.parse_file``, imported lazily (it pulls in the PDF/DOCX readers)."""
-    from ingest.parse import parse_file
-
-    return parse_file(path, ocr=ocr)
+def parse(path: Path, ocr: bool = False, limits: ReadLimits | None = None) -> Bounded:
+    """``ingest.parse.parse_file`` in a bounded worker process (``ingest.bounded``)."""
+    return parse_bounded(path, limits, ocr=ocr)
 
 
 def embed_chunks(chunks: Sequence[Chunk], store: Store, embedder: Embedder,
@@ -158,24 +158,28 @@ def _problem_message(doc: Document) -> str:
 
 
 def ingest_file(path: Path, store: Store, embedder: Embedder,
-                on_batch: Callable[[int], None] | None = None, *, ocr: bool = False) -> FileResult:
-    """Ingest one file; never raises for a bad file (``StoreError`` still propagates)."""
+                on_batch: Callable[[int], None] | None = None, *, ocr: bool = False,
+                limits: ReadLimits | None = None) -> FileResult:
+    """Ingest one file; never raises for a bad file (``StoreError`` still propagates).
+
+    The file is read in a worker process bounded by ``limits`` (``ingest.bounded``).
+    """
     start = time.perf_counter()
     try:
         if path.suffix.lower() == ".json":
             result = _ingest_law_json(path, store, embedder, on_batch)
         else:
-            result = _ingest_file(path, store, embedder, on_batch, ocr)
+            result = _ingest_file(path, store, embedder, on_batch, ocr, limits)
     except StoreError:
         raise
     except Exception as exc:  # any parser/embedder failure is this file's problem only
         result = FileResult(path.name, "error", f"lỗi khi nạp ({type(exc).__name__}: {exc})")
-    return FileResult(result.file, result.status, result.message, result.clauses,
-                      round(time.perf_counter() - start, 3), result.doc_id)
+    return dataclasses.replace(result, seconds=round(time.perf_counter() - start, 3))
 
 
 def _ingest_file(path: Path, store: Store, embedder: Embedder,
-                 on_batch: Callable[[int], None] | None, ocr: bool = False) -> FileResult:
+                 on_batch: Callable[[int], None] | None, ocr: bool = False,
+                 limits: ReadLimits | None = None) -> FileResult:
     if not path.is_file():
         return FileResult(path.name, "error", f"không tìm thấy tệp {path} — kiểm tra lại đường dẫn")
     sha = file_sha256(path)
@@ -183,24 +187,27 @@ def _ingest_file(path: Path, store: Store, embedder: Embedder,
     if skipped:
         return skipped
     old = store.find(path.name)
-    doc = parse(path, ocr) if ocr else parse(path)
+    read = parse(path, ocr, limits)
+    doc, rss = read.document, read.peak_rss_mb
     if doc.status != "ok":
         if doc.status != "error":  # remembered, so `vanban list` shows what needs OCR
             noted = dataclasses.replace(doc, message=_problem_message(doc))
             store.put_document(noted, [], None, sha256=sha)
-        return FileResult(path.name, _PROBLEM[doc.status], _problem_message(doc), doc_id=doc.doc_id)
+        return FileResult(path.name, _PROBLEM[doc.status], _problem_message(doc), doc_id=doc.doc_id,
+                          peak_rss_mb=rss)
     chunks = chunks_from_document(doc)
     if not chunks:
         return FileResult(path.name, "error", "không tìm thấy đoạn văn bản nào để lập chỉ mục — "
-                          "kiểm tra tệp có nội dung chữ", doc_id=doc.doc_id)
+                          "kiểm tra tệp có nội dung chữ", doc_id=doc.doc_id, peak_rss_mb=rss)
     vectors, embedded = embed_chunks(chunks, store, embedder, on_batch)
     store.put_document(doc, chunks, vectors, sha256=sha)
     replaced = old is not None and old.status == "ok"
     reused = len(chunks) - embedded
     note = f"{len(chunks)} điều khoản" + (f", dùng lại {reused} vectơ đã có" if reused else "")
+    note += f"; {_without_name(doc.message, path.name)}" if doc.message else ""
     return FileResult(path.name, "replaced" if replaced else "ingested",
                       ("thay thế bản cũ; " if replaced else "") + note, len(chunks),
-                      doc_id=doc.doc_id)
+                      doc_id=doc.doc_id, peak_rss_mb=rss)
 
 
 def _put_law(doc: Document, store: Store, embedder: Embedder,
@@ -246,7 +253,8 @@ def _ingest_law_json(path: Path, store: Store, embedder: Embedder,
 
 
 def ingest_paths(paths: Iterable[str | Path], store: Store, embedder: Embedder,
-                 progress: ProgressFn | None = None, *, ocr: bool = False) -> list[FileResult]:
+                 progress: ProgressFn | None = None, *, ocr: bool = False,
+                 limits: ReadLimits | None = None) -> list[FileResult]:
     """Ingest files and folders; one ``FileResult`` per file, then refresh BM25.
 
     >>> [r.status for r in ingest_paths(["corpus/"], store, embedder)]  # doctest: +SKIP
@@ -269,7 +277,7 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, embedder: Embedder,
         current = path.name
         tick(current)
         before = clauses
-        result = ingest_file(path, store, embedder, on_batch, ocr=ocr)
+        result = ingest_file(path, store, embedder, on_batch, ocr=ocr, limits=limits)
         clauses = before + (result.clauses if result.status in ("ingested", "replaced") else 0)
         results.append(result)
         tick(current)
