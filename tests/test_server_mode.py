@@ -25,7 +25,7 @@ from index.settings import Config, load_config
 from index.store import Store
 from ingest.errors import StoreError
 
-from .test_pipeline import line_parser
+from .test_pipeline import line_reader
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
@@ -96,7 +96,7 @@ def config(chroma_url: str, tmp_path: Path) -> Config:
 def test_ingest_and_ask_over_http(
     config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pipeline, "parse", line_parser)
+    monkeypatch.setattr(pipeline, "parse", line_reader)
     doc = tmp_path / "cv-5973.txt"
     doc.write_text(
         "Sở Công Thương chủ trì kiểm tra hoạt động khai thác khoáng sản.\n"

@@ -353,7 +353,8 @@ def pdf_limit_reason(path: Path, max_pages: int, max_stream_bytes: int) -> tuple
                 reader.decrypt("")
             pages = len(reader.pages)
             if pages > max_pages:
-                return "max_pages", f"{pages} trang, vượt giới hạn {max_pages} trang"
+                pages_vn, max_vn = (f"{n:,}".replace(",", ".") for n in (pages, max_pages))
+                return "max_pages", f"{pages_vn} trang, vượt giới hạn {max_vn} trang"
             for number, data in _flate_streams(reader):
                 if inflated_size(data, max_stream_bytes) > max_stream_bytes:
                     return "max_inflated_mb", (f"luồng nén (đối tượng {number}) giải ra hơn "
