@@ -46,7 +46,7 @@ class Chunk:
         """
         text = embedding_text(self)
         if len(text) > MAX_EMBED_CHARS:
-            text = f"windows:{MAX_EMBED_CHARS}\n{text}"
+            text = f"windows:{MAX_EMBED_CHARS}c/2000c/512t\n{text}"
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 

@@ -23,7 +23,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from index.chunks import Chunk, embedding_windows, windows
+from index.chunks import Chunk, embedding_text, embedding_windows, windows
 from index.textproc import nfc, syllables
 from ingest.errors import ConfigError
 
@@ -287,6 +287,7 @@ MAX_TOKENS = 512  # what e5 was trained on
 # A text this short cannot reach MAX_TOKENS (at most one token per character, plus
 # the prefix and special tokens), so it is never tokenized just to check.
 _SAFE_CHARS = MAX_TOKENS - 16
+_COUNTED_WINDOW_CHARS = 2000  # ≈ 500 tokens of Vietnamese
 
 
 def fit_windows(texts: list[str], token_count: Callable[[str], int] | None) -> list[str]:
@@ -304,16 +305,33 @@ def fit_windows(texts: list[str], token_count: Callable[[str], int] | None) -> l
     return out
 
 
-def embed_chunks(embedder: Embedder, chunks: Sequence[Chunk]) -> np.ndarray:
-    """One passage vector per chunk, from ``embedding_windows`` (heading chain + clause).
+def passage_windows(chunk: Chunk, token_count: Callable[[str], int] | None) -> list[str]:
+    """The texts embedded for ``chunk``: its whole ``embedding_text`` when the model can
+    read it at once (≤ ``MAX_TOKENS`` by its own count), else windows that each fit.
 
-    A chunk of one window (nearly all) gets that window's vector. A long clause is
-    embedded window by window (no text over ~300 tokens reaches the model, which
+    Without a token count (the fake and sentence-transformers models, which truncate
+    on their own) a text over 1,200 characters is cut into windows.
+    """
+    text = embedding_text(chunk)
+    if token_count is None:
+        return embedding_windows(chunk)
+    if len(text) <= _SAFE_CHARS or token_count(text) <= MAX_TOKENS:
+        return [text]
+    # Windows as long as the model reads (halved by fit_windows until they fit): the
+    # clause vector is their mean, and fewer, longer windows keep it closer to the text.
+    return fit_windows(windows(text, _COUNTED_WINDOW_CHARS), token_count)
+
+
+def embed_chunks(embedder: Embedder, chunks: Sequence[Chunk]) -> np.ndarray:
+    """One passage vector per chunk, from ``passage_windows`` (heading chain + clause).
+
+    A chunk the model reads at once (nearly all) gets its own vector. A long clause
+    is embedded window by window (no text over 512 tokens reaches the model, which
     was trained on 512) and gets the normalized mean of its window vectors: the
     store keeps one vector per clause, the unit of citation.
     """
     count = getattr(embedder, "token_count", None)
-    parts = [fit_windows(embedding_windows(c), count) for c in chunks]
+    parts = [passage_windows(c, count) for c in chunks]
     if not parts:
         return np.zeros((0, embedder.dim), dtype=np.float32)
     vectors = embedder.embed_passages([w for windows in parts for w in windows])

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from index.chunks import MAX_EMBED_CHARS, Chunk, embedding_windows
-from index.embedders import MAX_TOKENS, FakeEmbedder, fit_windows
+from index.embedders import MAX_TOKENS, FakeEmbedder, fit_windows, passage_windows
 from index.pipeline import FileResult, ingest_paths
 from index.settings import Config
 from index.store import Store
@@ -225,8 +225,9 @@ def test_real_model_reads_no_window_over_512_tokens() -> None:
     dense = "Điều 5. Mã số 12/KH-UBND, 3.4.5; " * 3000  # digits and codes: many tokens
     chunk = Chunk(id="d:1", doc_id="d", file="a.txt", document="Kế hoạch", path="1",
                   label="Mục 1", heading=(), text=dense)
-    parts = fit_windows(embedding_windows(chunk), model.token_count)
-    assert max(model.token_count(p) for p in parts) <= MAX_TOKENS
+    parts = passage_windows(chunk, model.token_count)
+    assert len(parts) > 1 and max(model.token_count(p) for p in parts) <= MAX_TOKENS
+    assert " ".join(parts).split() == dense.split()
 
 
 def test_200_mb_text_is_refused_by_its_size(tmp_path: Path) -> None:
