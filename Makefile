@@ -5,23 +5,32 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 DB ?= .vanban
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: install test lint run serve ingest eval bench clean
+.PHONY: install install-dev test lint run serve ingest eval bench clean
 
+# Users get the runtime dependencies only (make run); the test tooling and the
+# sentence-transformers extra (torch, Playwright) come with make test.
 $(STAMP): pyproject.toml constraints.txt
-	$(PYTHON) -m venv $(VENV)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -c constraints.txt -e '.[dev,st]'
+	$(PY) -m pip install -q -c constraints.txt -e .
 	touch $(STAMP)
+
+$(DEV_STAMP): $(STAMP)
+	$(PY) -m pip install -q -c constraints.txt -e '.[dev,st]'
+	touch $(DEV_STAMP)
 
 install: $(STAMP)
 
-lint: install
+install-dev: $(DEV_STAMP)
+
+lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
@@ -34,10 +43,10 @@ ingest: install
 run: ingest
 	$(VENV)/bin/vanban serve --db $(DB)
 
-eval: install
+eval: install-dev
 	$(VENV)/bin/vanban eval
 
-bench: install
+bench: install-dev
 	$(PY) evals/bench.py
 
 clean:

@@ -1,9 +1,9 @@
 """The vanban web page (Gradio): Hỏi đáp, Trách nhiệm, Thời hạn, Văn bản.
 
-This module only wires: every answer, task list and deadline comes from
-``index.service.Vanban``; here we turn them into escaped HTML and table rows,
-guard uploads and the bind address, and lay out the page. It is the only module
-that imports gradio (lazily, inside ``build_app``/``start``).
+This module only wires: the page's behaviour (every handler, every table row and
+piece of escaped HTML) is ``vanban.web.view.Page`` and its helpers, which know
+nothing of gradio; here we lay out the page, queue and launch it. It is the only
+module that imports gradio (lazily, inside ``build_app``/``start``).
 
     build_app(service, config) -> gr.Blocks      # the page, for tests and ``start``
     start(service, config, block=True)           # queue + launch with our settings
@@ -12,670 +12,33 @@ that imports gradio (lazily, inside ``build_app``/``start``).
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import os
-import re
-import tempfile
-import threading
-import unicodedata
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from index.chunks import SearchFilters
-from index.settings import Config
-from ingest.errors import ConfigError, InputError, VanbanError
+from ingest.errors import VanbanError
+from vanban.settings import Config
+from vanban.tracking import DEFAULT_WINDOW, WINDOWS
+from vanban.web.view import (
+    DEADLINE_HEADERS,
+    DOC_HEADERS,
+    READ_CONCURRENCY,
+    SORT_CHOICES,
+    TASK_HEADERS,
+    UPLOAD_EXTENSIONS,
+    UPLOAD_HEADERS,
+    Page,
+    build_filters,
+    check_bind,
+    document_rows,
+    example_questions,
+    sources_html,
+)
 
 if TYPE_CHECKING:
     import gradio as gr
-
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-UPLOAD_EXTENSIONS = (".pdf", ".docx", ".txt", ".md")
-READ_CONCURRENCY = 8  # questions answered at once; uploads are serialized apart
-STATUS_LABELS = {
-    "ingested": "đã nạp",
-    "replaced": "đã nạp (thay bản cũ)",
-    "unchanged": "không đổi",
-    "needs_ocr": "cần OCR",
-    "unreadable": "không đọc được",
-    "error": "lỗi",
-    "rejected": "từ chối",
-}
-SORT_CHOICES = ("Hạn gần nhất trước", "Cơ quan", "Văn bản")
-NOT_FOUND = (
-    "Không tìm thấy nội dung liên quan trong các văn bản đã nạp. "
-    "Hãy diễn đạt câu hỏi khác, nêu tên cơ quan hoặc số văn bản, hoặc mở rộng phạm vi tìm kiếm."
-)
-GENERIC_EXAMPLES = (
-    "Cơ quan nào chủ trì và thời hạn hoàn thành là khi nào?",
-    "Sở Công Thương được giao những nhiệm vụ gì?",
-    "Nhiệm vụ báo cáo định kỳ do ai thực hiện, hạn nộp khi nào?",
-)
-TASK_HEADERS = ["Cơ quan", "Vai trò", "Nhiệm vụ", "Thời hạn", "Hạn", "Trích dẫn"]
-DEADLINE_HEADERS = [
-    "Hạn",
-    "Cơ quan",
-    "Vai trò",
-    "Nhiệm vụ",
-    "Thời hạn (nguyên văn)",
-    "Định kỳ",
-    "Trích dẫn",
-]
-DOC_HEADERS = ["Tệp", "Loại", "Số", "Ngày", "Cơ quan ban hành", "Trích yếu", "Điều khoản"]
-UPLOAD_HEADERS = ["Tệp", "Kết quả", "Điều khoản", "Ghi chú"]
-
-
-# ---------------------------------------------------------------- dates, auth, bind
-
-
-def vn_date(value: object) -> str:
-    """A date as people write it here: ``2025-09-15`` → ``15/09/2025``; empty stays empty.
-
-    >>> vn_date("2025-09-15"), vn_date(dt.date(2026, 1, 2)), vn_date(None)
-    ('15/09/2025', '02/01/2026', '')
-    """
-    if not value:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    try:
-        return dt.date.fromisoformat(str(value)[:10]).strftime("%d/%m/%Y")
-    except ValueError:
-        return str(value)  # already free text such as "Quý II/2026"
-
-
-_DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
-
-
-def parse_vn_date(text: str | None, field: str) -> dt.date | None:
-    """``15/9/2025`` (or ISO ``2025-09-15``) → date; blank → None; anything else → InputError.
-
-    >>> parse_vn_date("15/9/2025", "Từ ngày")
-    datetime.date(2025, 9, 15)
-    """
-    if text is None or not str(text).strip():
-        return None
-    raw = str(text).strip()
-    m = _DMY.match(raw)
-    try:
-        if m:
-            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise InputError(
-            field, f"ngày '{raw}' không hợp lệ", "nhập theo dạng dd/mm/yyyy, ví dụ 15/09/2025"
-        ) from None
-
-
-def parse_auth(value: str | None) -> tuple[str, str] | None:
-    """``"canbo:matkhau"`` → ``("canbo", "matkhau")``; a malformed value is a ConfigError."""
-    if not value:
-        return None
-    user, sep, password = value.partition(":")
-    if not sep or not user.strip() or not password:
-        raise ConfigError(
-            "Tài khoản --auth / VANBAN_AUTH phải có dạng user:password "
-            "(ví dụ canbo:MatKhauManh), cả hai phần đều không được trống."
-        )
-    return user.strip(), password
-
-
-def check_bind(config: Config) -> tuple[str, str] | None:
-    """The login to require, or None for a loopback bind; refuses a public bind without one.
-
-    Anyone on the network could otherwise read and delete the documents.
-    """
-    auth = parse_auth(config.auth)
-    if config.host not in LOOPBACK_HOSTS and auth is None:
-        raise ConfigError(
-            f"Không mở giao diện ra địa chỉ {config.host} khi chưa đặt mật khẩu: "
-            "thêm --auth user:password (hoặc biến môi trường VANBAN_AUTH), "
-            "hoặc dùng --host 127.0.0.1 để chỉ truy cập trên máy này."
-        )
-    return auth
-
-
-def check_upload(path: str | Path, max_mb: int) -> str | None:
-    """Why an uploaded file is refused (extension, size), or None when it may be ingested.
-
-    Checked here, on the server, because the browser's file picker filter is advisory.
-    """
-    p = Path(path)
-    ext = p.suffix.lower()
-    if ext not in UPLOAD_EXTENSIONS:
-        shown = ext or "(không có phần mở rộng)"
-        return f"định dạng {shown} không được hỗ trợ — chỉ nhận tệp PDF, DOCX, TXT, MD"
-    size = p.stat().st_size
-    if size > max_mb * 1024 * 1024:
-        return (
-            f"tệp {size / 1024 / 1024:.1f} MB vượt giới hạn {max_mb} MB — "
-            "tách nhỏ tệp hoặc tăng VANBAN_MAX_UPLOAD_MB"
-        )
-    return None
-
-
-# ---------------------------------------------------------------- answer and sources
-
-
-_MARKER = re.compile(r"\[(\d{1,3})\]")
-
-
-def link_markers(text: str) -> str:
-    """Escape the answer, then turn ``[1]`` into a link to source card ``#src-1``.
-
-    >>> link_markers("Sở Công Thương <chủ trì> [1]")
-    'Sở Công Thương &lt;chủ trì&gt; <a class="vb-marker" href="#src-1">[1]</a>'
-    """
-    return _MARKER.sub(
-        lambda m: f'<a class="vb-marker" href="#src-{m.group(1)}">[{m.group(1)}]</a>',
-        html.escape(text, quote=False),
-    )
-
-
-def _fold(text: str) -> str:
-    """NFC and lower case, one character for one, so offsets stay valid in the original."""
-    text = unicodedata.normalize("NFC", text)
-    return "".join(low if len(low := c.lower()) == 1 else c for c in text)
-
-
-def merge_spans(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sorted spans with overlapping or touching ones joined."""
-    merged: list[tuple[int, int]] = []
-    for s, e in sorted(spans):
-        if merged and s <= merged[-1][1] + 1:
-            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
-        else:
-            merged.append((s, e))
-    return merged
-
-
-def find_spans(text: str, needles: Sequence[str]) -> list[tuple[int, int]]:
-    """Merged [start, end) spans of every needle in ``text`` (case-insensitive, NFC).
-
-    >>> find_spans("Giao Sở Công Thương chủ trì", ["sở công thương", "chủ trì"])
-    [(5, 27)]
-    """
-    hay = _fold(text)
-    spans: list[tuple[int, int]] = []
-    for needle in {_fold(n).strip() for n in needles if n and n.strip()}:
-        start = hay.find(needle)
-        while start >= 0:
-            spans.append((start, start + len(needle)))
-            start = hay.find(needle, start + 1)
-    return merge_spans(spans)
-
-
-_WORD = re.compile(r"\w+")
-
-
-def shared_runs(text: str, question: str, min_run: int = 3) -> list[tuple[int, int]]:
-    """Spans of ``text`` that repeat ``min_run``+ consecutive syllables of the question.
-
-    Punctuation between syllables is ignored, so the question's wording is found
-    even where the clause has commas.
-
-    >>> t = "Công an tỉnh chủ trì kiểm tra an toàn phòng cháy, chữa cháy hằng năm"
-    >>> [t[s:e] for s, e in shared_runs(t, "Ai kiểm tra an toàn phòng cháy chữa cháy?")]
-    ['kiểm tra an toàn phòng cháy, chữa cháy']
-    """
-    toks = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(_fold(text))]
-    q = [m.group() for m in _WORD.finditer(_fold(question))]
-    spans: list[tuple[int, int]] = []
-    for i in range(len(toks)):
-        for j in range(len(q)):
-            k = 0
-            while i + k < len(toks) and j + k < len(q) and toks[i + k][2] == q[j + k]:
-                k += 1
-            if k >= min_run:
-                spans.append((toks[i][0], toks[i + k - 1][1]))
-    return merge_spans(spans)
-
-
-def highlight(text: str, needles: Sequence[str], question: str = "") -> str:
-    """Clause text as escaped HTML, the needles and the question's wording in ``<mark>``.
-
-    >>> highlight("Sở Công Thương <b> trước 15/9/2025", ["trước 15/9/2025"])
-    'Sở Công Thương &lt;b&gt; <mark>trước 15/9/2025</mark>'
-    """
-    text = unicodedata.normalize("NFC", text)
-    spans = merge_spans(find_spans(text, needles) + shared_runs(text, question))
-    out, pos = [], 0
-    for s, e in spans:
-        out.append(html.escape(text[pos:s]))
-        out.append(f"<mark>{html.escape(text[s:e])}</mark>")
-        pos = e
-    out.append(html.escape(text[pos:]))
-    return "".join(out)
-
-
-def _owner_cites(owner: Mapping[str, Any], citation: Mapping[str, Any]) -> bool:
-    """Whether an owner line rests on this citation (the service gives ``n`` or the rendered text)."""
-    ref = owner.get("citation")
-    if isinstance(ref, Mapping):
-        return ref.get("n") == citation.get("n") or (
-            ref.get("file") == citation.get("file") and ref.get("clause") == citation.get("clause")
-        )
-    if isinstance(ref, int):
-        return ref == citation.get("n")
-    text = str(ref or "")
-    rendered = citation_text(citation)
-    return bool(text) and (text == rendered or f"[{citation.get('n')}]" in text)
-
-
-def relevant_needles(result: Mapping[str, Any], citation: Mapping[str, Any]) -> list[str]:
-    """What to highlight in a source: the owners and deadlines the answer took from it."""
-    owners = [o for o in result.get("owners") or [] if _owner_cites(o, citation)]
-    needles: list[str] = []
-    for o in owners:
-        needles += [str(o.get("body") or ""), str(o.get("deadline_text") or "")]
-    return [n for n in needles if n]
-
-
-def citation_text(row: Mapping[str, Any]) -> str:
-    """``Kế hoạch 28/KH-BCĐCVĐ › IV.1.1``, as the CLI, the spreadsheet and the page print it."""
-    clause = row.get("clause") or ""
-    document = str(row.get("document") or row.get("file") or "")
-    return f"{document} › {clause}" if clause else document
-
-
-def esc(value: object) -> str:
-    """Any value as safe HTML text; None as ''."""
-    return html.escape(str(value or ""))
-
-
-def _doc_meta(doc: Any | None) -> str:
-    if doc is None:
-        return ""
-    parts = [vn_date(getattr(doc, "date", None)), str(getattr(doc, "issuer", "") or "")]
-    return " · ".join(html.escape(p) for p in parts if p)
-
-
-def source_card(
-    citation: Mapping[str, Any], doc: Any | None, needles: Sequence[str], question: str = ""
-) -> str:
-    """One numbered source: document, date and issuer, clause label, file, highlighted text.
-
-    Every value from a document is escaped; only our own tags remain.
-    """
-    n = int(citation.get("n") or 0)
-    meta = _doc_meta(doc)
-    head = f'<span class="vb-src-n">[{n}]</span> <b>{esc(citation.get("document"))}</b>'
-    if meta:
-        head += f' <span class="vb-src-meta">{meta}</span>'
-    parts = [f'<div class="vb-src-head">{head}</div>']
-    title = str(getattr(doc, "title", "") or "") if doc is not None else ""
-    if title:
-        parts.append(f'<div class="vb-src-title">{esc(title)}</div>')
-    label = citation.get("label") or citation.get("clause")
-    parts.append(f'<div class="vb-src-label">{esc(label)}</div>')
-    heading = " › ".join(str(h) for h in citation.get("heading") or () if h)
-    if heading:  # the enclosing item often names the actor ("2. Công an tỉnh:")
-        parts.append(f'<div class="vb-src-heading">{esc(heading)}</div>')
-    text = highlight(str(citation.get("text") or ""), needles, question)
-    parts.append(f'<blockquote class="vb-src-text">{text}</blockquote>')
-    parts.append(f'<div class="vb-src-file">Tệp: {esc(citation.get("file"))}</div>')
-    return f'<div class="vb-src" id="src-{n}">' + "".join(parts) + "</div>"
-
-
-def sources_html(result: Mapping[str, Any] | None, docs_by_file: Mapping[str, Any]) -> str:
-    """The sources panel for one answer (or the empty-state hint before any question)."""
-    if not result:
-        return '<div class="vb-src-empty">Nguồn trích dẫn của câu trả lời sẽ hiện ở đây.</div>'
-    cites = list(result.get("citations") or [])
-    if not result.get("found") or not cites:
-        return '<div class="vb-src-empty">Không có nguồn phù hợp cho câu hỏi này.</div>'
-    cards = [
-        source_card(
-            c,
-            docs_by_file.get(str(c.get("file"))),
-            relevant_needles(result, c),
-            str(result.get("question") or ""),
-        )
-        for c in cites
-    ]
-    return '<div class="vb-sources">' + "".join(cards) + "</div>"
-
-
-def role_label(role: object) -> str:
-    """The role as the documents word it (``chủ trì``, ``phối hợp``…); None as ''."""
-    return str(role or "")
-
-
-def owner_line(owner: Mapping[str, Any], citations: Sequence[Mapping[str, Any]]) -> str:
-    """``**Sở Công Thương** — chủ trì — hạn 15/09/2025 [1]`` with the marker linked."""
-    parts = [f"<b>{html.escape(str(owner.get('body') or ''))}</b>"]
-    if owner.get("role"):
-        parts.append(html.escape(role_label(owner["role"])))
-    due, text = vn_date(owner.get("due")), str(owner.get("deadline_text") or "")
-    if due or text:
-        parts.append(
-            "hạn " + html.escape(due or text) + (f" ({html.escape(text)})" if due and text else "")
-        )
-    marks = [f"[{c.get('n')}]" for c in citations if _owner_cites(owner, c)]
-    return " — ".join(parts) + (" " + link_markers(" ".join(marks)) if marks else "")
-
-
-def answer_html(result: Mapping[str, Any]) -> str:
-    """The chat reply: the service's answer with linked markers, then one line per owner."""
-    if not result.get("found"):
-        return html.escape(str(result.get("answer") or NOT_FOUND), quote=False)
-    body = link_markers(str(result.get("answer") or "")).replace("\n", "<br>")
-    cites = list(result.get("citations") or [])
-    owners = [owner_line(o, cites) for o in result.get("owners") or []]
-    if owners:
-        body += '<ul class="vb-owners">' + "".join(f"<li>{o}</li>" for o in owners) + "</ul>"
-    return body
-
-
-# ---------------------------------------------------------------- table rows
-
-
-def task_rows(rows: Sequence[Mapping[str, Any]]) -> list[list[str]]:
-    """Rows of the Trách nhiệm table: body, role, task, deadline text, due (dd/mm/yyyy), citation."""
-    return [
-        [
-            str(r.get("body") or ""),
-            role_label(r.get("role")),
-            str(r.get("task") or ""),
-            str(r.get("deadline_text") or ""),
-            vn_date(r.get("due")),
-            citation_text(r),
-        ]
-        for r in rows
-    ]
-
-
-def _sort_key(choice: str) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
-    if choice == SORT_CHOICES[1]:
-        return lambda r: (_fold(str(r.get("body") or "")), str(r.get("due") or "9999"))
-    if choice == SORT_CHOICES[2]:
-        return lambda r: (_fold(str(r.get("document") or "")), str(r.get("clause") or ""))
-    # By due date only: the sort is stable, so ties keep the service's order, which is
-    # the order of `vanban deadlines`; undated rows ("hằng năm") go last, not first.
-    return lambda r: (not r.get("due"), str(r.get("due") or ""))
-
-
-def sort_deadlines(rows: Sequence[Mapping[str, Any]], choice: str) -> list[Mapping[str, Any]]:
-    """Deadline rows in the order chosen on the page (ISO dates sort correctly as text)."""
-    return sorted(rows, key=_sort_key(choice))
-
-
-def deadline_rows(rows: Sequence[Mapping[str, Any]]) -> list[list[str]]:
-    """Rows of the Thời hạn table, dates as dd/mm/yyyy."""
-    return [
-        [
-            vn_date(r.get("due")),
-            str(r.get("body") or ""),
-            role_label(r.get("role")),
-            str(r.get("task") or ""),
-            str(r.get("deadline_text") or ""),
-            str(r.get("recurrence") or ""),
-            citation_text(r),
-        ]
-        for r in rows
-    ]
-
-
-def _clause_count(doc: Any) -> int:
-    clauses = getattr(doc, "clauses", 0)
-    return clauses if isinstance(clauses, int) else len(clauses or ())
-
-
-def document_rows(docs: Sequence[Any]) -> list[list[str]]:
-    """Rows of the Văn bản table: the header fields of each indexed document."""
-    return [
-        [
-            str(d.file),
-            str(getattr(d, "type", "") or ""),
-            str(getattr(d, "number", "") or ""),
-            vn_date(getattr(d, "date", None)),
-            str(getattr(d, "issuer", "") or ""),
-            str(getattr(d, "title", "") or ""),
-            str(_clause_count(d)),
-        ]
-        for d in docs
-    ]
-
-
-def upload_rows(results: Sequence[Any]) -> list[list[str]]:
-    """One row per uploaded file: name, result in Vietnamese, clause count, reason."""
-    return [
-        [
-            Path(str(r.file)).name,
-            STATUS_LABELS.get(str(r.status), str(r.status)),
-            str(getattr(r, "clauses", "") or ""),
-            str(getattr(r, "message", "") or ""),
-        ]
-        for r in results
-    ]
-
-
-def example_questions(docs: Sequence[Any], limit: int = 3) -> list[str]:
-    """Questions offered on first load: about the indexed documents, then generic ones.
-
-    >>> class D: name = "Công văn 5973/UBND-KT"; number = "5973/UBND-KT"
-    >>> example_questions([D()], 2)[0]
-    'Theo Công văn 5973/UBND-KT, cơ quan nào chủ trì và hạn hoàn thành là khi nào?'
-    """
-    named = [d for d in docs if getattr(d, "number", "") and not str(d.number).startswith("/")]
-    asks = [f"Theo {d.name}, cơ quan nào chủ trì và hạn hoàn thành là khi nào?" for d in named]
-    return (asks[:limit] + list(GENERIC_EXAMPLES))[: max(limit, 1) + 2]
-
-
-def build_filters(
-    files: Sequence[str] | None,
-    doc_types: Sequence[str] | None,
-    issuers: Sequence[str] | None,
-    date_from: str | None,
-    date_to: str | None,
-) -> SearchFilters:
-    """The chat's scope controls as ``SearchFilters`` (dates typed as dd/mm/yyyy)."""
-    return SearchFilters(
-        files=tuple(files or ()),
-        doc_types=tuple(doc_types or ()),
-        issuers=tuple(issuers or ()),
-        date_from=parse_vn_date(date_from, "Từ ngày"),
-        date_to=parse_vn_date(date_to, "Đến ngày"),
-    )
-
-
-# ---------------------------------------------------------------- concurrency
-
-
-class ReadWriteLock:
-    """Many readers together, one writer alone; a waiting writer stops new readers.
-
-    Questions from several officials run in parallel; an upload or removal waits
-    for them to finish so no one reads a half-written index.
-    """
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._readers = 0
-        self._writing = False
-        self._writers_waiting = 0
-
-    @contextmanager
-    def read(self) -> Iterator[None]:
-        with self._cond:
-            self._cond.wait_for(lambda: not self._writing and not self._writers_waiting)
-            self._readers += 1
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._readers -= 1
-                self._cond.notify_all()
-
-    @contextmanager
-    def write(self) -> Iterator[None]:
-        with self._cond:
-            self._writers_waiting += 1
-            self._cond.wait_for(lambda: not self._writing and self._readers == 0)
-            self._writers_waiting -= 1
-            self._writing = True
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._writing = False
-                self._cond.notify_all()
-
-
-# ---------------------------------------------------------------- handlers
-
-
-ProgressFn = Callable[..., Any]
-EXPORT_MAX_AGE_S = 3600.0  # exported spreadsheets are served once, then can go
-
-
-def prune_older(folder: Path, max_age_s: float) -> None:
-    """Delete sub-folders of ``folder`` last modified more than ``max_age_s`` ago."""
-    import shutil
-    import time
-
-    cutoff = time.time() - max_age_s
-    for sub in folder.iterdir():
-        if sub.is_dir() and sub.stat().st_mtime < cutoff:
-            shutil.rmtree(sub, ignore_errors=True)
-
-
-class Page:
-    """The page's behaviour without gradio: each method is one event handler.
-
-    Tests call these directly with a fake service; ``build_app`` wires them.
-    """
-
-    def __init__(self, service: Any, config: Config) -> None:
-        self.service = service
-        self.config = config
-        self.lock = ReadWriteLock()
-        self.export_dir = Path(tempfile.mkdtemp(prefix="vanban-xlsx-"))
-
-    # -- reads
-    def documents(self) -> list[Any]:
-        with self.lock.read():
-            return list(self.service.documents())
-
-    def docs_by_file(self) -> dict[str, Any]:
-        return {str(d.file): d for d in self.documents()}
-
-    def ask_json(self, question: str, filters: SearchFilters | None = None) -> dict[str, Any]:
-        """Exactly what ``vanban ask --json`` prints."""
-        question = unicodedata.normalize("NFC", question or "").strip()
-        if not question:
-            raise InputError("câu hỏi", "câu hỏi đang trống", "nhập câu hỏi bằng tiếng Việt")
-        with self.lock.read():
-            return dict(
-                self.service.ask(
-                    question, filters=None if filters is None or filters.empty else filters
-                )
-            )
-
-    def chat(
-        self, question: str, history: list[dict[str, Any]] | None, filters: SearchFilters
-    ) -> tuple[list[dict[str, Any]], str]:
-        """One chat turn: the new history and the sources panel for this answer."""
-        result = self.ask_json(question, filters)
-        history = list(history or []) + [
-            {"role": "user", "content": html.escape(question.strip(), quote=False)},
-            {"role": "assistant", "content": answer_html(result)},
-        ]
-        return history, sources_html(result, self.docs_by_file())
-
-    def tasks(self, body: str | None) -> tuple[str, list[list[str]]]:
-        """The Trách nhiệm tab: a summary line and the table for one body."""
-        body = unicodedata.normalize("NFC", body or "").strip()
-        if not body:
-            return "Chọn hoặc nhập tên cơ quan, đơn vị.", []
-        with self.lock.read():
-            rows = list(self._method("tasks")(body))
-        if not rows:
-            return f"Không tìm thấy nhiệm vụ nào giao cho “{html.escape(body)}”.", []
-        leads = sum(1 for r in rows if role_label(r.get("role")) == "chủ trì")
-        # the name as the documents spell it most, whatever variant was typed ("SCT")
-        names = [str(r.get("body") or "") for r in rows]
-        shown = max(set(names), key=lambda n: (names.count(n), -len(n)))
-        summary = f"**{html.escape(shown)}**: {len(rows)} nhiệm vụ ({leads} chủ trì)."
-        return summary, task_rows(rows)
-
-    def deadlines(
-        self, date_from: str | None, date_to: str | None, body: str | None, sort: str
-    ) -> tuple[list[list[str]], str]:
-        """The Thời hạn tab: sorted rows, and the XLSX of exactly these rows."""
-        start = parse_vn_date(date_from, "Từ ngày")
-        end = parse_vn_date(date_to, "Đến ngày")
-        with self.lock.read():
-            found = self._method("deadlines")(start, end, (body or "").strip() or None)
-        rows = sort_deadlines(found, sort)
-        from index.export import write_xlsx
-
-        # one folder per request: two officials exporting at once never share a file
-        prune_older(self.export_dir, EXPORT_MAX_AGE_S)
-        folder = Path(tempfile.mkdtemp(dir=self.export_dir))
-        path = folder / f"vanban-thoi-han-{dt.date.today():%Y%m%d}.xlsx"
-        write_xlsx(rows, path)
-        return deadline_rows(rows), str(path)
-
-    def body_choices(self) -> list[str]:
-        """Bodies offered in the pickers: every body that has a task, A→Z."""
-        if not hasattr(self.service, "deadlines"):
-            return []
-        with self.lock.read():
-            rows = self.service.deadlines(None, None, None)
-        return sorted({str(r.get("body")) for r in rows if r.get("body")}, key=_fold)
-
-    def _method(self, name: str) -> Callable[..., Any]:
-        """A service method, or a clear error when this service version lacks it."""
-        fn = getattr(self.service, name, None)
-        if fn is None:
-            raise VanbanError(
-                f"Dịch vụ chỉ mục chưa có chức năng '{name}' — cập nhật vanban rồi chạy lại."
-            )
-        return fn  # type: ignore[no-any-return]
-
-    # -- writes
-    def upload(
-        self, files: Sequence[str] | None, progress: ProgressFn | None = None, ocr: bool = False
-    ) -> list[list[str]]:
-        """Check each file on the server, ingest the accepted ones, one row per file.
-
-        ``ocr`` reads scanned (or garbled) PDFs with tesseract instead of reporting "cần OCR".
-        """
-        paths = [Path(str(f)) for f in files or []]
-        if not paths:
-            raise InputError("tải lên", "chưa chọn tệp nào", "chọn tệp PDF, DOCX, TXT hoặc MD")
-        refused = [(p, check_upload(p, self.config.max_upload_mb)) for p in paths]
-        accepted = [p for p, why in refused if why is None]
-        results: list[Any] = []
-        if accepted:
-            with self.lock.write():
-                ingest = self.service.ingest
-                results = list(ingest(accepted, progress=progress, ocr=True) if ocr
-                               else ingest(accepted, progress=progress))
-        rows = [[p.name, STATUS_LABELS["rejected"], "", why] for p, why in refused if why]
-        return rows + upload_rows(results)
-
-    def remove(self, file: str | None) -> str:
-        """Remove one document, named by its file; a Vietnamese confirmation line.
-
-        By file, not doc id: the same bytes uploaded under two names share a doc id.
-        """
-        if not file:
-            return "Chọn văn bản cần xóa."
-        name = html.escape(str(file))
-        with self.lock.write():
-            removed = self.service.remove(file)
-        if removed == 0:
-            return f"Không tìm thấy {name} trong chỉ mục — có thể đã bị xóa; tải lại trang."
-        return f"Đã xóa {name} khỏi chỉ mục."
-
-
-# ---------------------------------------------------------------- gradio wiring
 
 CSS = """
 .vb-sources { display: flex; flex-direction: column; gap: 10px; }
@@ -690,6 +53,9 @@ CSS = """
 .vb-marker, .vb-marker:visited { color: var(--color-accent) !important; text-decoration: none; font-weight: 600; }
 /* tables in the body font: the default monospace lacks good Vietnamese diacritics */
 .vb-table table, .vb-table td, .vb-table th, .vb-table span { font-family: var(--font) !important; }
+#vb-notice { position: fixed; top: 16px; right: 16px; z-index: 1000; max-width: 420px; padding: 12px 16px;
+  border-radius: 8px; background: var(--background-fill-primary); border: 1px solid var(--error-border-color, #ef4444);
+  color: var(--body-text-color); box-shadow: 0 4px 16px rgba(0,0,0,.15); cursor: pointer; }
 """
 
 # Clicking [n] scrolls its card into view inside the page (never a new tab, whatever
@@ -714,8 +80,55 @@ new MutationObserver(function () {
   var input = b && b.parentElement ? b.parentElement.querySelector("input[type=file]") : null;
   if (input && input.accept !== "__ACCEPT__") { input.accept = "__ACCEPT__"; }
 }).observe(document.documentElement, {childList: true, subtree: true});
+// Files over gradio's own size cap would get its English toast and sink the whole
+// batch: take them out before gradio sees the change, say why in Vietnamese, and
+// let the rest go on (files between our limit and the cap get the server's row).
+function vbNotice(text) {
+  var box = document.getElementById("vb-notice");
+  if (!box) {
+    box = document.createElement("div");
+    box.id = "vb-notice";
+    box.setAttribute("role", "alert");
+    box.addEventListener("click", function () { box.remove(); });
+    document.body.appendChild(box);
+  }
+  box.textContent = text;
+  clearTimeout(box.vbTimer);
+  box.vbTimer = setTimeout(function () { box.remove(); }, 20000);
+}
+document.addEventListener("change", function (ev) {
+  var input = ev.target;
+  if (!input || input.type !== "file" || !input.files) { return; }
+  var over = [], keep = new DataTransfer();
+  Array.prototype.forEach.call(input.files, function (f) {
+    if (f.size > __CAP_BYTES__) { over.push(f); } else { keep.items.add(f); }
+  });
+  if (!over.length) { return; }
+  vbNotice("Không tải lên " + over.map(function (f) {
+    return f.name + " (" + (f.size / 1048576).toFixed(1) + " MB)";
+  }).join(", ") + ": vượt giới hạn __LIMIT_MB__ MB mỗi tệp — tách nhỏ tệp hoặc tăng VANBAN_MAX_UPLOAD_MB.");
+  if (keep.files.length) {
+    input.files = keep.files;
+  } else {
+    ev.stopImmediatePropagation();
+    input.value = "";
+  }
+}, true);
 </script>
-""".replace("__ACCEPT__", ",".join(UPLOAD_EXTENSIONS))
+"""
+
+
+def head_html(config: Config) -> str:
+    """The page's script, with our upload formats and size limits filled in."""
+    return (HEAD.replace("__ACCEPT__", ",".join(UPLOAD_EXTENSIONS))
+            .replace("__CAP_BYTES__", str(upload_cap_mb(config) * 1024 * 1024))
+            .replace("__LIMIT_MB__", str(config.max_upload_mb)))
+
+
+def upload_cap_mb(config: Config) -> int:
+    """gradio's own cap, a backstop against huge bodies: twice ours, so files just over
+    our limit reach the server and get our per-file row; the page's script stops the rest."""
+    return 2 * config.max_upload_mb
 
 
 def _theme() -> Any:
@@ -733,6 +146,38 @@ def _raise_for_user(err: VanbanError) -> Exception:
     import gradio as gr
 
     return gr.Error(html.escape(str(err)), title="Lỗi", print_exception=False)
+
+
+SERVER_ERROR = ("Lỗi máy chủ khi xử lý yêu cầu ({kind}) — hãy thử lại; nếu vẫn lỗi, "
+                "xem nhật ký của lệnh vanban serve và báo cho người quản trị.")
+
+
+def _in_vietnamese(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A handler whose failures reach the page in Vietnamese.
+
+    Our own errors (``VanbanError``) already say what to do; anything else is a
+    server fault: logged with its traceback, shown as a Vietnamese toast naming
+    only its kind (gradio would show the raw English text).
+    """
+    import functools
+    import logging
+
+    @functools.wraps(fn)
+    def handler(*args: Any, **kwargs: Any) -> Any:
+        import gradio as gr
+
+        try:
+            return fn(*args, **kwargs)
+        except gr.Error:
+            raise
+        except VanbanError as err:
+            raise _raise_for_user(err) from err
+        except Exception as exc:
+            logging.getLogger("vanban.web").exception("handler %s failed", fn.__name__)
+            raise gr.Error(SERVER_ERROR.format(kind=type(exc).__name__), title="Lỗi",
+                           print_exception=False) from exc
+
+    return handler
 
 
 def _doc_choices(docs: Sequence[Any]) -> list[tuple[str, str]]:
@@ -759,6 +204,7 @@ def build_app(service: Any, config: Config) -> gr.Blocks:
             doc_widgets = _documents_tab(page)
         gr.api(_api_ask(page), api_name="ask", concurrency_limit="default")
 
+        @_in_vietnamese
         def refresh() -> tuple[Any, ...]:
             current = page.documents()
             names = page.body_choices()
@@ -782,12 +228,17 @@ def build_app(service: Any, config: Config) -> gr.Blocks:
 
 
 def _api_ask(page: Page) -> Callable[[str], dict[str, Any]]:
+    @_in_vietnamese
     def ask(question: str) -> dict[str, Any]:
-        """Hỏi đáp: trả về đúng đối tượng JSON của `vanban ask --json`."""
+        """Hỏi đáp: trả về đúng đối tượng JSON của `vanban ask --json`.
+
+        Câu hỏi không được trả lời (quá dài, chỉ mục không truy cập được) vẫn nhận
+        cùng dạng JSON: found=false, lý do ở "answer" và "error".
+        """
         try:
             return page.ask_json(question)
         except VanbanError as err:
-            raise _raise_for_user(err) from err
+            return page.refusal(question or "", err)
 
     return ask
 
@@ -816,12 +267,20 @@ def _chat_tab(page: Page, docs: Sequence[Any]) -> list[Any]:
                 with gr.Row():
                     send = gr.Button("Hỏi", variant="primary", elem_id="vb-ask")
                     clear = gr.Button("Xóa hội thoại")
+                with gr.Row():
+                    answer_docx = gr.DownloadButton(
+                        "Tải câu trả lời (DOCX)", value=None, elem_id="vb-answer-docx", size="sm"
+                    )
+                    answer_md = gr.DownloadButton(
+                        "Tải câu trả lời (Markdown)", value=None, elem_id="vb-answer-md", size="sm"
+                    )
                 gr.Examples(example_questions(docs), inputs=[question], label="Câu hỏi mẫu")
                 scope = _scope_controls()
             with gr.Column(scale=2):
                 gr.Markdown("### Nguồn trích dẫn")
                 sources = gr.HTML(sources_html(None, {}), elem_id="vb-sources-panel")
 
+        @_in_vietnamese
         def on_ask(
             q: str,
             history: list[dict[str, Any]],
@@ -831,15 +290,15 @@ def _chat_tab(page: Page, docs: Sequence[Any]) -> list[Any]:
             a: str,
             b: str,
         ) -> tuple[Any, ...]:
-            try:
-                new_history, panel = page.chat(q, history, build_filters(f, t, i, a, b))
-            except VanbanError as err:
-                raise _raise_for_user(err) from err
-            return new_history, panel, ""
+            new_history, panel, result = page.chat_turn(q, history, build_filters(f, t, i, a, b))
+            files: list[str | None] = [*page.answer_files(result)]
+            docx_path, md_path = files or [None, None]
+            return new_history, panel, "", gr.update(value=docx_path), gr.update(value=md_path)
 
         inputs = [question, chatbot, *scope]
+        outputs = [chatbot, sources, question, answer_docx, answer_md]
         for trigger in (send.click, question.submit):
-            trigger(on_ask, inputs, [chatbot, sources, question], api_visibility="private")
+            trigger(on_ask, inputs, outputs, api_visibility="private")
         clear.click(
             lambda: ([], sources_html(None, {})), None, [chatbot, sources], api_visibility="private"
         )
@@ -862,6 +321,24 @@ def _scope_controls() -> list[Any]:
     return [files, types, issuers, date_from, date_to]
 
 
+def _tracking_controls(prefix: str) -> tuple[Any, Any]:
+    """The reference date (blank: today) and the "sắp đến hạn" window of the Tình trạng column."""
+    import gradio as gr
+
+    today = gr.Textbox(
+        label="Ngày đối chiếu (dd/mm/yyyy, để trống: hôm nay)",
+        placeholder="hôm nay",
+        elem_id=f"{prefix}-today",
+    )
+    window = gr.Radio(
+        [(f"{n} ngày", n) for n in WINDOWS],
+        value=DEFAULT_WINDOW,
+        label="Sắp đến hạn trong",
+        elem_id=f"{prefix}-window",
+    )
+    return today, window
+
+
 def _tasks_tab(page: Page) -> Any:
     import gradio as gr
 
@@ -875,6 +352,10 @@ def _tasks_tab(page: Page) -> Any:
                 scale=4,
             )
             show = gr.Button("Xem nhiệm vụ", variant="primary", elem_id="vb-show-tasks", scale=1)
+        with gr.Row():
+            today, window = _tracking_controls("vb-tasks")
+            xlsx = gr.DownloadButton("Tải XLSX", value=None, elem_id="vb-tasks-xlsx")
+            docx = gr.DownloadButton("Tải DOCX (bảng kế hoạch)", value=None, elem_id="vb-tasks-docx")
         summary = gr.Markdown()
         table = gr.Dataframe(
             headers=TASK_HEADERS,
@@ -884,16 +365,19 @@ def _tasks_tab(page: Page) -> Any:
             wrap=True,
             elem_id="vb-tasks",
             max_height=700,
-            column_widths=["16%", "8%", "40%", "14%", "8%", "14%"],
+            column_widths=["15%", "7%", "35%", "12%", "8%", "11%", "12%"],
         )
 
-        def on_show(b: str) -> tuple[str, list[list[str]]]:
-            try:
-                return page.tasks(b)
-            except VanbanError as err:
-                raise _raise_for_user(err) from err
+        @_in_vietnamese
+        def on_show(b: str, day: str, days: int) -> tuple[Any, ...]:
+            summary_text, rows = page.tasks(b, day, int(days or DEFAULT_WINDOW))
+            files: list[str | None] = [*page.task_files(b, day, int(days or DEFAULT_WINDOW))]
+            xlsx_path, docx_path = files or [None, None]
+            return summary_text, rows, gr.update(value=xlsx_path), gr.update(value=docx_path)
 
-        show.click(on_show, [body], [summary, table], api_visibility="private")
+        inputs = [body, today, window]
+        for trigger in (show.click, window.change, today.submit):
+            trigger(on_show, inputs, [summary, table, xlsx, docx], api_visibility="private")
     return body
 
 
@@ -913,6 +397,8 @@ def _deadlines_tab(page: Page) -> Any:
             )
             sort = gr.Radio(list(SORT_CHOICES), value=SORT_CHOICES[0], label="Sắp xếp")
         with gr.Row():
+            today, window = _tracking_controls("vb-dl")
+        with gr.Row():
             run = gr.Button("Lọc thời hạn", variant="primary", elem_id="vb-dl-run")
             download = gr.DownloadButton("Tải XLSX", elem_id="vb-dl-xlsx", value=None)
         table = gr.Dataframe(
@@ -923,19 +409,17 @@ def _deadlines_tab(page: Page) -> Any:
             wrap=True,
             elem_id="vb-deadlines",
             max_height=700,
-            column_widths=["9%", "17%", "8%", "34%", "14%", "7%", "11%"],
+            column_widths=["8%", "10%", "15%", "7%", "30%", "12%", "7%", "11%"],
         )
 
-        def on_run(a: str, b: str, who: str, order: str) -> tuple[Any, Any]:
-            try:
-                rows, path = page.deadlines(a, b, who, order)
-            except VanbanError as err:
-                raise _raise_for_user(err) from err
+        @_in_vietnamese
+        def on_run(a: str, b: str, who: str, order: str, day: str, days: int) -> tuple[Any, Any]:
+            rows, path = page.deadlines(a, b, who, order, day, int(days or DEFAULT_WINDOW))
             return rows, gr.update(value=path)
 
-        inputs = [date_from, date_to, body, sort]
+        inputs = [date_from, date_to, body, sort, today, window]
         # opening the tab fills the table (and readies the XLSX) without a click
-        for trigger in (run.click, sort.change, tab.select):
+        for trigger in (run.click, sort.change, window.change, today.submit, tab.select):
             trigger(on_run, inputs, [table, download], api_visibility="private")
     return body
 
@@ -945,7 +429,7 @@ def _documents_tab(page: Page) -> dict[str, Any]:
 
     with gr.Tab("Văn bản", id="van-ban"):
         gr.Markdown(
-            "Chọn một hoặc nhiều tệp PDF, DOCX, TXT, MD (tối đa "
+            "Chọn một hoặc nhiều tệp PDF, DOCX, DOC, ODT, RTF, TXT, MD (tối đa "
             f"{page.config.max_upload_mb} MB mỗi tệp); hệ thống nạp ngay sau khi chọn."
         )
         files = gr.UploadButton(
@@ -987,6 +471,7 @@ def _documents_tab(page: Page) -> dict[str, Any]:
             remove = gr.Button("Xóa khỏi chỉ mục", variant="stop", elem_id="vb-remove", scale=1)
         note = gr.Markdown()
 
+        @_in_vietnamese
         def on_ingest(
             paths: list[str] | None,
             use_ocr: bool,
@@ -995,10 +480,7 @@ def _documents_tab(page: Page) -> dict[str, Any]:
             def report(*args: Any, **_: Any) -> None:
                 _report_progress(progress, args)
 
-            try:
-                return page.upload(paths, report, ocr=bool(use_ocr))
-            except VanbanError as err:
-                raise _raise_for_user(err) from err
+            return page.upload(paths, report, ocr=bool(use_ocr))
 
         uploaded = files.upload(
             on_ingest,
@@ -1009,11 +491,9 @@ def _documents_tab(page: Page) -> dict[str, Any]:
             concurrency_id="vanban-write",
         )
 
+        @_in_vietnamese
         def on_remove(doc_id: str | None) -> str:
-            try:
-                return page.remove(doc_id)
-            except VanbanError as err:
-                raise _raise_for_user(err) from err
+            return page.remove(doc_id)
 
         removed = remove.click(
             on_remove,
@@ -1041,15 +521,20 @@ def _report_progress(progress: Any, args: Sequence[Any]) -> None:
 
 
 def launch_kwargs(config: Config) -> dict[str, Any]:
-    """Our launch settings: bind, login, upload cap, offline look, no share/MCP/SSR."""
+    """Our launch settings: bind, login (throttled), upload cap, offline look, no share/MCP/SSR."""
+    from starlette.middleware import Middleware
+
+    from vanban.web.throttle import LoginThrottle
+
     return {
         "server_name": config.host,
         "server_port": config.port,
         "auth": check_bind(config),
         "auth_message": "Đăng nhập để tra cứu văn bản.",
-        # gradio's own cap is a backstop against huge bodies; it answers in English, so
-        # it sits at twice ours and files just over our limit get our per-file message
-        "max_file_size": f"{2 * config.max_upload_mb}mb",
+        "max_file_size": f"{upload_cap_mb(config)}mb",
+        # wrong passwords from one address wait longer and longer (vanban.web.throttle)
+        "app_kwargs": {"middleware": [Middleware(LoginThrottle, base_s=config.login_backoff_s,
+                                                 max_s=config.login_backoff_max_s)]},
         "share": False,
         "ssr_mode": False,
         "mcp_server": False,
@@ -1058,7 +543,7 @@ def launch_kwargs(config: Config) -> dict[str, Any]:
         "show_error": True,
         "theme": _theme(),
         "css": CSS,
-        "head": HEAD,
+        "head": head_html(config),
     }
 
 
@@ -1082,7 +567,7 @@ def launch(config: Config) -> None:
     """``vanban serve``: refuse an unsafe bind first, then open the index and serve."""
     check_bind(config)
     set_offline_env()
-    from index.service import Vanban
+    from vanban.service import Vanban
 
     service = Vanban(config)
     service.warm_up()  # the model loads before the first official asks, not during

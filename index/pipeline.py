@@ -12,7 +12,9 @@ documents changed.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -27,13 +29,15 @@ from index.embedders import embed_chunks as embed_windows
 from index.lexical import LexicalIndex, fingerprint
 from index.store import Store
 from ingest.bounded import Bounded, ReadLimits, parse_bounded
-from ingest.errors import StoreError
+from ingest.errors import StoreError, StoreUnavailableError
 from ingest.model import Document
 
-FileStatus = Literal["ingested", "unchanged", "replaced", "needs_ocr", "unreadable", "error"]
+FileStatus = Literal["ingested", "unchanged", "replaced", "needs_ocr", "unreadable", "error",
+                     "skipped"]
 FILE_STATUSES: tuple[FileStatus, ...] = (
-    "ingested", "unchanged", "replaced", "needs_ocr", "unreadable", "error")
-EXTENSIONS = (".pdf", ".docx", ".txt", ".md", ".json")  # .json: law corpora (ALQAC shape)
+    "ingested", "unchanged", "replaced", "needs_ocr", "unreadable", "error", "skipped")
+# .doc/.odt/.rtf go through LibreOffice; .json: law corpora (ALQAC shape)
+EXTENSIONS = (".pdf", ".docx", ".doc", ".odt", ".rtf", ".txt", ".md", ".json")
 EMBED_BATCH = 64
 LEXICAL_DIR = "lexical"
 SIGNATURE_FILE = "store-signature.txt"
@@ -65,25 +69,152 @@ class Progress:
 ProgressFn = Callable[[Progress], None]
 
 
-def discover(paths: Iterable[str | Path]) -> list[Path]:
-    """Files to ingest: given files as they are, folders searched recursively.
+SkipReason = Literal["unsupported", "hidden", "temporary", "special", "broken_link",
+                     "symlink_loop", "unreadable", "symlinked_dir", "not_found"]
+# Reasons that are a fault to fix (status "error"); the others are deliberate ("skipped").
+PROBLEM_REASONS: frozenset[SkipReason] = frozenset(
+    {"broken_link", "symlink_loop", "unreadable", "not_found"})
 
-    Folders contribute only supported extensions (so ``MANIFEST.tsv`` is skipped);
-    a file named explicitly is always tried, so an unsupported one gets a clear error.
+
+@dataclass(frozen=True)
+class Skipped:
+    """A path the walk did not hand to a reader, and why (``message`` is Vietnamese)."""
+
+    path: Path
+    reason: SkipReason
+    message: str
+
+    @property
+    def problem(self) -> bool:
+        return self.reason in PROBLEM_REASONS
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """What a walk found: the files to read, and every path it passed over."""
+
+    files: tuple[Path, ...]
+    skipped: tuple[Skipped, ...] = ()
+
+
+def _link_fault(path: Path) -> Skipped | None:
+    """A broken link, a link loop or a path that cannot be stat'ed; ``None`` when fine."""
+    try:
+        os.stat(path)
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return Skipped(path, "symlink_loop", "liên kết tượng trưng vòng lặp (trỏ về chính nó) — "
+                           "bỏ qua; hãy xoá hoặc sửa liên kết")
+        if path.is_symlink():
+            target = os.readlink(path)
+            return Skipped(path, "broken_link", f"liên kết tượng trưng hỏng (trỏ tới {target} không "
+                           "tồn tại) — bỏ qua; hãy sửa liên kết hoặc nạp tệp gốc")
+        if err.errno == errno.ENOENT:
+            return Skipped(path, "not_found", f"không tìm thấy tệp {path} — kiểm tra lại đường dẫn")
+        return _unreadable(path, err)
+    return None
+
+
+def _unreadable(path: Path, err: OSError) -> Skipped:
+    return Skipped(path, "unreadable", f"không đọc được ({err.strerror or err}) — "
+                   "kiểm tra quyền truy cập rồi nạp lại")
+
+
+def _is_temporary(name: str) -> bool:
+    """Office lock/owner files (``~$bao-cao.docx``) and editor backups (``x.txt~``)."""
+    return name.startswith("~$") or name.endswith("~") or name.lower().endswith(".tmp")
+
+
+class _Walk:
+    """One recursive folder walk that records every entry it does not take."""
+
+    def __init__(self, follow_symlinks: bool) -> None:
+        self.follow = follow_symlinks
+        self.files: list[Path] = []
+        self.skipped: list[Skipped] = []
+        self.seen_dirs: set[tuple[int, int]] = set()
+
+    def skip(self, path: Path, reason: SkipReason, message: str) -> None:
+        self.skipped.append(Skipped(path, reason, message))
+
+    def folder(self, folder: Path) -> None:
+        st = os.stat(folder)
+        if (st.st_dev, st.st_ino) in self.seen_dirs:  # a followed link back to an ancestor
+            self.skip(folder, "symlink_loop", "thư mục liên kết vòng lặp (trỏ về thư mục đã duyệt) "
+                      "— bỏ qua")
+            return
+        self.seen_dirs.add((st.st_dev, st.st_ino))
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as err:
+            self.skipped.append(_unreadable(folder, err))
+            return
+        for entry in entries:
+            self.entry(Path(entry.path))
+
+    def entry(self, path: Path) -> None:
+        name = path.name
+        if name.startswith("."):
+            self.skip(path, "hidden", "tệp/thư mục ẩn — bỏ qua")
+            return
+        if (fault := _link_fault(path)) is not None:
+            self.skipped.append(fault)
+            return
+        if path.is_dir():
+            if path.is_symlink() and not self.follow:
+                self.skip(path, "symlinked_dir", "thư mục là liên kết tượng trưng, không duyệt theo "
+                          "(mặc định) — bỏ qua; hãy nạp trực tiếp thư mục gốc của nó")
+                return
+            self.folder(path)
+        elif not path.is_file():
+            self.skip(path, "special", "không phải tệp thường (thiết bị, ống, socket) — bỏ qua")
+        elif _is_temporary(name):
+            self.skip(path, "temporary", "tệp tạm của Word/trình soạn thảo — bỏ qua")
+        elif path.suffix.lower() not in EXTENSIONS:
+            shown = path.suffix.lower() or "(không có đuôi)"
+            self.skip(path, "unsupported", f"định dạng {shown} không được hỗ trợ — bỏ qua")
+        elif not os.access(path, os.R_OK):
+            self.skipped.append(_unreadable(path, PermissionError(errno.EACCES, "Permission denied")))
+        else:
+            self.files.append(path)
+
+
+def walk(paths: Iterable[str | Path], *, follow_symlinks: bool = False) -> Discovery:
+    """Files to ingest, and every path passed over with its reason.
+
+    A folder contributes its supported files, recursively; hidden and temporary
+    files, other extensions (``MANIFEST.tsv``), special files, broken links, link
+    loops, unreadable entries and — unless ``follow_symlinks`` — symlinked
+    folders are reported in ``skipped``. A file named explicitly is always tried,
+    so an unsupported one gets its reader's clear error; a named broken link,
+    link loop or missing path is reported as skipped, never raised.
     """
-    found: list[Path] = []
+    w = _Walk(follow_symlinks)
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
-            found += sorted(f for f in p.rglob("*")
-                            if f.is_file() and f.suffix.lower() in EXTENSIONS
-                            and not any(part.startswith(".") for part in f.relative_to(p).parts))
+        if (fault := _link_fault(p)) is not None:
+            w.skipped.append(fault)
+        elif p.is_dir():
+            w.folder(p)  # a folder named explicitly is read even through a link
         else:
-            found.append(p)
-    unique: dict[Path, Path] = {}
-    for f in found:
-        unique.setdefault(f.resolve(), f)  # the same file named twice is ingested once
-    return list(unique.values())
+            w.files.append(p)
+    unique: dict[str, Path] = {}
+    for f in w.files:
+        unique.setdefault(os.path.realpath(f), f)  # the same file named twice is ingested once
+    skipped: dict[str, Skipped] = {}
+    for s in w.skipped:
+        skipped.setdefault(os.path.abspath(s.path), s)  # a link named and met in its folder
+    return Discovery(tuple(unique.values()), tuple(skipped.values()))
+
+
+def discover(paths: Iterable[str | Path], *, follow_symlinks: bool = False) -> list[Path]:
+    """The files of ``walk`` only; callers that show results should use ``walk``."""
+    return list(walk(paths, follow_symlinks=follow_symlinks).files)
+
+
+def skipped_result(entry: Skipped) -> FileResult:
+    """The per-file result of a path the walk passed over: never silent."""
+    return FileResult(entry.path.name, "error" if entry.problem else "skipped", entry.message)
 
 
 def file_sha256(path: Path) -> str:
@@ -255,13 +386,20 @@ def _ingest_law_json(path: Path, store: Store, embedder: Embedder,
 
 def ingest_paths(paths: Iterable[str | Path], store: Store, embedder: Embedder,
                  progress: ProgressFn | None = None, *, ocr: bool = False,
+                 follow_symlinks: bool = False,
                  limits: ReadLimits | None = None) -> list[FileResult]:
     """Ingest files and folders; one ``FileResult`` per file, then refresh BM25.
+
+    Every path the walk passed over gets a result too, after the files read:
+    ``error`` for a broken link, a link loop or an unreadable path, ``skipped``
+    for a deliberate skip (other extension, hidden or temporary file, a symlinked
+    folder when ``follow_symlinks`` is off).
 
     >>> [r.status for r in ingest_paths(["corpus/"], store, embedder)]  # doctest: +SKIP
     ['ingested', 'ingested', 'needs_ocr']
     """
-    files = discover(paths)
+    found = walk(paths, follow_symlinks=follow_symlinks)
+    files = found.files
     results: list[FileResult] = []
     clauses = 0
 
@@ -274,16 +412,37 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, embedder: Embedder,
         clauses += n
         tick(current)
 
-    for path in files:
+    for n, path in enumerate(files):
         current = path.name
         tick(current)
         before = clauses
-        result = ingest_file(path, store, embedder, on_batch, ocr=ocr, limits=limits)
+        try:
+            result = ingest_file(path, store, embedder, on_batch, ocr=ocr, limits=limits)
+        except StoreUnavailableError as err:  # the server is gone: report, never guess on
+            results += interrupted(files[n:], err)
+            return results + [skipped_result(s) for s in found.skipped]
         clauses = before + (result.clauses if result.status in ("ingested", "replaced") else 0)
         results.append(result)
         tick(current)
-    ensure_lexical(store)
+    results += [skipped_result(s) for s in found.skipped]
+    try:
+        ensure_lexical(store)
+    except StoreUnavailableError as err:  # the next run rebuilds BM25; say why it did not happen
+        results.append(FileResult("(chỉ mục từ khoá)", "error", str(err)))
     return results
+
+
+def interrupted(paths: Sequence[Path], err: StoreUnavailableError) -> list[FileResult]:
+    """Results for the file being stored when the server went away, and the files after it.
+
+    Documents already stored stay visible; the interrupted one is not (it becomes
+    visible only after all its clauses are written), so running the same command
+    again once the server is back finishes the batch.
+    """
+    later = ("chưa nạp: máy chủ Chroma ngừng phục vụ giữa chừng — chạy lại đúng lệnh này "
+             "khi máy chủ hoạt động trở lại")
+    return [FileResult(p.name, "error", later if i else f"bị ngắt, chưa nạp — {err}")
+            for i, p in enumerate(paths)]
 
 
 def lexical_dir(store: Store) -> Path:

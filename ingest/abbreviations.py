@@ -169,5 +169,5 @@ AGENCY_TABLE: Table = compile_table(AGENCIES, outside="compound")
 QUERY_TABLE: Table = compile_table(AGENCIES + SHORT_AGENCIES + TERMS, outside="number")
 """For search queries (BM25 expansion, dense query)."""
 QUESTION_TABLE: Table = AGENCY_TABLE + compile_table(TERMS + AMBIGUOUS_TERMS, outside="word")
-"""For the words of a question matched against assignments (``index.answer``):
+"""For the words of a question matched against assignments (``vanban.answer.compose``):
 agencies first, then terms, which may sit in a compound (``Viện KTTV&BĐKH``)."""

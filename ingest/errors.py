@@ -2,13 +2,15 @@
 
     VanbanError                     anything vanban raises on purpose
     ├── InputError                  a file or value given by the user is unusable
-    │   ├── UnsupportedFormatError  extension not one of .pdf .docx .txt .md .json
+    │   ├── UnsupportedFormatError  extension not one of .pdf .docx .doc .odt .rtf .txt .md .json
+    │   ├── ConverterMissingError   .doc/.odt/.rtf, but no converter (LibreOffice, antiword)
     │   ├── EmptyFileError          zero bytes, or no text at all
     │   ├── CorruptFileError        cannot be opened as its format says
     │   ├── EncryptedFileError      password-protected PDF
     │   └── ResourceLimitError      too large or abnormally built: a reading limit tripped
     ├── StoreError                  the index on disk or the Chroma server
-    │   └── EmbedderMismatchError   index built with another embedding model
+    │   ├── EmbedderMismatchError   index built with another embedding model
+    │   └── StoreUnavailableError   the Chroma server refused, dropped or did not answer in time
     └── ConfigError                 a setting or command-line option is wrong
 
 Every message is Vietnamese, names the file or input, and says what to do.
@@ -40,6 +42,10 @@ class UnsupportedFormatError(InputError):
     pass
 
 
+class ConverterMissingError(InputError):
+    """A legacy file (.doc, .odt, .rtf) and no program installed that converts it."""
+
+
 class EmptyFileError(InputError):
     pass
 
@@ -67,6 +73,10 @@ class StoreError(VanbanError):
 
 class EmbedderMismatchError(StoreError):
     pass
+
+
+class StoreUnavailableError(StoreError):
+    """The Chroma server is down, unreachable or frozen: nothing this file or question can fix."""
 
 
 class ConfigError(VanbanError):

@@ -135,8 +135,30 @@ def parse_number(text: str) -> str | None:
     m = NUMBER_RE.search(text)
     if not m or not re.search(r"[A-ZĐ]", m.group("sym")):
         return None
-    sym = re.sub(r"\s+", "", m.group("sym")).rstrip(".,;")
-    return f"{m.group('num') or ''}{sym}"
+    sym = re.sub(r"\s+", "", m.group("sym")) + symbol_tail(m.group("sym"), text[m.end():])
+    return f"{m.group('num') or ''}{sym.rstrip('.,;')}"
+
+
+_CODE = re.compile(r"\s([A-ZĐ][A-Za-zĐđ0-9&]*(?:-[A-Za-zĐđ0-9&]+)*)")
+
+
+def symbol_tail(sym: str, rest: str) -> str:
+    """The rest of a symbol a text layer cut with a stray space: ``21/C T-TTg``.
+
+    A following word continues the symbol when the symbol ends in ``-`` or the
+    word is itself a hyphenated code; a place name (``Hà Nội``) never is.
+
+    >>> symbol_tail("/C", " T-TTg Hà Nội, ngày 2"), symbol_tail("/NQ-CP", " Hà Nội")
+    ('T-TTg', '')
+    """
+    out = ""
+    for _ in range(2):
+        m = _CODE.match(rest)
+        if not m or not ((sym + out).endswith("-") or "-" in m.group(1)):
+            break
+        out += m.group(1)
+        rest = rest[m.end():]
+    return out
 
 
 def parse_place_date(text: str) -> tuple[str | None, dt.date | None, str] | None:
@@ -315,7 +337,7 @@ def _read_fragment(frags: list[Fragment], i: int, st: _State) -> int:
     f = frags[i]
     text = f.text
     if st.number is None and (num := parse_number(text)):
-        st.number = num
+        st.number = num if not num.startswith("/") else _stamped(frags, i) + num
         st.header_end = max(st.header_end, f.block)
         text = NUMBER_RE.sub(" ", text).strip()
     if st.date is None and st.place is None and (pd := parse_place_date(text)):
@@ -335,6 +357,18 @@ def _read_fragment(frags: list[Fragment], i: int, st: _State) -> int:
         st.issuer_lines.append(text)
         st.header_end = max(st.header_end, f.block)
     return i + 1
+
+
+def _stamped(frags: list[Fragment], i: int) -> str:
+    """The number stamped on its own line just above a blank ``Số:      /BNV-CCHC``
+    (an e-signed letter gets its number after the text was laid out), or ""."""
+    block = frags[i].block
+    for f in reversed(frags[:i]):
+        if f.block < block - 2:
+            break
+        if re.fullmatch(r"\d{1,6}", f.text):
+            return f.text
+    return ""
 
 
 def _read_title(frags: list[Fragment], i: int, st: _State) -> int:

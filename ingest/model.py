@@ -21,14 +21,23 @@ class Line:
 
     text: str
     page: int = 1
+    # Left edge on the page (PDF only): a first-line indent opens a paragraph.
+    x0: float | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
 class Table:
-    """A table as rows of cell texts; ``page`` is where it starts."""
+    """A table as rows of cell texts; ``page`` is where it starts and ``row_pages``
+    (when set) the page of each row of a table that runs over page breaks."""
 
     rows: tuple[tuple[str, ...], ...]
     page: int = 1
+    row_pages: tuple[int, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def pages_by_row(self) -> tuple[int, ...]:
+        """The page of each row (the start page for every row when not recorded)."""
+        return self.row_pages if len(self.row_pages) == len(self.rows) else (self.page,) * len(self.rows)
 
 
 Block = Line | Table
@@ -90,6 +99,10 @@ class Clause:
     span: tuple[int, int] = (0, 0)
     kind: Literal["clause", "table_row", "preamble"] = "clause"
     cells: tuple[str, ...] = ()  # the row's cells, for kind == "table_row"
+    # Labelled facts about the task, in order: ``(("lead", "Bộ Tư pháp"), ("due", "Quý
+    # IV/2026"))`` from ``- Cơ quan chủ trì: …`` lines or a task table's columns. Roles
+    # are those of ``ingest.tables.cell_role``: task, lead, coord, due, result.
+    fields: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

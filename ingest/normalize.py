@@ -22,6 +22,9 @@ import unicodedata
 LEGACY_GLYPHS: dict[str, str] = {
     "\u01a3": "\u01b0",  # ƣ → ư
     "\u01a2": "\u01af",  # Ƣ → Ư
+    # Icelandic eth looks exactly like Đ and some fonts/keyboards type it ("Ðộc lập").
+    "\u00d0": "\u0110",  # Ð → Đ
+    "\u00f0": "\u0111",  # ð → đ
 }
 
 # Characters that carry no text and only break words apart, plus control codes
@@ -63,3 +66,60 @@ def normalize_text(s: str) -> str:
     """
     lines = _NEWLINES.sub("\n", s).split("\n")
     return "\n".join("\f".join(normalize_line(part) for part in line.split("\f")) for line in lines)
+
+
+def rejoin_spaced_letters(line: str) -> str:
+    """Glue a syllable that a justified PDF text layer printed with spaces inside it.
+
+    A token that is not a word on its own (``C``, ``h``, ``q``) is joined with the
+    tokens after it when together they make one well-formed Vietnamese syllable;
+    real one-letter words (``ở``, ``a``) and codes (``UBND``) are left alone.
+
+    >>> rejoin_spaced_letters("C ơ quan chủ trì: C h í nh phủ, T rước ngày ở Trung ương")
+    'Cơ quan chủ trì: Chính phủ, Trước ngày ở Trung ương'
+    """
+    from ingest.quality import is_syllable, is_valid_part
+
+    tokens = line.split(" ")
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.isalpha() and not is_syllable(tok) and (len(tok) == 1 or not is_valid_part(tok)):
+            for k in (4, 3, 2):
+                glued = "".join(tokens[i:i + k])
+                if i + k <= len(tokens) and glued.isalpha() and is_syllable(glued):
+                    out.append(glued)
+                    i += k
+                    break
+            else:
+                out.append(tok)
+                i += 1
+            continue
+        out.append(tok)
+        i += 1
+    return " ".join(out)
+
+
+# Typed without diacritics ("So Cong Thuong"): one folded form to compare on.
+_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def fold(text: str) -> str:
+    """Strip Vietnamese diacritics (and ``đ`` → ``d``), keeping case.
+
+    >>> fold("Sở Công Thương chủ trì, Đồng Nai")
+    'So Cong Thuong chu tri, Dong Nai'
+    """
+    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_EXTRA))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def is_unaccented(text: str) -> bool:
+    """True when the text has letters but no diacritics at all (typed without accents).
+
+    >>> is_unaccented("ai chu tri ke hoach"), is_unaccented("ai chủ trì")
+    (True, False)
+    """
+    normalized = unicodedata.normalize("NFC", text)
+    return any(ch.isalpha() for ch in normalized) and fold(normalized) == normalized

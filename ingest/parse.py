@@ -100,6 +100,7 @@ class _BodyReader:
         self.wrapped = wrapped
         self.builder = ClauseBuilder()
         self.pending: list[tuple[str, int]] = []
+        self.lefts: list[float | None] = []  # left edge of each pending line (PDF)
         self.closing_lines: list[str] = []
         self.in_closing = False
         # Only the first closing is the document's; later ones sign forms in appendices.
@@ -118,10 +119,11 @@ class _BodyReader:
         """Turn the pending lines into paragraphs and clauses."""
         if not self.pending:
             return
-        paras = join_lines(self.pending) if self.wrapped else [Para(t, p) for t, p in self.pending]
+        paras = (join_lines(self.pending, self.lefts) if self.wrapped
+                 else [Para(t, p) for t, p in self.pending])
         for para in paras:
             self.builder.add_paragraph(para)
-        self.pending = []
+        self.pending, self.lefts = [], []
 
     def run(self) -> None:
         i = 0
@@ -148,6 +150,7 @@ class _BodyReader:
             return i + 1
         self.last_cols = None
         self.pending.append((text, b.page))
+        self.lefts.append(b.x0)
         self.body_lines.add(text)
         return i + 1
 
@@ -191,7 +194,7 @@ class _BodyReader:
             return i + 1
         found = find_task_header(t)
         if found is None and self.last_cols and len(t.rows[0]) > max(self.last_cols.values()):
-            self.add_task_rows(t.rows, self.last_cols, t.page)
+            self.add_task_rows(t.rows, self.last_cols, t.pages_by_row)
             self.tables.append(t)
             return i + 1
         self.in_closing = False
@@ -204,7 +207,7 @@ class _BodyReader:
         if not data:
             return self.flat_table(i, t, cols)
         self.tables.append(t)
-        self.add_task_rows(data, cols, t.page)
+        self.add_task_rows(data, cols, t.pages_by_row[hdr + 1 :])
         return i + 1
 
     def flat_table(self, i: int, t: Table, cols: dict[str, int]) -> int:
@@ -225,11 +228,11 @@ class _BodyReader:
         rows = rows_from_flat_cells(lines, len(header))
         table = Table(rows=(tuple(header), *rows), page=t.page)
         self.tables.append(table)
-        self.add_task_rows(rows, new_cols, t.page)
+        self.add_task_rows(rows, new_cols, (t.page,) * len(rows))
         return j
 
     def add_task_rows(self, rows: tuple[tuple[str, ...], ...], cols: dict[str, int],
-                      page: int) -> None:
+                      pages: tuple[int, ...]) -> None:
         prefix, title = self.section
         if prefix.startswith("PL"):
             base, name = prefix, f"Phụ lục {prefix[2:]}".strip()
@@ -239,8 +242,11 @@ class _BodyReader:
         for row in task_rows(rows, cols):
             heading = tuple(h for h in (title, row.group) if h)
             text = " | ".join(c for k, c in enumerate(row.cells) if c and k != cols.get("no"))
+            page = pages[row.index] if row.index < len(pages) else pages[-1] if pages else 1
+            fields = tuple((role, row.cells[k]) for role, k in cols.items()
+                           if role != "no" and k < len(row.cells) and row.cells[k].strip())
             self.builder.add_table_row(f"{base}.{row.number}", f"{name}, dòng {row.number}",
-                                       heading, row.cells, page, text)
+                                       heading, row.cells, page, text, fields)
         self.last_cols = cols
 
 
@@ -272,7 +278,7 @@ def parse_raw(raw: RawDocument, doc_id: str) -> Document:
     if raw.status != "ok" or not raw.blocks:
         return base
     # Readers may keep layout spacing; edges go, inner gaps stay (they separate columns).
-    blocks = [Line(b.text.strip(), b.page) if isinstance(b, Line) else b for b in raw.blocks]
+    blocks = [Line(b.text.strip(), b.page, b.x0) if isinstance(b, Line) else b for b in raw.blocks]
     if (att := _attachment(blocks, 0)) is not None:
         # A file that is only an appendix ("PHỤ LỤC II …") has no header of its own.
         header, start = Header(doc_type=att[1], title=_attachment_title(blocks)), 0
@@ -379,7 +385,8 @@ def document_to_dict(doc: Document) -> dict[str, Any]:
         "clauses": [
             {"path": cl.path, "label": cl.label, "heading": list(cl.heading), "text": cl.text,
              "page": cl.page, "kind": cl.kind, "span": list(cl.span),
-             **({"cells": list(cl.cells)} if cl.cells else {})}
+             **({"cells": list(cl.cells)} if cl.cells else {}),
+             **({"fields": [list(f) for f in cl.fields]} if cl.fields else {})}
             for cl in doc.clauses
         ],
         "tables": [{"page": t.page, "rows": [list(r) for r in t.rows]} for t in doc.tables],

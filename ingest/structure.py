@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ingest.model import Clause
+from ingest.tables import cell_role
 
 # Vietnamese list letters (no f, j, w, z): a) b) c) d) đ) e) g) ...
 LETTERS = "abcdđeghiklmnopqrstuvxy"
@@ -159,19 +160,32 @@ def starts_new_paragraph(prev: str, line: str, width: int, prev_opens: bool = Fa
     return prev_opens and marker is not None and not starts_lower(line[marker.offset:])
 
 
-def join_lines(lines: list[tuple[str, int]]) -> list[Para]:
+def join_lines(lines: list[tuple[str, int]],
+               lefts: list[float | None] | None = None) -> list[Para]:
     """Glue wrapped lines back into paragraphs.
+
+    ``lefts`` (PDF only) gives each line's left edge: a line that starts at the
+    first-line indent right after a line at the margin opens a paragraph, even
+    when the line above does not end a sentence (a heading printed without a
+    colon, then ``a) Các bộ, …``).
 
     >>> [p.text for p in join_lines([("1. Giao Sở Công Thương chủ trì, phối hợp với", 1),
     ...                              ("Sở Tư pháp tham mưu.", 1), ("2. Công an tỉnh.", 1)])]
     ['1. Giao Sở Công Thương chủ trì, phối hợp với Sở Tư pháp tham mưu.', '2. Công an tỉnh.']
+    >>> [p.text for p in join_lines([("Hoàn thiện thể chế, gắn với cải cách thủ tục hành chính", 3),
+    ...     ("a) Các bộ, cơ quan ngang bộ", 3)], lefts=[99.0, 128.0])]
+    ['Hoàn thiện thể chế, gắn với cải cách thủ tục hành chính', 'a) Các bộ, cơ quan ngang bộ']
     """
     width = line_width([t for t, _ in lines])
+    xs = lefts if lefts is not None and len(lefts) == len(lines) else [None] * len(lines)
+    margins = page_margins([(p, x) for (_, p), x in zip(lines, xs, strict=True)])
     paras: list[Para] = []
     prev = ""
+    prev_x: float | None = None
     prev_opens = False  # prev is the first line of a paragraph that opens with a marker
-    for text, page in lines:
-        if paras and not starts_new_paragraph(prev, text, width, prev_opens):
+    for (text, page), x in zip(lines, xs, strict=True):
+        indented = _indent_opens(prev_x, x, margins.get(page), text)
+        if paras and not indented and not starts_new_paragraph(prev, text, width, prev_opens):
             last = paras[-1]
             # A line ending in a hyphenated code ("10-") continues without a space.
             sep = "" if last.text.endswith("-") and not last.text.endswith(" -") else " "
@@ -180,8 +194,32 @@ def join_lines(lines: list[tuple[str, int]]) -> list[Para]:
         else:
             paras.append(Para(text, page))
             prev_opens = parse_marker(text) is not None
-        prev = text
+        prev, prev_x = text, x
     return paras
+
+
+# A first-line indent is at least this far (PDF points) right of the margin.
+INDENT = 8.0
+
+
+def page_margins(lefts: list[tuple[int, float | None]]) -> dict[int, float]:
+    """The left margin of each page: the most common left edge of its lines."""
+    by_page: dict[int, dict[int, int]] = {}
+    for page, x in lefts:
+        if x is not None:
+            counts = by_page.setdefault(page, {})
+            counts[round(x)] = counts.get(round(x), 0) + 1
+    return {p: float(max(c, key=lambda k: (c[k], -k))) for p, c in by_page.items()}
+
+
+def _indent_opens(prev_x: float | None, x: float | None, margin: float | None,
+                  text: str) -> bool:
+    """True when a line at the first-line indent follows a line at the margin."""
+    marker = parse_marker(text)
+    if prev_x is None or x is None or margin is None or starts_lower(
+            text[marker.offset:] if marker else text):
+        return False
+    return abs(prev_x - margin) <= 3 and x - prev_x >= INDENT
 
 
 @dataclass
@@ -207,6 +245,7 @@ class _Draft:
     parts: list[str] = field(default_factory=list)
     prefix: str = ""  # printed marker before the clause's own text
     cells: tuple[str, ...] = ()
+    fields: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _letter_index(v: str) -> int:
@@ -258,6 +297,7 @@ class ClauseBuilder:
         self.preamble_count = 0
         self.current: _Draft | None = None
         self.used_paths: set[str] = set()
+        self.field_rank = -1  # rank of numbered field lines being taken ("2. Cơ quan chủ trì:")
 
     def start_section(self, prefix: str, heading: tuple[str, ...]) -> None:
         """Begin an attachment: numbering restarts, paths get ``prefix``."""
@@ -278,8 +318,21 @@ class ClauseBuilder:
         return f"{self.prefix}.{path}" if self.prefix else path
 
     def add_paragraph(self, para: Para) -> None:
-        """Read one paragraph: a new clause if it opens with a plausible marker, else text."""
+        """Read one paragraph: a new clause if it opens with a plausible marker, else text.
+
+        A field line (``- Cơ quan chủ trì: Sở Nội vụ``, ``5. Thời gian hoàn thành: Quý
+        IV/2026``) describes the task above it: it joins that clause's text and
+        ``fields`` instead of opening a clause of its own.
+        """
         marker = parse_marker(para.text)
+        fld = field_line(para.text[marker.offset:] if marker else para.text)
+        if fld and self._takes_field(marker):
+            assert self.current is not None
+            self.current.parts.append(para.text)
+            self.current.fields.append(fld)
+            if marker and marker.kind not in ("dash", "plus"):
+                self.field_rank = RANKS[marker.kind]
+            return
         if marker and self._accept(marker):
             self._open(marker, para)
         elif self.current is not None and self.current.kind != "preamble":
@@ -289,6 +342,19 @@ class ClauseBuilder:
                 self.stack[-1].heading = _heading_text(para.text)
         else:
             self._preamble(para)
+
+    def _takes_field(self, marker: Marker | None) -> bool:
+        """True when the open clause is the task a field line belongs to: the line has
+        no marker, a bullet, a marker one level below the clause, or continues a
+        numbered run of fields already taken."""
+        if self.current is None or self.current.kind != "clause" or not self.stack:
+            return False
+        if _is_title(self.current.parts[0]):
+            return False  # "II. NỘI DUNG" is a section title, not a task with fields
+        if marker is None or marker.kind in ("dash", "plus"):
+            return True
+        rank = RANKS[marker.kind]
+        return rank > RANKS[self.stack[-1].kind] or rank == self.field_rank
 
     def _accept(self, marker: Marker) -> bool:
         sibling = next((o for o in self.stack if RANKS[o.kind] == RANKS[marker.kind]), None)
@@ -332,6 +398,7 @@ class ClauseBuilder:
         )
         self.drafts.append(draft)
         self.current = draft
+        self.field_rank = -1
         self.stack.append(_Open(marker.kind, marker.value, path, label, _heading_text(own)))
 
     def _path_label(self, marker: Marker, parent: _Open | None) -> tuple[str, str]:
@@ -375,11 +442,13 @@ class ClauseBuilder:
         return path, label
 
     def add_table_row(self, path: str, label: str, heading: tuple[str, ...],
-                      cells: tuple[str, ...], page: int, text: str) -> None:
+                      cells: tuple[str, ...], page: int, text: str,
+                      fields: tuple[tuple[str, str], ...] = ()) -> None:
         """Record one row of a task table as a clause of kind ``table_row``; ``text`` is
         what is printed for it (its cells without the row number, joined by `` | ``)."""
         self.drafts.append(
-            _Draft(self._unique(path), label, heading, page, "table_row", [text], "", cells)
+            _Draft(self._unique(path), label, heading, page, "table_row", [text], "", cells,
+                   list(fields))
         )
         self.current = None
 
@@ -399,10 +468,38 @@ class ClauseBuilder:
             chunks.append(printed)
             clauses.append(
                 Clause(d.path, d.label, d.heading, own, d.page, (start, start + len(own)),
-                       d.kind, d.cells)
+                       d.kind, d.cells, tuple(d.fields))
             )
             pos += len(printed) + 1
         return "\n".join(chunks), tuple(clauses)
+
+
+_FIELD = re.compile(
+    r"^(?P<label>(?:Cơ quan|Đơn vị|Thời gian|Thời hạn|Tiến độ|Sản phẩm|Kết quả|Tên nhiệm vụ)"
+    r"[^:;.]{0,40}?)\s*:\s*(?P<value>\S.*)$",
+    re.IGNORECASE,
+)
+
+
+def field_line(own: str) -> tuple[str, str] | None:
+    """(role, value) of a labelled field line, or None.
+
+    >>> field_line("Đơn vị chủ trì thực hiện: Sở Nội vụ.")
+    ('lead', 'Sở Nội vụ.')
+    >>> field_line("Thời gian hoàn thành: Trong tháng 8/2025"), field_line("Giao Sở Y tế: a)")
+    (('due', 'Trong tháng 8/2025'), None)
+    """
+    m = _FIELD.match(own.strip())
+    if not m:
+        return None
+    role = cell_role(m.group("label"))
+    return (role, m.group("value").strip()) if role and role != "no" else None
+
+
+def _is_title(text: str) -> bool:
+    """True for an upper-case section title: ``NỘI DUNG``, ``TỔ CHỨC THỰC HIỆN``."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
 
 
 def _heading_text(own: str) -> str:

@@ -23,13 +23,15 @@ __all__ = [
     "is_closing_table",
     "is_header_table",
     "rows_from_flat_cells",
+    "stacked_header",
     "task_columns",
     "task_rows",
 ]
 
 # Order matters: "Cơ quan chủ trì" must be read as lead before "nội dung" tests.
 _ROLE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("lead", ("chủ trì", "thực hiện chính", "đơn vị thực hiện", "cơ quan thực hiện")),
+    ("lead", ("chủ trì", "thực hiện chính", "đơn vị thực hiện", "cơ quan thực hiện",
+              "trách nhiệm thực hiện", "chịu trách nhiệm")),
     ("coord", ("phối hợp",)),
     ("due", ("thời gian", "thời hạn", "tiến độ", "hoàn thành", "thời điểm")),
     ("result", ("kết quả", "sản phẩm", "hình thức văn bản")),
@@ -74,12 +76,40 @@ def task_columns(header_row: tuple[str, ...] | list[str]) -> dict[str, int] | No
 
 
 def find_task_header(table: Table) -> tuple[int, dict[str, int]] | None:
-    """The index of the header row among the first three rows, with its column roles."""
-    for i, row in enumerate(table.rows[:3]):
-        cols = task_columns(row)
-        if cols:
-            return i, cols
+    """The index of the (last) header row among the first rows, with its column roles.
+
+    A header may be printed over two or three rows (``Cơ quan`` above ``chủ trì``,
+    or the number column merged down beside them); the rows are then read together.
+
+    >>> find_task_header(Table((("TT", "Nhiệm vụ", "Cơ quan", "Thời hạn"),
+    ...                         ("", "", "chủ trì", "hoàn thành"), ("1", "Rà soát", "Bộ Nội vụ", "2026"))))
+    (1, {'no': 0, 'task': 1, 'lead': 2, 'due': 3})
+    """
+    for i in range(min(3, len(table.rows))):
+        best: tuple[int, dict[str, int]] | None = None
+        for k in (1, 2, 3, 4):
+            rows = table.rows[i:i + k]
+            if len(rows) < k or (k > 1 and any(len(c) > 40 for c in rows[-1])):
+                break
+            cols = task_columns(stacked_header(rows))
+            if cols and (best is None or len(cols) > len(best[1])):
+                best = (i + k - 1, cols)
+        if best:
+            return best
     return None
+
+
+def stacked_header(rows: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+    """Header rows read column by column: ``("Cơ quan", "chủ trì")`` → ``"Cơ quan chủ trì"``;
+    a merged cell repeated in each row is read once."""
+    out = []
+    for parts in zip(*rows, strict=False):
+        seen: list[str] = []
+        for p in parts:
+            if p.strip() and p.strip() not in seen:
+                seen.append(p.strip())
+        out.append(" ".join(seen))
+    return tuple(out)
 
 
 def is_header_table(table: Table) -> bool:
@@ -108,6 +138,7 @@ class TaskRow:
     number: str
     group: str
     cells: tuple[str, ...]
+    index: int = 0  # position of the row's first line among the data rows
 
 
 def _row_no(cell: str) -> str:
@@ -150,31 +181,48 @@ def task_rows(rows: tuple[tuple[str, ...], ...], cols: dict[str, int]) -> list[T
     [('1', 'Cục Biến đổi khí hậu')]
     """
     out: list[TaskRow] = []
+    groups_seen: set[str] = set()
+    last_no = ""  # number of the last row or group, parent of bulleted sub-rows
+    restarts: bool | None = None  # the current group numbers its rows from 1 again
     group_no, group_title = "", ""
     no_col, task_col = cols.get("no"), cols["task"]
-    for cells in rows:
+    for k, cells in enumerate(rows):
         if not any(c.strip() for c in cells) or _is_numbering_row(cells):
             continue
         no = _row_no(cells[no_col]) if no_col is not None and no_col < len(cells) else ""
-        if no and _is_group(cells, cols) and not re.fullmatch(r"[a-zđ]", no):
+        if no and _is_group(cells, cols) and not re.fullmatch(r"[a-zđ]", no) and no not in _BULLETS:
             group_no, group_title = no, cells[task_col].strip()
+            groups_seen.add(no)
+            restarts = None
+            last_no = no
             continue
         if not no and out and _is_group(cells, cols):
             last = out[-1]
-            out[-1] = TaskRow(last.number, last.group, _merge(last.cells, cells))
+            out[-1] = TaskRow(last.number, last.group, _merge(last.cells, cells), last.index)
             continue
         if no and group_no and _same_level(no, group_no):
             group_no, group_title = "", ""  # a top-level task after a group ("3" after "2")
         if not no:
             no = str(len([r for r in out if r.group == group_title]) + 1)
-        used = {r.number for r in out}
-        # Numbers that run on across groups (28b: 13 under I, 14 under II) stay short.
-        grouped = group_no and (not no.isdigit() or no in used)
+        elif no in _BULLETS:  # bulleted sub-rows of the row above: 4.-1, 4.-2
+            parent = last_no.split(".-")[0]
+            n = sum(1 for r in out if r.number.startswith(parent + ".-")) + 1
+            out.append(TaskRow(f"{parent}.-{n}", group_title, cells, k))
+            last_no = out[-1].number
+            continue
+        used = {r.number for r in out} | groups_seen
+        if restarts is None:  # the group's first row: does its numbering start again?
+            restarts = no in used
+        # Numbers that run on across groups (28b: 13 under I, 14 under II) stay short;
+        # a group whose numbers start again (1, 2 under II after 1, 2 under I) is prefixed.
+        grouped = group_no and (not no.isdigit() or restarts)
         number = f"{group_no}.{no}" if grouped else no
-        out.append(TaskRow(number, group_title, cells))
+        out.append(TaskRow(number, group_title, cells, k))
+        last_no = number
     return out
 
 
+_BULLETS = ("-", "+", "•")
 _FLAT_NO = re.compile(r"^(\d{1,2}|[IVX]{1,4}|[a-zđ])[.)]?$")
 
 

@@ -37,8 +37,8 @@ BODY = "Sở Công Thương"
 def temp_app(embedder: str, port: int) -> Iterator[str]:
     """Index corpus/ into a temporary db and serve it; yields the page URL."""
     import app
-    from index.service import Vanban
-    from index.settings import Config
+    from vanban.service import Vanban
+    from vanban.settings import Config
 
     with tempfile.TemporaryDirectory(prefix="vanban-shots-") as tmp:
         config = Config(db=str(Path(tmp) / "db"), embedder=embedder, port=port)

@@ -1,34 +1,19 @@
-"""evals/alqac.py on a tiny hand-written fixture: the command cannot silently break."""
+"""vanban.evaluation.alqac (evals/alqac.py) on a tiny hand-written fixture: the command cannot silently break."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import pytest
 
 from index.embedders import FakeEmbedder
 from index.search import Fusion
-from tests.conftest import ROOT
+from vanban.evaluation import alqac as A
 
 TINY = Path(__file__).parent / "fixtures" / "alqac_tiny"
 LAWS, QUESTIONS = TINY / "laws.json", TINY / "questions.json"
 METRICS = {"recall@1", "recall@5", "recall@10", "mrr@10", "f2"}
-
-
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("alqac_eval", ROOT / "evals" / "alqac.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["alqac_eval"] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
-
-
-A = _load()
 
 
 def test_run_alqac_reports_every_metric_for_every_mode() -> None:

@@ -9,7 +9,12 @@ from typing import Any
 
 import pytest
 
-from index.answer import (
+from index.chunks import Chunk, SearchFilters, chunks_from_document
+from index.search import Hit
+from ingest.assignments import Assignment
+from ingest.parse import parse_file
+from tests.conftest import shared_file
+from vanban.answer.compose import (
     NOT_FOUND,
     NoRephraser,
     answer_question,
@@ -21,12 +26,7 @@ from index.answer import (
     referenced_documents,
     scoped_hits,
 )
-from index.chunks import Chunk, SearchFilters, chunks_from_document
-from index.responsibilities import Responsibilities
-from index.search import Hit
-from ingest.assignments import Assignment
-from ingest.parse import parse_file
-from tests.conftest import shared_file
+from vanban.answer.tasks import Responsibilities
 
 FILE = "02_CV_giao-SCT.docx"
 DOC = "Công văn 123/UBND-KT"
@@ -296,15 +296,15 @@ def test_real_document_owner_and_deadline() -> None:
 def test_docstring_examples_hold() -> None:
     import doctest
 
-    import index.answer
-    import index.responsibilities
+    import vanban.answer.compose
+    import vanban.answer.tasks
 
-    for module in (index.answer, index.responsibilities):
+    for module in (vanban.answer.compose, vanban.answer.tasks):
         assert doctest.testmod(module).failed == 0
 
 
 def test_answer_eval_scoring() -> None:
-    from evals.answer_eval import score_answer, summarize
+    from vanban.evaluation.answers import score_answer, summarize
 
     who = {"id": "q1", "kind": "who", "expected_body": "SCT", "expected_due": None, "quote": ""}
     when = {"id": "q2", "kind": "when", "expected_body": "Sở Tư pháp", "expected_due": "2025-09-15",
@@ -322,7 +322,7 @@ def test_answer_eval_scoring() -> None:
 
 
 def test_the_asking_body_points_to_its_own_document() -> None:
-    from index.answer import issued_by_asker
+    from vanban.answer.compose import issued_by_asker
 
     theirs = _hit(replace(_chunk("1.a", "…", file="32.txt", document="Công văn 9389/BNNMT-BĐKH"),
                           issuer="Bộ Nông nghiệp và Môi trường"))
@@ -341,7 +341,7 @@ def test_the_asking_body_points_to_its_own_document() -> None:
 
 
 def test_named_place_and_place_scoped_search() -> None:
-    from index.answer import named_place
+    from vanban.answer.compose import named_place
 
     assert named_place("Ở Lào Cai, sở nào là đầu mối triển khai Nghị định 180?") == "Lào Cai"
     assert named_place("Ai hướng dẫn áp dụng QĐ 1074 tại tỉnh Quảng Ngãi?") == "Quảng Ngãi"

@@ -20,8 +20,9 @@ import pytest
 
 import app
 from index.chunks import SearchFilters
-from index.settings import Config
 from ingest.errors import ConfigError, InputError
+from vanban.settings import Config
+from vanban.web import view
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -126,7 +127,7 @@ TASKS: list[dict[str, Any]] = [
 
 
 class FakeVanban:
-    """The methods of ``index.service.Vanban`` the page calls, recording what it got."""
+    """The methods of ``vanban.service.Vanban`` the page calls, recording what it got."""
 
     def __init__(self) -> None:
         self.docs = [CV]
@@ -169,31 +170,31 @@ class FakeVanban:
 
 
 @pytest.fixture()
-def page(tmp_path: Path) -> app.Page:
-    return app.Page(FakeVanban(), Config(db=str(tmp_path / "db"), max_upload_mb=1))
+def page(tmp_path: Path) -> view.Page:
+    return view.Page(FakeVanban(), Config(db=str(tmp_path / "db"), max_upload_mb=1))
 
 
 # ---------------------------------------------------------------- pure helpers
 
 
 def test_vn_date_formats_iso_and_dates_as_day_month_year() -> None:
-    assert app.vn_date("2025-09-15") == "15/09/2025"
-    assert app.vn_date(dt.date(2026, 1, 2)) == "02/01/2026"
-    assert app.vn_date(None) == ""
-    assert app.vn_date("Quý II/2026") == "Quý II/2026"
+    assert view.vn_date("2025-09-15") == "15/09/2025"
+    assert view.vn_date(dt.date(2026, 1, 2)) == "02/01/2026"
+    assert view.vn_date(None) == ""
+    assert view.vn_date("Quý II/2026") == "Quý II/2026"
 
 
 def test_parse_vn_date_accepts_dmy_and_iso_and_rejects_nonsense() -> None:
-    assert app.parse_vn_date("5/9/2025", "Từ ngày") == dt.date(2025, 9, 5)
-    assert app.parse_vn_date("05.09.2025", "Từ ngày") == dt.date(2025, 9, 5)
-    assert app.parse_vn_date("2025-09-05", "Từ ngày") == dt.date(2025, 9, 5)
-    assert app.parse_vn_date("  ", "Từ ngày") is None
+    assert view.parse_vn_date("5/9/2025", "Từ ngày") == dt.date(2025, 9, 5)
+    assert view.parse_vn_date("05.09.2025", "Từ ngày") == dt.date(2025, 9, 5)
+    assert view.parse_vn_date("2025-09-05", "Từ ngày") == dt.date(2025, 9, 5)
+    assert view.parse_vn_date("  ", "Từ ngày") is None
     with pytest.raises(InputError, match="31/02/2025.*dd/mm/yyyy"):
-        app.parse_vn_date("31/02/2025", "Đến ngày")
+        view.parse_vn_date("31/02/2025", "Đến ngày")
 
 
 def test_link_markers_escapes_html_and_links_each_marker() -> None:
-    out = app.link_markers("A <img src=x> [1], B [12]")
+    out = view.link_markers("A <img src=x> [1], B [12]")
     assert "<img" not in out and "&lt;img src=x&gt;" in out
     assert '<a class="vb-marker" href="#src-1">[1]</a>' in out
     assert '<a class="vb-marker" href="#src-12">[12]</a>' in out
@@ -201,7 +202,7 @@ def test_link_markers_escapes_html_and_links_each_marker() -> None:
 
 def test_highlight_marks_body_and_deadline_and_escapes_the_rest() -> None:
     text = "Giao Sở Công Thương chủ trì <script>x</script>, xong trước ngày 15/9/2025."
-    out = app.highlight(text, ["sở công thương", "trước ngày 15/9/2025"])
+    out = view.highlight(text, ["sở công thương", "trước ngày 15/9/2025"])
     assert out == (
         "Giao <mark>Sở Công Thương</mark> chủ trì &lt;script&gt;x&lt;/script&gt;, "
         "xong <mark>trước ngày 15/9/2025</mark>."
@@ -211,16 +212,16 @@ def test_highlight_marks_body_and_deadline_and_escapes_the_rest() -> None:
 def test_highlight_matches_decomposed_unicode_needles() -> None:
     decomposed = "Sở Công Thương".replace("ở", "o\u031b\u0309")
     assert (
-        app.highlight("Giao Sở Công Thương.", [decomposed]) == "Giao <mark>Sở Công Thương</mark>."
+        view.highlight("Giao Sở Công Thương.", [decomposed]) == "Giao <mark>Sở Công Thương</mark>."
     )
 
 
 def test_find_spans_merges_overlapping_needles() -> None:
-    assert app.find_spans("Sở Công Thương chủ trì", ["Công Thương", "Sở Công"]) == [(0, 14)]
+    assert view.find_spans("Sở Công Thương chủ trì", ["Công Thương", "Sở Công"]) == [(0, 14)]
 
 
 def test_sources_html_has_anchor_meta_label_highlight_and_escaped_file() -> None:
-    out = app.sources_html(ANSWER, {CV.file: CV})
+    out = view.sources_html(ANSWER, {CV.file: CV})
     assert 'id="src-1"' in out
     assert "01/09/2025" in out and "Sở Công Thương tỉnh Lào Cai" in out
     assert "Mục 2" in out and "Công văn 612/SCT-QLCN" in out
@@ -230,36 +231,36 @@ def test_sources_html_has_anchor_meta_label_highlight_and_escaped_file() -> None
 
 
 def test_sources_html_says_plainly_when_nothing_found() -> None:
-    out = app.sources_html({"found": False, "citations": []}, {})
+    out = view.sources_html({"found": False, "citations": []}, {})
     assert "Không có nguồn phù hợp" in out
 
 
 def test_answer_html_names_owner_role_deadline_and_links_the_citation() -> None:
-    out = app.answer_html(ANSWER)
+    out = view.answer_html(ANSWER)
     assert out.count('href="#src-1"') == 2  # in the answer text and on the owner line
     assert "<b>Sở Công Thương</b> — chủ trì — hạn 15/09/2025 (trước ngày 15/9/2025)" in out
 
 
 def test_answer_html_not_found_is_a_plain_vietnamese_sentence() -> None:
-    assert app.answer_html({"found": False}) == app.NOT_FOUND
+    assert view.answer_html({"found": False}) == view.NOT_FOUND
     # the service's own explanation wins (e.g. the index is empty), escaped
-    said = app.answer_html({"found": False, "answer": "Chưa có văn bản <nào>"})
+    said = view.answer_html({"found": False, "answer": "Chưa có văn bản <nào>"})
     assert said == "Chưa có văn bản &lt;nào&gt;"
 
 
 def test_shared_runs_find_the_question_wording_across_punctuation() -> None:
     text = "Công an tỉnh chủ trì kiểm tra an toàn phòng cháy, chữa cháy tại 100% cụm công nghiệp"
     q = "Ai chủ trì kiểm tra an toàn phòng cháy, chữa cháy tại các cụm công nghiệp?"
-    assert [text[s:e] for s, e in app.shared_runs(text, q)] == [
+    assert [text[s:e] for s, e in view.shared_runs(text, q)] == [
         "chủ trì kiểm tra an toàn phòng cháy, chữa cháy tại",
         "cụm công nghiệp",
     ]
-    assert app.shared_runs(text, "Ai chủ trì?") == []  # two syllables are not enough
+    assert view.shared_runs(text, "Ai chủ trì?") == []  # two syllables are not enough
 
 
 def test_source_card_shows_heading_when_the_service_gives_it() -> None:
     cite = dict(ANSWER["citations"][0], heading=["2. Công an <tỉnh>:"])
-    assert '<div class="vb-src-heading">2. Công an &lt;tỉnh&gt;:</div>' in app.source_card(
+    assert '<div class="vb-src-heading">2. Công an &lt;tỉnh&gt;:</div>' in view.source_card(
         cite, None, []
     )
 
@@ -279,14 +280,14 @@ def test_progress_objects_of_the_pipeline_drive_the_bar() -> None:
 
 def test_owner_citation_may_be_number_mapping_or_rendered_text() -> None:
     cite = ANSWER["citations"][0]
-    assert app._owner_cites({"citation": 1}, cite)
-    assert app._owner_cites({"citation": {"n": 1}}, cite)
-    assert app._owner_cites({"citation": "Công văn 612/SCT-QLCN › 2"}, cite)
-    assert not app._owner_cites({"citation": "Công văn 612/SCT-QLCN › 3"}, cite)
+    assert view._owner_cites({"citation": 1}, cite)
+    assert view._owner_cites({"citation": {"n": 1}}, cite)
+    assert view._owner_cites({"citation": "Công văn 612/SCT-QLCN › 2"}, cite)
+    assert not view._owner_cites({"citation": "Công văn 612/SCT-QLCN › 3"}, cite)
 
 
 def test_task_and_deadline_rows_show_vietnamese_dates_and_citations() -> None:
-    rows = app.task_rows(TASKS[:1])
+    rows = view.task_rows(TASKS[:1])
     assert rows == [
         [
             "Sở Công Thương",
@@ -294,24 +295,25 @@ def test_task_and_deadline_rows_show_vietnamese_dates_and_citations() -> None:
             "Kiểm tra vật liệu nổ",
             "trước ngày 15/9/2025",
             "15/09/2025",
+            "",  # not marked against a date: no Tình trạng
             "Công văn 612/SCT-QLCN › 2",
         ]
     ]
-    assert app.deadline_rows(TASKS[1:2])[0][0] == ""
-    assert app.deadline_rows(TASKS[1:2])[0][-1] == "Kế hoạch 45/KH-UBND › III.1"
+    assert view.deadline_rows(TASKS[1:2])[0][0] == ""
+    assert view.deadline_rows(TASKS[1:2])[0][-1] == "Kế hoạch 45/KH-UBND › III.1"
 
 
 def test_sort_deadlines_puts_undated_last_and_sorts_by_body_or_document() -> None:
-    by_due = [r["body"] for r in app.sort_deadlines(TASKS, app.SORT_CHOICES[0])]
+    by_due = [r["body"] for r in view.sort_deadlines(TASKS, view.SORT_CHOICES[0])]
     assert by_due == ["Sở Công Thương", "Ban Quản lý các khu công nghiệp", "Công an tỉnh"]
-    by_body = [r["body"] for r in app.sort_deadlines(TASKS, app.SORT_CHOICES[1])]
+    by_body = [r["body"] for r in view.sort_deadlines(TASKS, view.SORT_CHOICES[1])]
     assert by_body == ["Ban Quản lý các khu công nghiệp", "Công an tỉnh", "Sở Công Thương"]
-    by_doc = [r["clause"] for r in app.sort_deadlines(TASKS, app.SORT_CHOICES[2])]
+    by_doc = [r["clause"] for r in view.sort_deadlines(TASKS, view.SORT_CHOICES[2])]
     assert by_doc == ["2", "III.1", "III.2"]
 
 
 def test_document_and_upload_rows() -> None:
-    assert app.document_rows([CV]) == [
+    assert view.document_rows([CV]) == [
         [
             "cv-<b>612</b>.docx",
             "Công văn",
@@ -323,19 +325,19 @@ def test_document_and_upload_rows() -> None:
         ]
     ]
     results = [FakeResult("/tmp/x/a.pdf", "needs_ocr", "PDF scan, không có lớp chữ", 0)]
-    assert app.upload_rows(results) == [["a.pdf", "cần OCR", "", "PDF scan, không có lớp chữ"]]
+    assert view.upload_rows(results) == [["a.pdf", "cần OCR", "", "PDF scan, không có lớp chữ"]]
 
 
 def test_example_questions_name_numbered_documents_first() -> None:
     blank = FakeDoc("d2", "b.docx", "Kế hoạch /KH-UBND", "Kế hoạch", "/KH-UBND", "", "", "", 1)
-    qs = app.example_questions([blank, CV])
+    qs = view.example_questions([blank, CV])
     assert qs[0] == "Theo Công văn 612/SCT-QLCN, cơ quan nào chủ trì và hạn hoàn thành là khi nào?"
-    assert len(qs) == 4 and qs[1] == app.GENERIC_EXAMPLES[0]
+    assert len(qs) == 4 and qs[1] == view.GENERIC_EXAMPLES[0]
 
 
 def test_build_filters_parses_dates_and_keeps_empty_scope_empty() -> None:
-    assert app.build_filters(None, [], None, "", None).empty
-    f = app.build_filters(["a.docx"], ["Công văn"], ["Lào Cai"], "01/01/2025", "31/12/2025")
+    assert view.build_filters(None, [], None, "", None).empty
+    f = view.build_filters(["a.docx"], ["Công văn"], ["Lào Cai"], "01/01/2025", "31/12/2025")
     assert f == SearchFilters(
         ("a.docx",), ("Công văn",), ("Lào Cai",), dt.date(2025, 1, 1), dt.date(2025, 12, 31)
     )
@@ -346,22 +348,22 @@ def test_build_filters_parses_dates_and_keeps_empty_scope_empty() -> None:
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1"])
 def test_loopback_bind_needs_no_login(host: str) -> None:
-    assert app.check_bind(Config(host=host)) is None
+    assert view.check_bind(Config(host=host)) is None
 
 
 def test_public_bind_without_login_is_refused_in_vietnamese() -> None:
     with pytest.raises(ConfigError, match=r"0\.0\.0\.0.*--auth user:password.*VANBAN_AUTH"):
-        app.check_bind(Config(host="0.0.0.0"))
+        view.check_bind(Config(host="0.0.0.0"))
 
 
 def test_public_bind_with_login_returns_the_pair() -> None:
-    assert app.check_bind(Config(host="0.0.0.0", auth="canbo:Mk:1")) == ("canbo", "Mk:1")
+    assert view.check_bind(Config(host="0.0.0.0", auth="canbo:Mk:1")) == ("canbo", "Mk:1")
 
 
 @pytest.mark.parametrize("bad", ["canbo", ":pw", "canbo:"])
 def test_malformed_auth_is_a_config_error(bad: str) -> None:
     with pytest.raises(ConfigError, match="user:password"):
-        app.parse_auth(bad)
+        view.parse_auth(bad)
 
 
 def test_check_upload_refuses_other_extensions_and_oversize(tmp_path: Path) -> None:
@@ -371,12 +373,12 @@ def test_check_upload_refuses_other_extensions_and_oversize(tmp_path: Path) -> N
     big.write_bytes(b"0" * (1024 * 1024 + 1))
     ok = tmp_path / "ok.docx"
     ok.write_bytes(b"PK")
-    assert "định dạng .exe không được hỗ trợ" in (app.check_upload(exe, 1) or "")
-    assert "vượt giới hạn 1 MB" in (app.check_upload(big, 1) or "")
-    assert app.check_upload(ok, 1) is None
+    assert "định dạng .exe không được hỗ trợ" in (view.check_upload(exe, 1) or "")
+    assert "vượt giới hạn 1 MB" in (view.check_upload(big, 1) or "")
+    assert view.check_upload(ok, 1) is None
 
 
-def test_upload_handler_enforces_limits_server_side(page: app.Page, tmp_path: Path) -> None:
+def test_upload_handler_enforces_limits_server_side(page: view.Page, tmp_path: Path) -> None:
     good = tmp_path / "ke-hoach.txt"
     good.write_text("KẾ HOẠCH", encoding="utf-8")
     bad = tmp_path / "x.html"
@@ -389,7 +391,7 @@ def test_upload_handler_enforces_limits_server_side(page: app.Page, tmp_path: Pa
     assert seen == [(1, 1, str(good))]
 
 
-def test_upload_with_ocr_asks_the_service_to_ocr(page: app.Page, tmp_path: Path) -> None:
+def test_upload_with_ocr_asks_the_service_to_ocr(page: view.Page, tmp_path: Path) -> None:
     scan = tmp_path / "ban-quet.pdf"
     scan.write_bytes(b"%PDF-1.4")
     page.upload([str(scan)])
@@ -398,7 +400,7 @@ def test_upload_with_ocr_asks_the_service_to_ocr(page: app.Page, tmp_path: Path)
     assert page.service.ocr is True
 
 
-def test_upload_without_files_is_an_input_error(page: app.Page) -> None:
+def test_upload_without_files_is_an_input_error(page: view.Page) -> None:
     with pytest.raises(InputError, match="chưa chọn tệp"):
         page.upload([])
 
@@ -406,7 +408,7 @@ def test_upload_without_files_is_an_input_error(page: app.Page) -> None:
 # ---------------------------------------------------------------- handlers
 
 
-def test_chat_turn_appends_escaped_question_and_linked_answer(page: app.Page) -> None:
+def test_chat_turn_appends_escaped_question_and_linked_answer(page: view.Page) -> None:
     history, panel = page.chat("Ai <b>chủ trì</b>?", [], SearchFilters())
     assert history[0] == {"role": "user", "content": "Ai &lt;b&gt;chủ trì&lt;/b&gt;?"}
     assert 'href="#src-1"' in history[1]["content"]
@@ -414,26 +416,26 @@ def test_chat_turn_appends_escaped_question_and_linked_answer(page: app.Page) ->
     assert page.service.asked == [("Ai <b>chủ trì</b>?", None)]  # empty scope → no filter
 
 
-def test_chat_passes_the_scope_as_search_filters(page: app.Page) -> None:
-    scope = app.build_filters([CV.file], None, None, "01/01/2025", None)
+def test_chat_passes_the_scope_as_search_filters(page: view.Page) -> None:
+    scope = view.build_filters([CV.file], None, None, "01/01/2025", None)
     page.chat("Ai chủ trì?", None, scope)
     assert page.service.asked[-1][1] == scope
 
 
-def test_chat_not_found_says_so(page: app.Page) -> None:
+def test_chat_not_found_says_so(page: view.Page) -> None:
     history, panel = page.chat("thời tiết hôm nay?", [], SearchFilters())
-    assert history[-1]["content"] == app.NOT_FOUND
+    assert history[-1]["content"] == view.NOT_FOUND
     assert "Không có nguồn phù hợp" in panel
 
 
-def test_ask_json_is_the_service_result_unchanged_and_nfc(page: app.Page) -> None:
+def test_ask_json_is_the_service_result_unchanged_and_nfc(page: view.Page) -> None:
     decomposed = "Ai chu\u0309 tri\u0300?"
     assert page.ask_json(decomposed) == dict(ANSWER, question="Ai chủ trì?")
     with pytest.raises(InputError, match="câu hỏi đang trống"):
         page.ask_json("   ")
 
 
-def test_tasks_tab_summary_and_rows(page: app.Page) -> None:
+def test_tasks_tab_summary_and_rows(page: view.Page) -> None:
     summary, rows = page.tasks("sở công thương")
     assert summary == "**Sở Công Thương**: 1 nhiệm vụ (1 chủ trì)."
     assert rows[0][-1] == "Công văn 612/SCT-QLCN › 2"
@@ -441,10 +443,10 @@ def test_tasks_tab_summary_and_rows(page: app.Page) -> None:
     assert page.tasks("")[1] == []
 
 
-def test_deadlines_tab_writes_the_same_rows_to_xlsx(page: app.Page) -> None:
+def test_deadlines_tab_writes_the_same_rows_to_xlsx(page: view.Page) -> None:
     import openpyxl
 
-    rows, path = page.deadlines("", "", "", app.SORT_CHOICES[0])
+    rows, path = page.deadlines("", "", "", view.SORT_CHOICES[0])
     assert [r[0] for r in rows] == ["15/09/2025", "10/12/2025", ""]
     ws = openpyxl.load_workbook(path).active
     assert ws is not None
@@ -456,21 +458,63 @@ def test_deadlines_tab_writes_the_same_rows_to_xlsx(page: app.Page) -> None:
     ]
 
 
+def test_tasks_and_deadlines_tabs_mark_rows_against_the_reference_date(page: view.Page) -> None:
+    _, rows = page.tasks("sở công thương", "10/09/2025", 7)
+    assert rows[0][4:6] == ["15/09/2025", "sắp đến hạn"]
+    assert page.tasks("sở công thương", "16/09/2025", 7)[1][0][5] == "quá hạn"
+    assert page.tasks("sở công thương", "01/09/2025", 7)[1][0][5] == "còn hạn"
+    assert page.tasks("sở công thương", "01/09/2025", 30)[1][0][5] == "sắp đến hạn"
+    table, _ = page.deadlines("", "", "", view.SORT_CHOICES[0], "01/12/2025", 30)
+    assert [r[:2] for r in table] == [["15/09/2025", "quá hạn"], ["10/12/2025", "sắp đến hạn"],
+                                      ["", "không có hạn (định kỳ)"]]
+    with pytest.raises(InputError, match="Ngày đối chiếu"):
+        page.deadlines("", "", "", view.SORT_CHOICES[0], "31/02/2025")
+
+
+def test_deadlines_xlsx_carries_the_status(page: view.Page) -> None:
+    import openpyxl
+
+    _, path = page.deadlines("", "", "", view.SORT_CHOICES[0], "01/12/2025", 30)
+    ws = openpyxl.load_workbook(path).active
+    assert ws is not None
+    assert ws["E1"].value == "Tình trạng"
+    assert [ws.cell(row=i, column=5).value for i in (2, 3, 4)] == ["quá hạn", "sắp đến hạn", "không có hạn"]
+
+
+def test_task_and_answer_downloads(page: view.Page) -> None:
+    from docx import Document
+
+    xlsx, docx = page.task_files("sở công thương", "10/09/2025")
+    assert xlsx.endswith(".xlsx") and docx.endswith(".docx")
+    (table,) = Document(docx).tables
+    assert [c.text for c in table.rows[1].cells] == [
+        "1", "Kiểm tra vật liệu nổ", "Chủ trì", "Trước ngày 15/9/2025", "Công văn 612/SCT-QLCN › 2"]
+    assert page.task_files("Bộ Quốc phòng") == []
+    history, _, result = page.chat_turn("Ai chủ trì?", [], SearchFilters())
+    answer_docx, answer_md = page.answer_files(result)
+    text = Path(answer_md).read_text(encoding="utf-8")
+    assert text.startswith("## Ai chủ trì?\n\nSở Công Thương chủ trì kiểm tra")
+    assert "**[1] Công văn 612/SCT-QLCN › 2" in text
+    paragraphs = [p.text for p in Document(answer_docx).paragraphs]
+    assert paragraphs[0] == "Ai chủ trì?" and "Trích dẫn" in paragraphs
+    assert page.answer_files(None) == []
+
+
 def test_old_exports_are_pruned(tmp_path: Path) -> None:
     old, new = tmp_path / "old", tmp_path / "new"
     old.mkdir()
     new.mkdir()
     os.utime(old, (time.time() - 7200, time.time() - 7200))
-    app.prune_older(tmp_path, 3600)
+    view.prune_older(tmp_path, 3600)
     assert not old.exists() and new.exists()
 
 
-def test_deadlines_tab_rejects_a_bad_date(page: app.Page) -> None:
+def test_deadlines_tab_rejects_a_bad_date(page: view.Page) -> None:
     with pytest.raises(InputError, match="Từ ngày"):
-        page.deadlines("32/13/2025", "", "", app.SORT_CHOICES[0])
+        page.deadlines("32/13/2025", "", "", view.SORT_CHOICES[0])
 
 
-def test_body_choices_are_unique_and_sorted(page: app.Page) -> None:
+def test_body_choices_are_unique_and_sorted(page: view.Page) -> None:
     assert page.body_choices() == [
         "Ban Quản lý các khu công nghiệp",
         "Công an tỉnh",
@@ -478,18 +522,18 @@ def test_body_choices_are_unique_and_sorted(page: app.Page) -> None:
     ]
 
 
-def test_remove_names_the_file(page: app.Page) -> None:
+def test_remove_names_the_file(page: view.Page) -> None:
     assert page.remove(CV.file) == "Đã xóa cv-&lt;b&gt;612&lt;/b&gt;.docx khỏi chỉ mục."
     assert page.service.removed == [CV.file]
 
 
-def test_remove_of_an_unknown_document_says_so(page: app.Page) -> None:
+def test_remove_of_an_unknown_document_says_so(page: view.Page) -> None:
     assert page.remove("zz").startswith("Không tìm thấy zz trong chỉ mục")
     assert page.remove(None) == "Chọn văn bản cần xóa."
 
 
 def test_writer_waits_for_readers_and_blocks_new_ones() -> None:
-    lock = app.ReadWriteLock()
+    lock = view.ReadWriteLock()
     events: list[str] = []
     reading = threading.Event()
     release = threading.Event()
@@ -532,7 +576,7 @@ def test_build_app_has_four_tabs_and_the_ask_api() -> None:
 def test_reads_run_together_and_writes_one_at_a_time() -> None:
     demo = app.build_app(FakeVanban(), Config())
     fns = {fn.api_name: fn for fn in demo.fns.values()}
-    assert app.READ_CONCURRENCY > 1
+    assert view.READ_CONCURRENCY > 1
     assert fns["ask"].concurrency_limit == "default"  # → queue(default_concurrency_limit=…)
     assert fns["on_ask"].concurrency_limit == "default"
     for name in ("on_ingest", "on_remove"):
@@ -551,7 +595,7 @@ def test_launch_kwargs_use_system_fonts_and_cap_uploads() -> None:
 def test_cli_serve_refuses_public_bind_without_auth(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "VANBAN_AUTH"}
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "cli.py"), "serve", "--host", "0.0.0.0", "--db", str(tmp_path)],
+        [sys.executable, "-m", "vanban.cli", "serve", "--host", "0.0.0.0", "--db", str(tmp_path)],
         capture_output=True,
         text=True,
         env=env,
@@ -573,5 +617,5 @@ def test_upload_formats_are_ones_the_pipeline_reads() -> None:
     from index.pipeline import EXTENSIONS
 
     # the page takes office documents; law-corpus JSON is a CLI-only import
-    assert set(app.UPLOAD_EXTENSIONS) == {".pdf", ".docx", ".txt", ".md"}
-    assert set(app.UPLOAD_EXTENSIONS) <= set(EXTENSIONS)
+    assert set(view.UPLOAD_EXTENSIONS) == {".pdf", ".docx", ".doc", ".odt", ".rtf", ".txt", ".md"}
+    assert set(view.UPLOAD_EXTENSIONS) <= set(EXTENSIONS)

@@ -18,13 +18,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from cli import main
 from index.embedders import FakeEmbedder
-from index.evaluation import (
+from vanban.cli import main
+from vanban.evaluation import extraction as E
+from vanban.evaluation.runner import (
     CachedEmbedder,
     EvalInputs,
     EvalOptions,
-    load_eval_script,
     render_markdown,
     run_evaluation,
     summary_rows,
@@ -121,7 +121,6 @@ def test_extraction_per_document_on_the_plan(report: dict[str, Any]) -> None:
 
 def test_same_numbers_as_the_extraction_script(report: dict[str, Any]) -> None:
     """Scoring the parsed files directly (evals/extraction_eval.py) agrees with the index path."""
-    E = load_eval_script("extraction_eval")
     gold = E.load_gold(TINY / "gold" / "assignments.jsonl")
     direct = E.evaluate(gold, E.predict([PLAN, LETTER], TINY / "corpus"))
     for view in ("role", "due"):

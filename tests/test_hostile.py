@@ -18,9 +18,9 @@ import pytest
 from index.chunks import MAX_EMBED_CHARS, Chunk, embedding_windows
 from index.embedders import MAX_TOKENS, FakeEmbedder, fit_windows, passage_windows
 from index.pipeline import FileResult, ingest_paths
-from index.settings import Config
 from index.store import Store
 from ingest.bounded import ReadLimits, parse_bounded
+from vanban.settings import Config
 
 from .conftest import shared_file
 

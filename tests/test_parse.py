@@ -265,7 +265,7 @@ def test_cli_parse_json_on_directive() -> None:
 
     from click.testing import CliRunner
 
-    from cli import main
+    from vanban.cli import main
 
     result = CliRunner().invoke(main, ["parse", str(shared_file("29_")), "--json"])
     assert result.exit_code == 0, result.output

@@ -14,11 +14,11 @@ from index.chunks import Chunk, SearchFilters
 from index.embedders import FakeEmbedder
 from index.lexical import LexicalIndex
 from index.pipeline import FileResult, Progress, discover, ingest_paths, lexical_dir
-from index.settings import Config
 from index.store import Store
 from ingest.bounded import Bounded, ReadLimits
 from ingest.errors import EmbedderMismatchError
 from ingest.model import Clause, Document, Header
+from vanban.settings import Config
 
 from .conftest import shared_file
 
@@ -247,7 +247,7 @@ def test_discover_walks_folders_and_skips_unsupported(docs: Path) -> None:
 def run_cli(*args: str) -> Any:
     from click.testing import CliRunner
 
-    from cli import main
+    from vanban.cli import main
 
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
@@ -320,7 +320,7 @@ def test_cli_ask_on_empty_index_is_not_found(tmp_path: Path) -> None:
 
 
 def test_ask_with_other_embedder_explains_how_to_rebuild(tmp_path: Path, docs: Path) -> None:
-    from index.service import Vanban
+    from vanban.service import Vanban
 
     db = str(tmp_path / "mm")
     run_cli("ingest", str(docs), "--db", db, "--embedder", "fake", "-q")

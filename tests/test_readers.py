@@ -434,7 +434,8 @@ def _corpus_pdf_bytes() -> bytes:
         ("rong.docx", b"", EmptyFileError),
         ("trang.md", b" \n\n \t\n", EmptyFileError),
         ("bang-tinh.xls", b"\xd0\xcf\x11\xe0 not supported", UnsupportedFormatError),
-        ("cu.doc", b"\xd0\xcf\x11\xe0", UnsupportedFormatError),
+        ("cu.doc", b"\xd0\xcf\x11\xe0", CorruptFileError),  # truncated: not even a header
+        ("bang.wpd", b"\xffWPC", UnsupportedFormatError),
         ("khong-duoi", b"abc", UnsupportedFormatError),
         ("gia.pdf", "<html>Trang web, không phải PDF</html>".encode(), CorruptFileError),
         ("gia.docx", b"PK\x03\x04 not really a zip", CorruptFileError),

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from index.service import Vanban
-from index.settings import load_config
+from vanban.service import Vanban
+from vanban.settings import load_config
 
 from .conftest import SAMPLE_CORPUS
 

@@ -8,7 +8,12 @@ from dataclasses import replace
 import pytest
 
 from index.chunks import Chunk, chunks_from_document
-from index.responsibilities import (
+from ingest.assignments import Assignment, extract_assignments
+from ingest.errors import InputError
+from ingest.model import Document
+from ingest.parse import parse_file
+from tests.conftest import shared_file
+from vanban.answer.tasks import (
     ROW_KEYS,
     Responsibilities,
     ResponsibilitiesCache,
@@ -18,11 +23,6 @@ from index.responsibilities import (
     task_lines,
     to_row,
 )
-from ingest.assignments import Assignment, extract_assignments
-from ingest.errors import InputError
-from ingest.model import Document
-from ingest.parse import parse_file
-from tests.conftest import shared_file
 
 
 def _a(body: str, role: str, due: dt.date | None, clause: str = "1", file: str = "a.txt",
@@ -79,7 +79,7 @@ def test_for_body_accepts_every_variant_of_a_name() -> None:
     assert all(f == found[0] for f in found)
     assert resp.for_body("Sở Tư pháp")[0].role == "phối hợp"
     assert resp.for_body("Sở Tài chính") == []
-    assert resp.bodies() == ["Sở Công Thương", "Sở Tư pháp"]
+    assert resp.bodies() == ["Sở Công Thương (tỉnh Lào Cai)", "Sở Tư pháp (tỉnh Lào Cai)"]
 
 
 def test_real_document_owner_and_deadline() -> None:
@@ -174,7 +174,7 @@ def test_deadlines_keep_one_row_per_body_task_and_deadline() -> None:
 
 
 def test_a_document_the_extractor_fails_on_is_set_aside(monkeypatch: pytest.MonkeyPatch) -> None:
-    import index.responsibilities as R
+    import vanban.answer.tasks as R
 
     good, bad = _named("02_"), _named("29_")
     real = R.extract_assignments
@@ -187,4 +187,4 @@ def test_a_document_the_extractor_fails_on_is_set_aside(monkeypatch: pytest.Monk
     monkeypatch.setattr(R, "extract_assignments", flaky)
     resp = Responsibilities.from_chunks([*chunks_from_document(good), *chunks_from_document(bad)])
     assert resp.failed == [bad.file]
-    assert resp.bodies() == ["Sở Công Thương", "Sở Tư pháp"]
+    assert resp.bodies() == ["Sở Công Thương (tỉnh Lào Cai)", "Sở Tư pháp (tỉnh Lào Cai)"]

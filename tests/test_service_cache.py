@@ -11,12 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import index.service as service_module
+import vanban.service as service_module
 from index.chunks import SearchFilters
 from index.embedders import CachedQueries, FakeEmbedder
 from index.search import matrix_dense_fn
-from index.service import Vanban
-from index.settings import load_config
+from vanban.service import Vanban
+from vanban.settings import load_config
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 CONG_VAN = CORPUS / "cong-van-612-SCT-QLCN.docx"

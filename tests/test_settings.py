@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from index.settings import SETTINGS, Config, load_config
+from vanban.settings import SETTINGS, Config, load_config
 
 
 def test_every_setting_is_a_config_field_with_the_same_default() -> None:

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from index.chunks import Chunk, SearchFilters, chunks_from_document, embedding_text
 from index.embedders import FakeEmbedder
-from index.settings import Config
 from index.store import Store, chunk_from_record, chunk_metadata, date_int
 from ingest.errors import EmbedderMismatchError
 from ingest.model import Clause, Document, Header
+from vanban.settings import Config
 
 
 def make_doc(

@@ -19,7 +19,7 @@ from ingest.quality import MIN_QUALITY, blocks_text, syllable_quality
 
 __all__ = ["SUPPORTED_EXTENSIONS", "read_file"]
 
-SUPPORTED_EXTENSIONS: tuple[str, ...] = (".pdf", ".docx", ".txt", ".md")
+SUPPORTED_EXTENSIONS: tuple[str, ...] = (".pdf", ".docx", ".txt", ".md", ".doc", ".odt", ".rtf")
 
 
 def _reader_for(suffix: str, ocr: bool = False) -> Callable[[Path], RawDocument] | None:
@@ -36,6 +36,11 @@ def _reader_for(suffix: str, ocr: bool = False) -> Callable[[Path], RawDocument]
         from ingest.readers.text import read_text
 
         return read_text
+    if suffix in (".doc", ".odt", ".rtf"):
+        # Through LibreOffice (or antiword for .doc): see ingest.readers.legacy.
+        from ingest.readers.legacy import read_legacy
+
+        return read_legacy
     return None
 
 
@@ -46,7 +51,10 @@ def read_file(path: str | Path, *, ocr: bool = False) -> RawDocument:
     or the image-only pages of a typed PDF be read with tesseract instead of being
     flagged ``needs_ocr`` / ``unreadable_text_layer``; other formats ignore it.
 
-    Raises ``UnsupportedFormatError`` for other extensions (e.g. ``.xls``, ``.doc``),
+    ``.doc``, ``.odt`` and ``.rtf`` are converted with LibreOffice (``.doc`` falls
+    back to antiword); ``ConverterMissingError`` when neither is installed.
+
+    Raises ``UnsupportedFormatError`` for other extensions (e.g. ``.xls``, ``.wpd``),
     ``EmptyFileError`` for a zero-byte file, and whatever the reader raises
     (``CorruptFileError``, ``EncryptedFileError``) for files that cannot be opened.
     """
@@ -58,7 +66,7 @@ def read_file(path: str | Path, *, ocr: bool = False) -> RawDocument:
         raise UnsupportedFormatError(
             p,
             f"định dạng {shown} không được hỗ trợ",
-            "hãy lưu lại thành .pdf, .docx, .txt hoặc .md rồi nạp lại",
+            "hãy lưu lại thành .pdf, .docx, .doc, .odt, .rtf, .txt hoặc .md rồi nạp lại",
         )
     if not p.is_file():
         raise InputError(p, "không tìm thấy tệp", "kiểm tra lại đường dẫn")

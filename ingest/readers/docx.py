@@ -270,7 +270,9 @@ class DocxWalker:
         for tr in tbl.iter(q("tr")):
             if tr.getparent() is not tbl:
                 continue
-            row: list[str] = []
+            # w:gridBefore: the row starts some grid columns in (its first cells are absent).
+            before = _val(tr.find(q("trPr")), "gridBefore", "0") or "0"
+            row: list[str] = [""] * (int(before) if before.isdigit() else 0)
             for tc in tr.findall(q("tc")):
                 tcpr = tc.find(q("tcPr"))
                 span = int(_val(tcpr, "gridSpan", "1") or "1")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,8 +19,10 @@ from typing import Any
 
 from ingest.errors import CorruptFileError, EncryptedFileError
 from ingest.model import Block, Line, RawDocument, Status, Table
-from ingest.normalize import normalize_line
+from ingest.normalize import normalize_line, rejoin_spaced_letters
 from ingest.quality import MIN_QUALITY, blocks_text, syllable_quality
+from ingest.readers import pdf_layout as layout
+from ingest.tables import find_task_header
 
 # A page with fewer non-space characters than this has no real text layer (scans
 # carry 0-3 stray characters; a typed page of a letter has well over 500). A PDF
@@ -32,6 +35,10 @@ PYPDF_MARGIN = 0.01
 MAX_EMPTY_CELL_SHARE = 0.35
 
 PageBlocks = list[list[Block]]
+# A filled box thinner than this (points) is drawn as a table rule.
+MAX_RULE_WIDTH = 3.0
+# A line of nothing but rule characters: the underline under an issuer or motto.
+_RULE = re.compile(r"[_\-–—=.·•*]{3,}")
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,7 @@ class Extraction:
     pages: PageBlocks
     quality: float
     page_chars: tuple[int, ...]  # non-space characters on each page
+    furniture: frozenset[str] = frozenset()  # keys of running headers/footers dropped
 
     @property
     def text_pages(self) -> int:
@@ -110,15 +118,18 @@ def open_pypdf(path: Path) -> Any:
     return reader
 
 
-def extract_pypdf(reader: Any) -> Extraction:
-    """Lines of every page with pypdf (no tables)."""
+def extract_pypdf(reader: Any, furniture: frozenset[str] = frozenset()) -> Extraction:
+    """Lines of every page with pypdf (no tables); lines whose key is in ``furniture``
+    (running headers found by pdfplumber's geometry) and bare page numbers are dropped."""
     pages: PageBlocks = []
     for number, page in enumerate(reader.pages, start=1):
         try:
             text = page.extract_text() or ""
         except Exception:  # one bad content stream should not lose the other pages
             text = ""
-        pages.append(text_lines(text, number))
+        lines = text_lines(text, number)
+        pages.append([b for b in lines if not (isinstance(b, Line) and (
+            layout.is_furniture(b.text, furniture) or _RULE.fullmatch(b.text)))])
     return make_extraction("pypdf", pages)
 
 
@@ -154,21 +165,75 @@ def _outside(bboxes: list[tuple[float, float, float, float]]) -> Any:
     return keep
 
 
+@dataclass(frozen=True)
+class Placed:
+    """A block with where it sits on its page (PDF points from the top)."""
+
+    top: float
+    bottom: float
+    block: Block
+    sizes: tuple[float, ...] = ()  # font sizes of a line's characters
+
+
+def page_tables(page: Any) -> list[tuple[tuple[float, float, float, float], Table]]:
+    """Real tables of a page, rebuilt on their ruled grid, with their bounding boxes."""
+    out = []
+    # Shading (a filled box behind a header or behind each text line) is not a rule.
+    for t in page.filter(_is_ruling).find_tables():
+        rows = layout.logical_rows(t.cells, page.chars) or t.extract()
+        table = table_block(rows, page.page_number)
+        if is_real_table(rows) or find_task_header(table):
+            out.append((t.bbox, table))
+    return out
+
+
+def _is_ruling(obj: dict[str, Any]) -> bool:
+    """False for a filled, unstroked box thicker than a rule: background shading."""
+    if obj.get("object_type") != "rect" or obj.get("stroke"):
+        return True
+    return min(obj.get("width", 0), obj.get("height", 0)) <= MAX_RULE_WIDTH
+
+
+def plumber_page_items(page: Any, number: int) -> list[Placed]:
+    """Lines (with left edge and font sizes) and real tables of one page, top to bottom."""
+    tables = page_tables(page)
+    bboxes = [bbox for bbox, _ in tables]
+    body = page.filter(_outside(bboxes)) if bboxes else page
+    placed = [Placed(bbox[1], bbox[3], replace(t, page=number)) for bbox, t in tables]
+    for line in body.extract_text_lines(return_chars=True):
+        text = rejoin_spaced_letters(normalize_line(line["text"]))
+        if text and not _RULE.fullmatch(text):
+            sizes = tuple(c.get("size", 0.0) for c in line["chars"] if not c["text"].isspace())
+            placed.append(Placed(line["top"], line["bottom"], Line(text, number, line["x0"]), sizes))
+    placed.sort(key=lambda item: item.top)
+    return placed
+
+
 def plumber_page_blocks(page: Any, number: int) -> list[Block]:
     """Lines and real tables of one pdfplumber page, ordered top to bottom."""
-    tables = [(t, t.extract()) for t in page.find_tables()]
-    tables = [(t, rows) for t, rows in tables if is_real_table(rows)]
-    bboxes = [t.bbox for t, _ in tables]
-    body = page.filter(_outside(bboxes)) if bboxes else page
-    placed: list[tuple[float, Block]] = [
-        (t.bbox[1], table_block(rows, number)) for t, rows in tables
-    ]
-    for line in body.extract_text_lines(return_chars=False):
-        text = normalize_line(line["text"])
-        if text:
-            placed.append((line["top"], Line(text, number)))
-    placed.sort(key=lambda item: item[0])
-    return [b for _, b in placed]
+    return [p.block for p in plumber_page_items(page, number)]
+
+
+def drop_page_furniture(pages: list[list[Placed]], heights: list[float]
+                        ) -> tuple[PageBlocks, frozenset[str]]:
+    """Remove running headers/footers, page numbers and stamp print; return the
+    blocks and the furniture keys (to clean another extractor's lines too)."""
+    lines = [[(p.block.text, p.top, p.bottom) for p in page if isinstance(p.block, Line)]
+             for page in pages]
+    keys = layout.furniture_keys(lines, heights)
+    body = layout.body_size(s for page in pages for p in page for s in p.sizes)
+    out: PageBlocks = []
+    for page, height in zip(pages, heights, strict=True):
+        kept: list[Block] = []
+        for p in page:
+            if isinstance(p.block, Line) and (
+                (layout.in_band(p.top, p.bottom, height) and layout.is_furniture(p.block.text, keys))
+                or layout.is_stamp(p.sizes, body)
+            ):
+                continue
+            kept.append(p.block)
+        out.append(kept)
+    return out, keys
 
 
 def decrypted_copy(reader: Any) -> io.BytesIO:
@@ -192,10 +257,12 @@ def extract_pdfplumber(path: Path, reader: Any) -> Extraction | None:
     try:
         source = decrypted_copy(reader) if reader.is_encrypted else path
         with pdfplumber.open(source) as pdf:
-            pages = [plumber_page_blocks(p, i) for i, p in enumerate(pdf.pages, start=1)]
+            items = [plumber_page_items(p, i) for i, p in enumerate(pdf.pages, start=1)]
+            heights = [float(p.height) for p in pdf.pages]
     except Exception:  # pypdf already opened the file; fall back to it alone
         return None
-    return make_extraction("pdfplumber", pages)
+    pages, keys = drop_page_furniture(items, heights)
+    return replace(make_extraction("pdfplumber", layout.stitch_tables(pages)), furniture=keys)
 
 
 def choose(candidates: Sequence[Extraction]) -> Extraction:
@@ -218,8 +285,8 @@ def read_pdf(path: Path, *, ocr: bool = False) -> RawDocument:
     check_signature(path)
     with _quiet("pypdf", "pdfminer"):
         reader = open_pypdf(path)
-        candidates = [extract_pypdf(reader)]
         plumber = extract_pdfplumber(path, reader)
+        candidates = [extract_pypdf(reader, plumber.furniture if plumber else frozenset())]
     candidates += [plumber] if plumber else []
     best = choose(candidates)
     n_pages = len(reader.pages)

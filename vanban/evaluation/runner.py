@@ -11,9 +11,10 @@ The corpus is ingested into a temporary directory through the real pipeline
 - ``answers``: owner accuracy@1 on ``evals/questions.jsonl``;
 - ``alqac``: article retrieval on ALQAC 2022 and 2023 (recall@1/5/10, MRR@10, F2).
 
-The metrics themselves live in the ``evals/`` scripts (loaded by path: they are
-scripts, not a package) so that each script and this command report the same
-numbers; this module only orchestrates, caches vectors and renders. A part
+The metrics themselves live in the sibling modules (``retrieval``, ``extraction``,
+``answers``, ``alqac``), which the thin ``evals/*.py`` scripts call too, so each
+script and this command report the same numbers; this module only orchestrates,
+caches vectors and renders. A part
 whose data is missing (no ``../shared``) is skipped with a reason; a part that
 crashes is reported under ``errors`` and makes the command fail.
 
@@ -27,7 +28,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib.util
 import os
 import platform
 import re
@@ -39,19 +39,20 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
 
 from index.chunks import Chunk, embedding_text
 from index.embedders import Embedder, make_embedder, relevance_floor
-from index.settings import Config
 from ingest.errors import ConfigError
+from vanban.evaluation import alqac as AL
+from vanban.evaluation import answers as A
+from vanban.evaluation import extraction as E
+from vanban.evaluation import retrieval as R
+from vanban.evaluation.paths import EVALS, ROOT, SHARED
+from vanban.settings import Config
 
-ROOT = Path(__file__).resolve().parents[1]
-EVALS = ROOT / "evals"
-SHARED = Path(os.environ.get("VANBAN_SHARED", ROOT.parent / "shared"))  # as evals/ and tests/ do
 PARTS = ("ingestion", "retrieval", "extraction", "answers", "alqac")
 CORPUS_PARTS = ("ingestion", "retrieval", "extraction", "answers")
 Log = Callable[[str], None]
@@ -87,23 +88,6 @@ class EvalOptions:
     k: int = 5
 
 
-def load_eval_script(name: str) -> ModuleType:
-    """``evals/<name>.py`` as a module (registered, so its dataclasses resolve their module)."""
-    path = EVALS / f"{name}.py"
-    if not path.exists():
-        raise ConfigError(f"{path}: không có kịch bản đánh giá — chạy vanban eval từ thư mục mã "
-                          "nguồn (git clone), không phải từ gói đã cài.")
-    module_name = f"vanban_evals_{name}"
-    if module_name in sys.modules:
-        return sys.modules[module_name]
-    spec = importlib.util.spec_from_file_location(module_name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def default_inputs(corpus: Path | None = None, data: Path | None = None,
                    alqac_dir: Path | None = None) -> EvalInputs:
     """The standard inputs: ``../shared/corpus``, ``evals/*.jsonl``, ``../shared/benchmarks/alqac``.
@@ -113,7 +97,7 @@ def default_inputs(corpus: Path | None = None, data: Path | None = None,
     """
     data = data or EVALS
     bench = alqac_dir or SHARED / "benchmarks" / "alqac"
-    files = load_eval_script("alqac").FILES  # year → (laws file, questions file)
+    files = AL.FILES  # year → (laws file, questions file)
     return EvalInputs(
         corpus=corpus or SHARED / "corpus",
         devset=data / "devset.jsonl", gold=data / "gold" / "assignments.jsonl",
@@ -230,7 +214,6 @@ def _modes(result: Mapping[str, Any]) -> dict[str, Any]:
 def retrieval_part(devset: Sequence[dict[str, Any]], chunks: Sequence[Chunk], embedder: Embedder,
                    baselines: Sequence[Embedder]) -> dict[str, Any]:
     """Recall@1/5, MRR@10 per mode for the index's embedder, then for each dense baseline."""
-    R = load_eval_script("retrieval_eval")
     texts = [embedding_text(c) for c in chunks]
     main = R.evaluate_retrieval(devset, chunks, embedder, vectors=embedder.embed_passages(texts))
     out: dict[str, Any] = {"questions": main["n"], "answerable": main["answerable"],
@@ -246,9 +229,8 @@ def retrieval_part(devset: Sequence[dict[str, Any]], chunks: Sequence[Chunk], em
 
 def extraction_part(gold: Sequence[dict[str, Any]], chunks: Sequence[Chunk]) -> dict[str, Any]:
     """P/R/F1 of (body, role) and (body, due) for the assignments re-derived from the index."""
-    from index.responsibilities import Responsibilities
+    from vanban.answer.tasks import Responsibilities
 
-    E = load_eval_script("extraction_eval")
     predicted = Responsibilities.from_chunks(chunks).all()
     result: dict[str, Any] = E.evaluate(gold, predicted)
     result["documents"] = len(result["per_document"])
@@ -259,7 +241,6 @@ def answers_part(questions: Sequence[dict[str, Any]], corpus: Path, embedder: st
                  k: int, questions_path: Path | None = None) -> dict[str, Any]:
     """Owner accuracy@1 (and due@1, found rate) answering over the fresh index; with an
     ``offtopic.jsonl`` beside the questions, the share of off-topic questions refused."""
-    A = load_eval_script("answer_eval")
     offtopic = questions_path.parent / "offtopic.jsonl" if questions_path else None
     off = A.load_questions(offtopic) if offtopic is not None and offtopic.exists() else []
     report: dict[str, Any] = A.evaluate_answers(questions, corpus, embedder=embedder, db=db, k=k,
@@ -272,7 +253,6 @@ def answers_part(questions: Sequence[dict[str, Any]], corpus: Path, embedder: st
 def alqac_part(years: Mapping[str, tuple[Path, Path]], embedder: Embedder,
                cache_dir: Path | None, log: Log) -> tuple[dict[str, Any], dict[str, Any]]:
     """Per year, ``{"bm25": {...}, "dense": {...}, "hybrid": {...}}``; and each year's facts."""
-    AL = load_eval_script("alqac")
     scores: dict[str, Any] = {}
     facts: dict[str, Any] = {}
     for year, (laws, questions) in sorted(years.items()):
@@ -375,7 +355,7 @@ def _baselines(run: _Run, specs: Sequence[str], cache_dir: Path | None) -> list[
 def _corpus_parts(run: _Run, inputs: EvalInputs, options: EvalOptions, db: Path) -> None:
     """Ingest into ``db``, then retrieval, extraction and answers against that index."""
     from index.pipeline import discover
-    from index.service import Vanban
+    from vanban.service import Vanban
 
     embedder = CachedEmbedder(make_embedder(options.embedder), _cache_sub(options, "eval"))
     service = Vanban(Config(db=str(db), embedder=options.embedder), embedder=embedder)
@@ -567,7 +547,7 @@ def _md_facts(report: Mapping[str, Any]) -> list[str]:
 def render_markdown(report: Mapping[str, Any]) -> str:
     """``evals/RESULTS.md``: the summary table, then per-document and per-file breakdowns."""
     out = ["# vanban — evaluation results", "",
-           "Generated by `vanban eval` (index/evaluation.py); do not edit by hand.", "",
+           "Generated by `vanban eval` (vanban/evaluation/runner.py); do not edit by hand.", "",
            *_md_meta(report), "", "## Summary", "",
            *_md_table(("part", "item", "metrics"), summary_rows(report))]
     out += _md_facts(report)

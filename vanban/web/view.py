@@ -1,0 +1,759 @@
+"""The vanban web page without gradio: Hỏi đáp, Trách nhiệm, Thời hạn, Văn bản.
+
+Every answer, task list and deadline comes from the service
+(``vanban.service.Vanban``); here we turn them into escaped HTML and table rows,
+guard uploads and the bind address, and hold one handler per page event
+(:class:`Page`). ``app.py`` lays the page out with gradio and wires these
+handlers; nothing here imports gradio, so tests call the page directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import tempfile
+import threading
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from index.chunks import SearchFilters
+from ingest.errors import ConfigError, InputError, VanbanError
+from vanban.settings import Config
+from vanban.tracking import DEFAULT_WINDOW, mark_rows
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+UPLOAD_EXTENSIONS = (".pdf", ".docx", ".doc", ".odt", ".rtf", ".txt", ".md")
+READ_CONCURRENCY = 8  # questions answered at once; uploads are serialized apart
+STATUS_LABELS = {
+    "ingested": "đã nạp",
+    "replaced": "đã nạp (thay bản cũ)",
+    "unchanged": "không đổi",
+    "needs_ocr": "cần OCR",
+    "unreadable": "không đọc được",
+    "error": "lỗi",
+    "rejected": "từ chối",
+}
+SORT_CHOICES = ("Hạn gần nhất trước", "Cơ quan", "Văn bản")
+NOT_FOUND = (
+    "Không tìm thấy nội dung liên quan trong các văn bản đã nạp. "
+    "Hãy diễn đạt câu hỏi khác, nêu tên cơ quan hoặc số văn bản, hoặc mở rộng phạm vi tìm kiếm."
+)
+GENERIC_EXAMPLES = (
+    "Cơ quan nào chủ trì và thời hạn hoàn thành là khi nào?",
+    "Sở Công Thương được giao những nhiệm vụ gì?",
+    "Nhiệm vụ báo cáo định kỳ do ai thực hiện, hạn nộp khi nào?",
+)
+TASK_HEADERS = ["Cơ quan", "Vai trò", "Nhiệm vụ", "Thời hạn", "Hạn", "Tình trạng", "Trích dẫn"]
+DEADLINE_HEADERS = [
+    "Hạn",
+    "Tình trạng",
+    "Cơ quan",
+    "Vai trò",
+    "Nhiệm vụ",
+    "Thời hạn (nguyên văn)",
+    "Định kỳ",
+    "Trích dẫn",
+]
+DOC_HEADERS = ["Tệp", "Loại", "Số", "Ngày", "Cơ quan ban hành", "Trích yếu", "Điều khoản"]
+UPLOAD_HEADERS = ["Tệp", "Kết quả", "Điều khoản", "Ghi chú"]
+
+
+# ---------------------------------------------------------------- dates, auth, bind
+
+
+def vn_date(value: object) -> str:
+    """A date as people write it here: ``2025-09-15`` → ``15/09/2025``; empty stays empty.
+
+    >>> vn_date("2025-09-15"), vn_date(dt.date(2026, 1, 2)), vn_date(None)
+    ('15/09/2025', '02/01/2026', '')
+    """
+    if not value:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    try:
+        return dt.date.fromisoformat(str(value)[:10]).strftime("%d/%m/%Y")
+    except ValueError:
+        return str(value)  # already free text such as "Quý II/2026"
+
+
+_DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+
+
+def parse_vn_date(text: str | None, field: str) -> dt.date | None:
+    """``15/9/2025`` (or ISO ``2025-09-15``) → date; blank → None; anything else → InputError.
+
+    >>> parse_vn_date("15/9/2025", "Từ ngày")
+    datetime.date(2025, 9, 15)
+    """
+    if text is None or not str(text).strip():
+        return None
+    raw = str(text).strip()
+    m = _DMY.match(raw)
+    try:
+        if m:
+            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise InputError(
+            field, f"ngày '{raw}' không hợp lệ", "nhập theo dạng dd/mm/yyyy, ví dụ 15/09/2025"
+        ) from None
+
+
+def parse_auth(value: str | None) -> tuple[str, str] | None:
+    """``"canbo:matkhau"`` → ``("canbo", "matkhau")``; a malformed value is a ConfigError."""
+    if not value:
+        return None
+    user, sep, password = value.partition(":")
+    if not sep or not user.strip() or not password:
+        raise ConfigError(
+            "Tài khoản --auth / VANBAN_AUTH phải có dạng user:password "
+            "(ví dụ canbo:MatKhauManh), cả hai phần đều không được trống."
+        )
+    return user.strip(), password
+
+
+def check_bind(config: Config) -> tuple[str, str] | None:
+    """The login to require, or None for a loopback bind; refuses a public bind without one.
+
+    Anyone on the network could otherwise read and delete the documents.
+    """
+    auth = parse_auth(config.auth)
+    if config.host not in LOOPBACK_HOSTS and auth is None:
+        raise ConfigError(
+            f"Không mở giao diện ra địa chỉ {config.host} khi chưa đặt mật khẩu: "
+            "thêm --auth user:password (hoặc biến môi trường VANBAN_AUTH), "
+            "hoặc dùng --host 127.0.0.1 để chỉ truy cập trên máy này."
+        )
+    return auth
+
+
+def check_upload(path: str | Path, max_mb: int) -> str | None:
+    """Why an uploaded file is refused (extension, size), or None when it may be ingested.
+
+    Checked here, on the server, because the browser's file picker filter is advisory.
+    """
+    p = Path(path)
+    ext = p.suffix.lower()
+    if ext not in UPLOAD_EXTENSIONS:
+        shown = ext or "(không có phần mở rộng)"
+        return f"định dạng {shown} không được hỗ trợ — chỉ nhận tệp PDF, DOCX, DOC, ODT, RTF, TXT, MD"
+    size = p.stat().st_size
+    if size > max_mb * 1024 * 1024:
+        return (
+            f"tệp {size / 1024 / 1024:.1f} MB vượt giới hạn {max_mb} MB — "
+            "tách nhỏ tệp hoặc tăng VANBAN_MAX_UPLOAD_MB"
+        )
+    return None
+
+
+# ---------------------------------------------------------------- answer and sources
+
+
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+
+
+def link_markers(text: str) -> str:
+    """Escape the answer, then turn ``[1]`` into a link to source card ``#src-1``.
+
+    >>> link_markers("Sở Công Thương <chủ trì> [1]")
+    'Sở Công Thương &lt;chủ trì&gt; <a class="vb-marker" href="#src-1">[1]</a>'
+    """
+    return _MARKER.sub(
+        lambda m: f'<a class="vb-marker" href="#src-{m.group(1)}">[{m.group(1)}]</a>',
+        html.escape(text, quote=False),
+    )
+
+
+def _fold(text: str) -> str:
+    """NFC and lower case, one character for one, so offsets stay valid in the original."""
+    text = unicodedata.normalize("NFC", text)
+    return "".join(low if len(low := c.lower()) == 1 else c for c in text)
+
+
+def merge_spans(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans with overlapping or touching ones joined."""
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def find_spans(text: str, needles: Sequence[str]) -> list[tuple[int, int]]:
+    """Merged [start, end) spans of every needle in ``text`` (case-insensitive, NFC).
+
+    >>> find_spans("Giao Sở Công Thương chủ trì", ["sở công thương", "chủ trì"])
+    [(5, 27)]
+    """
+    hay = _fold(text)
+    spans: list[tuple[int, int]] = []
+    for needle in {_fold(n).strip() for n in needles if n and n.strip()}:
+        start = hay.find(needle)
+        while start >= 0:
+            spans.append((start, start + len(needle)))
+            start = hay.find(needle, start + 1)
+    return merge_spans(spans)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def shared_runs(text: str, question: str, min_run: int = 3) -> list[tuple[int, int]]:
+    """Spans of ``text`` that repeat ``min_run``+ consecutive syllables of the question.
+
+    Punctuation between syllables is ignored, so the question's wording is found
+    even where the clause has commas.
+
+    >>> t = "Công an tỉnh chủ trì kiểm tra an toàn phòng cháy, chữa cháy hằng năm"
+    >>> [t[s:e] for s, e in shared_runs(t, "Ai kiểm tra an toàn phòng cháy chữa cháy?")]
+    ['kiểm tra an toàn phòng cháy, chữa cháy']
+    """
+    toks = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(_fold(text))]
+    q = [m.group() for m in _WORD.finditer(_fold(question))]
+    spans: list[tuple[int, int]] = []
+    for i in range(len(toks)):
+        for j in range(len(q)):
+            k = 0
+            while i + k < len(toks) and j + k < len(q) and toks[i + k][2] == q[j + k]:
+                k += 1
+            if k >= min_run:
+                spans.append((toks[i][0], toks[i + k - 1][1]))
+    return merge_spans(spans)
+
+
+def highlight(text: str, needles: Sequence[str], question: str = "") -> str:
+    """Clause text as escaped HTML, the needles and the question's wording in ``<mark>``.
+
+    >>> highlight("Sở Công Thương <b> trước 15/9/2025", ["trước 15/9/2025"])
+    'Sở Công Thương &lt;b&gt; <mark>trước 15/9/2025</mark>'
+    """
+    text = unicodedata.normalize("NFC", text)
+    spans = merge_spans(find_spans(text, needles) + shared_runs(text, question))
+    out, pos = [], 0
+    for s, e in spans:
+        out.append(html.escape(text[pos:s]))
+        out.append(f"<mark>{html.escape(text[s:e])}</mark>")
+        pos = e
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+def _owner_cites(owner: Mapping[str, Any], citation: Mapping[str, Any]) -> bool:
+    """Whether an owner line rests on this citation (the service gives ``n`` or the rendered text)."""
+    ref = owner.get("citation")
+    if isinstance(ref, Mapping):
+        return ref.get("n") == citation.get("n") or (
+            ref.get("file") == citation.get("file") and ref.get("clause") == citation.get("clause")
+        )
+    if isinstance(ref, int):
+        return ref == citation.get("n")
+    text = str(ref or "")
+    rendered = citation_text(citation)
+    return bool(text) and (text == rendered or f"[{citation.get('n')}]" in text)
+
+
+def relevant_needles(result: Mapping[str, Any], citation: Mapping[str, Any]) -> list[str]:
+    """What to highlight in a source: the owners and deadlines the answer took from it."""
+    owners = [o for o in result.get("owners") or [] if _owner_cites(o, citation)]
+    needles: list[str] = []
+    for o in owners:
+        needles += [str(o.get("body") or ""), str(o.get("deadline_text") or "")]
+    return [n for n in needles if n]
+
+
+def citation_text(row: Mapping[str, Any]) -> str:
+    """``Kế hoạch 28/KH-BCĐCVĐ › IV.1.1``, as the CLI, the spreadsheet and the page print it."""
+    clause = row.get("clause") or ""
+    document = str(row.get("document") or row.get("file") or "")
+    return f"{document} › {clause}" if clause else document
+
+
+def esc(value: object) -> str:
+    """Any value as safe HTML text; None as ''."""
+    return html.escape(str(value or ""))
+
+
+def _doc_meta(doc: Any | None) -> str:
+    if doc is None:
+        return ""
+    parts = [vn_date(getattr(doc, "date", None)), str(getattr(doc, "issuer", "") or "")]
+    return " · ".join(html.escape(p) for p in parts if p)
+
+
+def source_card(
+    citation: Mapping[str, Any], doc: Any | None, needles: Sequence[str], question: str = ""
+) -> str:
+    """One numbered source: document, date and issuer, clause label, file, highlighted text.
+
+    Every value from a document is escaped; only our own tags remain.
+    """
+    n = int(citation.get("n") or 0)
+    meta = _doc_meta(doc)
+    head = f'<span class="vb-src-n">[{n}]</span> <b>{esc(citation.get("document"))}</b>'
+    if meta:
+        head += f' <span class="vb-src-meta">{meta}</span>'
+    parts = [f'<div class="vb-src-head">{head}</div>']
+    title = str(getattr(doc, "title", "") or "") if doc is not None else ""
+    if title:
+        parts.append(f'<div class="vb-src-title">{esc(title)}</div>')
+    label = citation.get("label") or citation.get("clause")
+    parts.append(f'<div class="vb-src-label">{esc(label)}</div>')
+    heading = " › ".join(str(h) for h in citation.get("heading") or () if h)
+    if heading:  # the enclosing item often names the actor ("2. Công an tỉnh:")
+        parts.append(f'<div class="vb-src-heading">{esc(heading)}</div>')
+    text = highlight(str(citation.get("text") or ""), needles, question)
+    parts.append(f'<blockquote class="vb-src-text">{text}</blockquote>')
+    parts.append(f'<div class="vb-src-file">Tệp: {esc(citation.get("file"))}</div>')
+    return f'<div class="vb-src" id="src-{n}">' + "".join(parts) + "</div>"
+
+
+def sources_html(result: Mapping[str, Any] | None, docs_by_file: Mapping[str, Any]) -> str:
+    """The sources panel for one answer (or the empty-state hint before any question)."""
+    if not result:
+        return '<div class="vb-src-empty">Nguồn trích dẫn của câu trả lời sẽ hiện ở đây.</div>'
+    cites = list(result.get("citations") or [])
+    if not result.get("found") or not cites:
+        return '<div class="vb-src-empty">Không có nguồn phù hợp cho câu hỏi này.</div>'
+    cards = [
+        source_card(
+            c,
+            docs_by_file.get(str(c.get("file"))),
+            relevant_needles(result, c),
+            str(result.get("question") or ""),
+        )
+        for c in cites
+    ]
+    return '<div class="vb-sources">' + "".join(cards) + "</div>"
+
+
+def role_label(role: object) -> str:
+    """The role as the documents word it (``chủ trì``, ``phối hợp``…); None as ''."""
+    return str(role or "")
+
+
+def owner_line(owner: Mapping[str, Any], citations: Sequence[Mapping[str, Any]]) -> str:
+    """``**Sở Công Thương** — chủ trì — hạn 15/09/2025 [1]`` with the marker linked."""
+    parts = [f"<b>{html.escape(str(owner.get('body') or ''))}</b>"]
+    if owner.get("role"):
+        parts.append(html.escape(role_label(owner["role"])))
+    due, text = vn_date(owner.get("due")), str(owner.get("deadline_text") or "")
+    if due or text:
+        parts.append(
+            "hạn " + html.escape(due or text) + (f" ({html.escape(text)})" if due and text else "")
+        )
+    marks = [f"[{c.get('n')}]" for c in citations if _owner_cites(owner, c)]
+    return " — ".join(parts) + (" " + link_markers(" ".join(marks)) if marks else "")
+
+
+def answer_html(result: Mapping[str, Any]) -> str:
+    """The chat reply: the service's answer with linked markers, then one line per owner."""
+    if not result.get("found"):
+        return html.escape(str(result.get("answer") or NOT_FOUND), quote=False)
+    body = link_markers(str(result.get("answer") or "")).replace("\n", "<br>")
+    cites = list(result.get("citations") or [])
+    owners = [owner_line(o, cites) for o in result.get("owners") or []]
+    if owners:
+        body += '<ul class="vb-owners">' + "".join(f"<li>{o}</li>" for o in owners) + "</ul>"
+    return body
+
+
+# ---------------------------------------------------------------- table rows
+
+
+def status_cell(row: Mapping[str, Any]) -> str:
+    """``sắp đến hạn (định kỳ, năm suy ra)`` for a row marked by ``vanban.tracking``; else ''.
+
+    >>> status_cell({"status": "quá hạn", "status_note": ""}), status_cell({})
+    ('quá hạn', '')
+    """
+    status, note = str(row.get("status") or ""), str(row.get("status_note") or "")
+    return status + (f" ({note})" if status and note else "")
+
+
+def due_cell(row: Mapping[str, Any]) -> str:
+    """The date a row is judged by: a recurring deadline's next occurrence, else its due date."""
+    return vn_date(row.get("next_due") or row.get("due"))
+
+
+def task_rows(rows: Sequence[Mapping[str, Any]]) -> list[list[str]]:
+    """Rows of the Trách nhiệm table: body, role, task, deadline text, due (dd/mm/yyyy),
+    standing (Tình trạng), citation."""
+    return [
+        [
+            str(r.get("body") or ""),
+            role_label(r.get("role")),
+            str(r.get("task") or ""),
+            str(r.get("deadline_text") or ""),
+            due_cell(r),
+            status_cell(r),
+            citation_text(r),
+        ]
+        for r in rows
+    ]
+
+
+def _sort_key(choice: str) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    if choice == SORT_CHOICES[1]:
+        return lambda r: (_fold(str(r.get("body") or "")), str(r.get("due") or "9999"))
+    if choice == SORT_CHOICES[2]:
+        return lambda r: (_fold(str(r.get("document") or "")), str(r.get("clause") or ""))
+    # By due date only: the sort is stable, so ties keep the service's order, which is
+    # the order of `vanban deadlines`; undated rows ("hằng năm") go last, not first.
+    # A recurring row sorts by its next occurrence (``next_due``) once marked.
+    return lambda r: (not r.get("due"), str(r.get("next_due") or r.get("due") or ""))
+
+
+def sort_deadlines(rows: Sequence[Mapping[str, Any]], choice: str) -> list[Mapping[str, Any]]:
+    """Deadline rows in the order chosen on the page (ISO dates sort correctly as text)."""
+    return sorted(rows, key=_sort_key(choice))
+
+
+def deadline_rows(rows: Sequence[Mapping[str, Any]]) -> list[list[str]]:
+    """Rows of the Thời hạn table, dates as dd/mm/yyyy, the standing beside the date."""
+    return [
+        [
+            due_cell(r),
+            status_cell(r),
+            str(r.get("body") or ""),
+            role_label(r.get("role")),
+            str(r.get("task") or ""),
+            str(r.get("deadline_text") or ""),
+            str(r.get("recurrence") or ""),
+            citation_text(r),
+        ]
+        for r in rows
+    ]
+
+
+def _clause_count(doc: Any) -> int:
+    clauses = getattr(doc, "clauses", 0)
+    return clauses if isinstance(clauses, int) else len(clauses or ())
+
+
+def document_rows(docs: Sequence[Any]) -> list[list[str]]:
+    """Rows of the Văn bản table: the header fields of each indexed document."""
+    return [
+        [
+            str(d.file),
+            str(getattr(d, "type", "") or ""),
+            str(getattr(d, "number", "") or ""),
+            vn_date(getattr(d, "date", None)),
+            str(getattr(d, "issuer", "") or ""),
+            str(getattr(d, "title", "") or ""),
+            str(_clause_count(d)),
+        ]
+        for d in docs
+    ]
+
+
+def upload_rows(results: Sequence[Any]) -> list[list[str]]:
+    """One row per uploaded file: name, result in Vietnamese, clause count, reason."""
+    return [
+        [
+            Path(str(r.file)).name,
+            STATUS_LABELS.get(str(r.status), str(r.status)),
+            str(getattr(r, "clauses", "") or ""),
+            str(getattr(r, "message", "") or ""),
+        ]
+        for r in results
+    ]
+
+
+def example_questions(docs: Sequence[Any], limit: int = 3) -> list[str]:
+    """Questions offered on first load: about the indexed documents, then generic ones.
+
+    >>> class D: name = "Công văn 5973/UBND-KT"; number = "5973/UBND-KT"
+    >>> example_questions([D()], 2)[0]
+    'Theo Công văn 5973/UBND-KT, cơ quan nào chủ trì và hạn hoàn thành là khi nào?'
+    """
+    named = [d for d in docs if getattr(d, "number", "") and not str(d.number).startswith("/")]
+    asks = [f"Theo {d.name}, cơ quan nào chủ trì và hạn hoàn thành là khi nào?" for d in named]
+    return (asks[:limit] + list(GENERIC_EXAMPLES))[: max(limit, 1) + 2]
+
+
+def build_filters(
+    files: Sequence[str] | None,
+    doc_types: Sequence[str] | None,
+    issuers: Sequence[str] | None,
+    date_from: str | None,
+    date_to: str | None,
+) -> SearchFilters:
+    """The chat's scope controls as ``SearchFilters`` (dates typed as dd/mm/yyyy)."""
+    return SearchFilters(
+        files=tuple(files or ()),
+        doc_types=tuple(doc_types or ()),
+        issuers=tuple(issuers or ()),
+        date_from=parse_vn_date(date_from, "Từ ngày"),
+        date_to=parse_vn_date(date_to, "Đến ngày"),
+    )
+
+
+# ---------------------------------------------------------------- concurrency
+
+
+class ReadWriteLock:
+    """Many readers together, one writer alone; a waiting writer stops new readers.
+
+    Questions from several officials run in parallel; an upload or removal waits
+    for them to finish so no one reads a half-written index.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writing = False
+        self._writers_waiting = 0
+
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._writing and not self._writers_waiting)
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        with self._cond:
+            self._writers_waiting += 1
+            self._cond.wait_for(lambda: not self._writing and self._readers == 0)
+            self._writers_waiting -= 1
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cond.notify_all()
+
+
+# ---------------------------------------------------------------- handlers
+
+
+ProgressFn = Callable[..., Any]
+EXPORT_MAX_AGE_S = 3600.0  # exported spreadsheets are served once, then can go
+
+
+def prune_older(folder: Path, max_age_s: float) -> None:
+    """Delete sub-folders of ``folder`` last modified more than ``max_age_s`` ago."""
+    import shutil
+    import time
+
+    cutoff = time.time() - max_age_s
+    for sub in folder.iterdir():
+        if sub.is_dir() and sub.stat().st_mtime < cutoff:
+            shutil.rmtree(sub, ignore_errors=True)
+
+
+class Page:
+    """The page's behaviour without gradio: each method is one event handler.
+
+    Tests call these directly with a fake service; ``build_app`` wires them.
+    """
+
+    def __init__(self, service: Any, config: Config) -> None:
+        self.service = service
+        self.config = config
+        self.lock = ReadWriteLock()
+        self.export_dir = Path(tempfile.mkdtemp(prefix="vanban-xlsx-"))
+
+    # -- reads
+    def documents(self) -> list[Any]:
+        with self.lock.read():
+            return list(self.service.documents())
+
+    def docs_by_file(self) -> dict[str, Any]:
+        return {str(d.file): d for d in self.documents()}
+
+    def ask_json(self, question: str, filters: SearchFilters | None = None) -> dict[str, Any]:
+        """Exactly what ``vanban ask --json`` prints."""
+        question = unicodedata.normalize("NFC", question or "").strip()
+        if not question:
+            raise InputError("câu hỏi", "câu hỏi đang trống", "nhập câu hỏi bằng tiếng Việt")
+        with self.lock.read():
+            return dict(
+                self.service.ask(
+                    question, filters=None if filters is None or filters.empty else filters
+                )
+            )
+
+    def chat(
+        self, question: str, history: list[dict[str, Any]] | None, filters: SearchFilters
+    ) -> tuple[list[dict[str, Any]], str]:
+        """One chat turn: the new history and the sources panel for this answer."""
+        history, panel, _ = self.chat_turn(question, history, filters)
+        return history, panel
+
+    def chat_turn(
+        self, question: str, history: list[dict[str, Any]] | None, filters: SearchFilters
+    ) -> tuple[list[dict[str, Any]], str, dict[str, Any]]:
+        """:meth:`chat`, and the answer itself (kept by the page for its downloads).
+
+        A question that gets no answer — too long, or the index unreachable — is
+        answered in the chat itself, in Vietnamese, with what to do.
+        """
+        if not (question or "").strip():
+            raise InputError("câu hỏi", "câu hỏi đang trống", "nhập câu hỏi bằng tiếng Việt")
+        try:
+            result = self.ask_json(question, filters)
+        except VanbanError as err:
+            result = self.refusal(question, err)
+        history = list(history or []) + [
+            {"role": "user", "content": html.escape(str(result["question"]).strip(), quote=False)},
+            {"role": "assistant", "content": answer_html(result)},
+        ]
+        panel = sources_html(result, {} if "error" in result else self.docs_by_file())
+        return history, panel, result
+
+    def refusal(self, question: str, err: Exception) -> dict[str, Any]:
+        """``vanban ask --json``'s shape, found=false, for a question that got no answer."""
+        from vanban.service import refused_answer
+
+        return refused_answer(question.strip(), err, self.config.max_question_chars)
+
+    def answer_files(self, result: Mapping[str, Any] | None) -> list[str]:
+        """The last answer with its citations as DOCX and Markdown, for download; [] before any
+        answer, or when the question was refused (too long, index unreachable)."""
+        if not result or "error" in result:
+            return []
+        from vanban.drafting import write_answer_docx, write_answer_markdown
+
+        folder = self._export_folder()
+        stem = f"vanban-tra-loi-{dt.date.today():%Y%m%d}"
+        return [str(write_answer_docx(result, folder / f"{stem}.docx")),
+                str(write_answer_markdown(result, folder / f"{stem}.md"))]
+
+    def tasks(
+        self, body: str | None, today: str | None = None, window: int = DEFAULT_WINDOW
+    ) -> tuple[str, list[list[str]]]:
+        """The Trách nhiệm tab: a summary line and the table for one body, each row marked
+        against ``today`` (dd/mm/yyyy; blank: today) with a ``window``-day "sắp đến hạn"."""
+        summary, rows = self.task_records(body, today, window)
+        return summary, task_rows(rows)
+
+    def task_records(
+        self, body: str | None, today: str | None = None, window: int = DEFAULT_WINDOW
+    ) -> tuple[str, list[dict[str, Any]]]:
+        """:meth:`tasks` as the marked ``vanban tasks --json`` rows."""
+        body = unicodedata.normalize("NFC", body or "").strip()
+        ref = parse_vn_date(today, "Ngày đối chiếu")
+        if not body:
+            return "Chọn hoặc nhập tên cơ quan, đơn vị.", []
+        with self.lock.read():
+            rows = mark_rows(self._method("tasks")(body), ref, window)
+        if not rows:
+            return f"Không tìm thấy nhiệm vụ nào giao cho “{html.escape(body)}”.", []
+        leads = sum(1 for r in rows if role_label(r.get("role")) == "chủ trì")
+        # the name as the documents spell it most, whatever variant was typed ("SCT")
+        names = [str(r.get("body") or "") for r in rows]
+        shown = max(set(names), key=lambda n: (names.count(n), -len(n)))
+        summary = f"**{html.escape(shown)}**: {len(rows)} nhiệm vụ ({leads} chủ trì)."
+        return summary, rows
+
+    def task_files(
+        self, body: str | None, today: str | None = None, window: int = DEFAULT_WINDOW
+    ) -> list[str]:
+        """One body's tasks as XLSX and as the DOCX drafting table; [] when there are none."""
+        from vanban.drafting import write_tasks_docx
+        from vanban.export import write_xlsx
+
+        _, rows = self.task_records(body, today, window)
+        if not rows:
+            return []
+        folder = self._export_folder()
+        shown = str(rows[0].get("body") or "")
+        return [str(write_xlsx(rows, folder / "vanban-nhiem-vu.xlsx")),
+                str(write_tasks_docx(rows, folder / "vanban-nhiem-vu.docx", shown))]
+
+    def deadlines(
+        self,
+        date_from: str | None,
+        date_to: str | None,
+        body: str | None,
+        sort: str,
+        today: str | None = None,
+        window: int = DEFAULT_WINDOW,
+    ) -> tuple[list[list[str]], str]:
+        """The Thời hạn tab: sorted rows marked against ``today``, and the XLSX of exactly these rows."""
+        start = parse_vn_date(date_from, "Từ ngày")
+        end = parse_vn_date(date_to, "Đến ngày")
+        ref = parse_vn_date(today, "Ngày đối chiếu")
+        with self.lock.read():
+            found = self._method("deadlines")(start, end, (body or "").strip() or None)
+        rows = sort_deadlines(mark_rows(found, ref, window), sort)
+        from vanban.export import write_xlsx
+
+        path = self._export_folder() / f"vanban-thoi-han-{dt.date.today():%Y%m%d}.xlsx"
+        write_xlsx(rows, path)
+        return deadline_rows(rows), str(path)
+
+    def _export_folder(self) -> Path:
+        """A fresh folder per request: two officials exporting at once never share a file."""
+        prune_older(self.export_dir, EXPORT_MAX_AGE_S)
+        return Path(tempfile.mkdtemp(dir=self.export_dir))
+
+    def body_choices(self) -> list[str]:
+        """Bodies offered in the pickers: every body that has a task, A→Z."""
+        if not hasattr(self.service, "deadlines"):
+            return []
+        with self.lock.read():
+            rows = self.service.deadlines(None, None, None)
+        return sorted({str(r.get("body")) for r in rows if r.get("body")}, key=_fold)
+
+    def _method(self, name: str) -> Callable[..., Any]:
+        """A service method, or a clear error when this service version lacks it."""
+        fn = getattr(self.service, name, None)
+        if fn is None:
+            raise VanbanError(
+                f"Dịch vụ chỉ mục chưa có chức năng '{name}' — cập nhật vanban rồi chạy lại."
+            )
+        return fn  # type: ignore[no-any-return]
+
+    # -- writes
+    def upload(
+        self, files: Sequence[str] | None, progress: ProgressFn | None = None, ocr: bool = False
+    ) -> list[list[str]]:
+        """Check each file on the server, ingest the accepted ones, one row per file.
+
+        ``ocr`` reads scanned (or garbled) PDFs with tesseract instead of reporting "cần OCR".
+        """
+        paths = [Path(str(f)) for f in files or []]
+        if not paths:
+            raise InputError("tải lên", "chưa chọn tệp nào", "chọn tệp PDF, DOCX, DOC, ODT, RTF, TXT hoặc MD")
+        refused = [(p, check_upload(p, self.config.max_upload_mb)) for p in paths]
+        accepted = [p for p, why in refused if why is None]
+        results: list[Any] = []
+        if accepted:
+            with self.lock.write():
+                ingest = self.service.ingest
+                results = list(ingest(accepted, progress=progress, ocr=True) if ocr
+                               else ingest(accepted, progress=progress))
+        rows = [[p.name, STATUS_LABELS["rejected"], "", why] for p, why in refused if why]
+        return rows + upload_rows(results)
+
+    def remove(self, file: str | None) -> str:
+        """Remove one document, named by its file; a Vietnamese confirmation line.
+
+        By file, not doc id: the same bytes uploaded under two names share a doc id.
+        """
+        if not file:
+            return "Chọn văn bản cần xóa."
+        name = html.escape(str(file))
+        with self.lock.write():
+            removed = self.service.remove(file)
+        if removed == 0:
+            return f"Không tìm thấy {name} trong chỉ mục — có thể đã bị xóa; tải lại trang."
+        return f"Đã xóa {name} khỏi chỉ mục."
