@@ -5,8 +5,8 @@ The worker caps its own address space (``RLIMIT_AS``) and CPU time
 (``RLIMIT_CPU``), refuses files that are too big before reading them (pages,
 bytes of text, inflated size of DOCX zip entries and PDF FlateDecode streams),
 parses, checks characters and clauses, and pickles the ``Document`` to a file.
-The parent kills it at the wall-time limit and reads its peak RSS from
-``os.wait4``. Whatever trips, the caller gets a ``Document`` with status
+The parent kills it at the wall-time limit. The worker reports its own peak RSS
+(``VmHWM``); the parent samples it too, for a worker killed before reporting. Whatever trips, the caller gets a ``Document`` with status
 ``error`` and a Vietnamese message naming the limit and what to do::
 
     x.pdf: quá lớn hoặc có cấu trúc bất thường — 3000 trang, vượt giới hạn 500 trang
@@ -165,7 +165,7 @@ def main(argv: list[str]) -> int:
     except MemoryError:
         result = "memory_mb"
     with out.open("wb") as fh:
-        pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((result, peak_rss_kb("self")), fh, protocol=pickle.HIGHEST_PROTOCOL)
     return 0
 
 
@@ -181,28 +181,54 @@ def _worker_env() -> dict[str, str]:
     return env
 
 
-def _wait(pid: int, deadline: float) -> tuple[int, float, bool]:
-    """(wait status, peak RSS in MB, timed out) of the worker, killing it at ``deadline``."""
+def peak_rss_kb(pid: int | str) -> int:
+    """The high-water mark of a live process's resident memory (``VmHWM``), in KB; 0 if gone.
+
+    Not ``ru_maxrss``: Linux carries it across ``exec``, so a worker forked from a
+    big parent would report the parent's size.
+    """
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) for line in status.splitlines()
+                 if line.startswith("VmHWM:")), 0)
+
+
+def _wait(pid: int, deadline: float) -> tuple[int, int, bool]:
+    """(wait status, peak RSS seen in KB, timed out) of the worker, killing it at ``deadline``.
+
+    The peak is sampled while the worker lives, for a worker that dies without
+    reporting its own (a CPU or wall limit).
+    """
+    seen = 0
     while True:
-        done, status, usage = os.wait4(pid, os.WNOHANG)
+        seen = max(seen, peak_rss_kb(pid))
+        done, status = os.waitpid(pid, os.WNOHANG)
         if done:
-            return status, usage.ru_maxrss / 1024, False
+            return status, seen, False
         if time.monotonic() >= deadline:
             os.kill(pid, signal.SIGKILL)
-            _, status, usage = os.wait4(pid, 0)
-            return status, usage.ru_maxrss / 1024, True
+            _, status = os.waitpid(pid, 0)
+            return status, seen, True
         time.sleep(_POLL)
 
 
-def _outcome(path: Path, out: Path, status: int, timed_out: bool, limits: ReadLimits) -> Document:
+def _report(out: Path, status: int) -> tuple[Document | str | None, int]:
+    """What the worker wrote (its document or the limit it hit, and its own peak RSS in KB)."""
+    if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and out.exists():
+        with out.open("rb") as fh:
+            result, peak = pickle.load(fh)  # our own worker's file, in our own temp folder
+        return result, int(peak)
+    return None, 0
+
+
+def _outcome(path: Path, result: Document | str | None, status: int, timed_out: bool,
+             limits: ReadLimits) -> Document:
     """The worker's document, or the error naming the limit that stopped it."""
     if timed_out:
         err = limit_error(path, "wall_seconds", f"đọc tệp quá {limits.wall_seconds:g} giây")
         return _error_document(path, err)
-    result: Document | str | None = None
-    if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and out.exists():
-        with out.open("rb") as fh:
-            result = pickle.load(fh)
     if isinstance(result, Document):
         return result
     if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL):
@@ -229,12 +255,13 @@ def parse_bounded(path: str | Path, limits: ReadLimits | None = None, *, ocr: bo
             proc = subprocess.Popen([sys.executable, "-m", "ingest.bounded", json.dumps(request)],
                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
                                     env=_worker_env())
-        status, peak, timed_out = _wait(proc.pid, start + limits.wall_seconds)
-        proc.returncode = status  # reaped by os.wait4 above; keep Popen from waiting again
-        doc = _outcome(p, out, status, timed_out, limits)
+        status, seen, timed_out = _wait(proc.pid, start + limits.wall_seconds)
+        proc.returncode = status  # reaped above; keep Popen from waiting again
+        result, reported = _report(out, status)
+        doc = _outcome(p, result, status, timed_out, limits)
     if doc.file != str(p):  # the worker saw the resolved path; callers expect theirs
         doc = dataclasses.replace(doc, file=str(p))
-    return Bounded(doc, round(peak, 1), round(time.monotonic() - start, 3))
+    return Bounded(doc, round(max(seen, reported) / 1024, 1), round(time.monotonic() - start, 3))
 
 
 if __name__ == "__main__":
