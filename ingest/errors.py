@@ -6,7 +6,8 @@
     │   ├── ConverterMissingError   .doc/.odt/.rtf, but no converter (LibreOffice, antiword)
     │   ├── EmptyFileError          zero bytes, or no text at all
     │   ├── CorruptFileError        cannot be opened as its format says
-    │   └── EncryptedFileError      password-protected PDF
+    │   ├── EncryptedFileError      password-protected PDF
+    │   └── ResourceLimitError      too large or abnormally built: a reading limit tripped
     ├── StoreError                  the index on disk or the Chroma server   index/errors.py
     │   ├── EmbedderMismatchError   index built with another embedding model
     │   └── StoreUnavailableError   the Chroma server refused, dropped or did not answer in time
@@ -58,3 +59,12 @@ class CorruptFileError(InputError):
 
 class EncryptedFileError(InputError):
     pass
+
+
+class ResourceLimitError(InputError):
+    """Reading the file tripped a limit of ``ingest.bounded.ReadLimits`` (memory,
+    time, pages, characters, clauses, inflated size); ``limit`` names which one."""
+
+    def __init__(self, source: str | Path, limit: str, detail: str, hint: str) -> None:
+        self.limit = limit
+        super().__init__(source, f"quá lớn hoặc có cấu trúc bất thường — {detail}", hint)

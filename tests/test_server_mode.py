@@ -25,12 +25,12 @@ from index.chunks import SearchFilters
 from index.embedders import FakeEmbedder
 from index.errors import StoreError, StoreUnavailableError
 from index.store import Store
-from ingest.model import Document
+from ingest.bounded import Bounded, ReadLimits
 from vanban.answer.types import Answer
 from vanban.service import Vanban
 from vanban.settings import Config, load_config
 
-from .test_pipeline import line_parser
+from .test_pipeline import line_reader
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
@@ -106,7 +106,7 @@ def config(chroma_url: str, tmp_path: Path) -> Config:
 def test_ingest_and_ask_over_http(
     config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pipeline, "parse", line_parser)
+    monkeypatch.setattr(pipeline, "parse", line_reader)
     doc = tmp_path / "cv-5973.txt"
     doc.write_text(
         "Sở Công Thương chủ trì kiểm tra hoạt động khai thác khoáng sản.\n"
@@ -172,11 +172,11 @@ def test_server_killed_mid_ingest_prints_the_summary_so_far_and_exits_nonzero(
     proc, url, data = own_server
     files = _three_files(tmp_path / "in")
 
-    def parse_then_kill(path: Path, ocr: bool = False) -> Document:
+    def parse_then_kill(path: Path, ocr: bool = False, limits: ReadLimits | None = None) -> Bounded:
         if path.name.startswith("02"):  # the server dies while the second file is read
             proc.kill()
             proc.wait()
-        return line_parser(path, ocr)
+        return line_reader(path, ocr)
 
     monkeypatch.setattr(pipeline, "parse", parse_then_kill)
     args = ["ingest", str(tmp_path / "in"), "--db", str(tmp_path / "local"), "--chroma-url", url,
@@ -196,7 +196,7 @@ def test_server_killed_mid_ingest_prints_the_summary_so_far_and_exits_nonzero(
     port = int(url.rsplit(":", 1)[1])
     restarted, _ = start_chroma(data, port)
     try:
-        monkeypatch.setattr(pipeline, "parse", line_parser)
+        monkeypatch.setattr(pipeline, "parse", line_reader)
         again = CliRunner().invoke(main, args, env=env)
         assert again.exit_code == 0, again.output
         assert [ln.split("]")[0] for ln in again.output.splitlines()[:3]] == [
@@ -218,7 +218,7 @@ def test_frozen_server_gives_a_vietnamese_timeout_within_the_limit(
     from vanban.web import view
 
     proc, url, _ = own_server
-    monkeypatch.setattr(pipeline, "parse", line_parser)
+    monkeypatch.setattr(pipeline, "parse", line_reader)
     config = load_config(environ={}, db=str(tmp_path / "local"), chroma_url=url,
                          chroma_connect_timeout_s=2.0, chroma_read_timeout_s=2.0)
     service = Vanban(config, FakeEmbedder())
