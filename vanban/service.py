@@ -179,7 +179,8 @@ class Vanban:
         serving = self._snapshot is not None
         # A serving process builds BM25 with its next snapshot (one read of the chunks).
         results = ingest_paths(paths, self._bound_store(), self.embedder, progress, ocr=ocr,
-                               lexical=not serving, follow_symlinks=self.config.follow_symlinks)
+                               lexical=not serving, follow_symlinks=self.config.follow_symlinks,
+                               limits=self.config.read_limits())
         self._after_write(serving)
         return results
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from index.errors import ConfigError
+from ingest.bounded import ReadLimits
 
 T = TypeVar("T")
 
@@ -74,10 +75,28 @@ class Config:
         False, "VANBAN_FOLLOW_SYMLINKS",
         "Khi nạp thư mục, duyệt cả thư mục con là liên kết tượng trưng (1 = bật); tắt thì "
         "bỏ qua chúng, để không nạp nhầm tệp nằm ngoài thư mục đã chọn.")
+    read_memory_mb: int = setting(
+        1024, "VANBAN_READ_MEMORY_MB",
+        "Bộ nhớ tối đa của tiến trình đọc một tệp (MB); vượt thì tệp bị báo 'quá lớn hoặc có "
+        "cấu trúc bất thường', các tệp khác vẫn được nạp.")
+    read_cpu_s: int = setting(
+        120, "VANBAN_READ_CPU_S", "Thời gian CPU tối đa để đọc một tệp (giây).")
+    read_wall_s: float = setting(
+        180.0, "VANBAN_READ_WALL_S", "Thời gian tối đa (đồng hồ) để đọc một tệp (giây).")
+    max_pages: int = setting(500, "VANBAN_MAX_PAGES", "Số trang tối đa của một tệp PDF.")
+    max_chars: int = setting(
+        2_000_000, "VANBAN_MAX_CHARS", "Số ký tự tối đa của nội dung một tệp.")
+    max_clauses: int = setting(5_000, "VANBAN_MAX_CLAUSES", "Số điều khoản tối đa của một tệp.")
 
     @property
     def db_path(self) -> Path:
         return Path(self.db)
+
+    def read_limits(self) -> ReadLimits:
+        """The bounded reader's limits (``ingest.bounded``) these settings give."""
+        return ReadLimits(memory_mb=self.read_memory_mb, cpu_seconds=self.read_cpu_s,
+                          wall_seconds=self.read_wall_s, max_pages=self.max_pages,
+                          max_chars=self.max_chars, max_clauses=self.max_clauses)
 
     def with_(self, **overrides: Any) -> Config:
         """A copy with the given non-None overrides (CLI options left unset are None)."""
