@@ -45,7 +45,7 @@ def test_assignments_are_the_ones_extracted_from_the_parsed_document(tmp_path: P
     vb.ingest([CONG_VAN, KE_HOACH])
     resp = vb.responsibilities()
     stored = [*resp.all(), *resp.unowned()]
-    expected = [a for path in (CONG_VAN, KE_HOACH) for a in extract(parse(path)).assignments]
+    expected = [a for path in (CONG_VAN, KE_HOACH) for a in extract(parse(path).document).assignments]
     assert sorted(stored, key=repr) == sorted(expected, key=repr) and len(stored) > 20
     records = {r.file: r for r in vb.documents()}
     assert records[KE_HOACH.name].extraction == "ok"
