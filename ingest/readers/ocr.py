@@ -22,6 +22,7 @@ import re
 import shutil
 import subprocess
 import time
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -132,8 +133,11 @@ def page_lines(text: str) -> list[str]:
     >>> page_lines("QUYÉT ĐỊNH\\n\\n  Về việc  điều chỉnh \\n\\x0c")
     ['QUYẾT ĐỊNH', 'Về việc điều chỉnh']
     """
-    # NFC first: the repairs match precomposed letters (É, Ð) and single spaces.
-    lines = (fix_ocr_text(normalize_line(s)) for s in text.replace("\f", "\n").split("\n"))
+    # NFC first: the repairs match precomposed letters (É) and single spaces. The
+    # doubled Đ is undone before normalize_line, which maps every Ð to Đ itself.
+    raw = _DOUBLE_D.sub(lambda m: m.group(0)[0].translate(_ETH),
+                        unicodedata.normalize("NFC", text))
+    lines = (fix_ocr_text(normalize_line(s)) for s in raw.replace("\f", "\n").split("\n"))
     return [t for t in lines if t]
 
 
