@@ -216,3 +216,19 @@ def test_a_task_invented_in_the_paper_lowers_test_precision_only(
     assert after["test"]["role"]["predicted"] > before["test"]["role"]["predicted"]
     assert after["test"]["role"]["precision"] < before["test"]["role"]["precision"]
     assert after["dev"]["role"] == before["dev"]["role"]
+
+
+def test_well_formed_share_covers_both_corpora_and_each_half(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Wired with any validator (the product's, once it has one): every record is counted."""
+    monkeypatch.setattr(W, "well_formed_validator", lambda: lambda body: body.startswith("Sở"))
+    inputs = EvalInputs(corpus=TINY / "corpus", devset=TINY / "devset.jsonl",
+                        gold=TINY / "gold" / "assignments.jsonl",
+                        questions=TINY / "questions.jsonl", wide=TINY / "corpus-wide",
+                        wide_data=TINY / "wide")
+    options = EvalOptions(embedder="fake", baselines=(), skip_alqac=True, cache_dir=None)
+    share = run_evaluation(inputs, options, log=lambda _: None)["well_formed"]
+    assert set(share) == {"corpus", "corpus-wide dev", "corpus-wide test", "all"}
+    assert share["corpus-wide dev"] == {"k": 3, "n": 3, "rate": 1.0, "bad": []}
+    assert share["corpus-wide test"]["k"] == 0 and share["corpus-wide test"]["n"] >= 3
+    assert share["all"]["n"] == sum(v["n"] for k, v in share.items() if k != "all")
