@@ -344,9 +344,8 @@ def deadlines(date_from: str | None, date_to: str | None, body: str | None, db: 
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Tệp báo cáo Markdown (mặc định evals/RESULTS.md).")
 def eval_(corpus: Path | None, as_json: bool, skip_alqac: bool, skip_wide: bool, wide: Path | None,
-          embedder: str | None,
-          baselines: tuple[str, ...], no_baseline: bool, data: Path | None, alqac_dir: Path | None,
-          cache_dir: Path | None, out: Path | None) -> None:
+          embedder: str | None, baselines: tuple[str, ...], no_baseline: bool, data: Path | None,
+          alqac_dir: Path | None, cache_dir: Path | None, out: Path | None) -> None:
     """Chạy mọi phép đánh giá trên một chỉ mục mới (thư mục tạm) và in một bảng.
 
     Truy hồi (R@1, R@5, MRR@10), trích xuất giao việc (P/R/F1), câu trả lời
