@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ingest.errors import VanbanError
 from vanban.settings import Config
+from vanban.tracking import DEFAULT_WINDOW, WINDOWS
 from vanban.web.view import (
     DEADLINE_HEADERS,
     DOC_HEADERS,
@@ -52,6 +53,9 @@ CSS = """
 .vb-marker, .vb-marker:visited { color: var(--color-accent) !important; text-decoration: none; font-weight: 600; }
 /* tables in the body font: the default monospace lacks good Vietnamese diacritics */
 .vb-table table, .vb-table td, .vb-table th, .vb-table span { font-family: var(--font) !important; }
+#vb-notice { position: fixed; top: 16px; right: 16px; z-index: 1000; max-width: 420px; padding: 12px 16px;
+  border-radius: 8px; background: var(--background-fill-primary); border: 1px solid var(--error-border-color, #ef4444);
+  color: var(--body-text-color); box-shadow: 0 4px 16px rgba(0,0,0,.15); cursor: pointer; }
 """
 
 # Clicking [n] scrolls its card into view inside the page (never a new tab, whatever
@@ -76,8 +80,55 @@ new MutationObserver(function () {
   var input = b && b.parentElement ? b.parentElement.querySelector("input[type=file]") : null;
   if (input && input.accept !== "__ACCEPT__") { input.accept = "__ACCEPT__"; }
 }).observe(document.documentElement, {childList: true, subtree: true});
+// Files over gradio's own size cap would get its English toast and sink the whole
+// batch: take them out before gradio sees the change, say why in Vietnamese, and
+// let the rest go on (files between our limit and the cap get the server's row).
+function vbNotice(text) {
+  var box = document.getElementById("vb-notice");
+  if (!box) {
+    box = document.createElement("div");
+    box.id = "vb-notice";
+    box.setAttribute("role", "alert");
+    box.addEventListener("click", function () { box.remove(); });
+    document.body.appendChild(box);
+  }
+  box.textContent = text;
+  clearTimeout(box.vbTimer);
+  box.vbTimer = setTimeout(function () { box.remove(); }, 20000);
+}
+document.addEventListener("change", function (ev) {
+  var input = ev.target;
+  if (!input || input.type !== "file" || !input.files) { return; }
+  var over = [], keep = new DataTransfer();
+  Array.prototype.forEach.call(input.files, function (f) {
+    if (f.size > __CAP_BYTES__) { over.push(f); } else { keep.items.add(f); }
+  });
+  if (!over.length) { return; }
+  vbNotice("Không tải lên " + over.map(function (f) {
+    return f.name + " (" + (f.size / 1048576).toFixed(1) + " MB)";
+  }).join(", ") + ": vượt giới hạn __LIMIT_MB__ MB mỗi tệp — tách nhỏ tệp hoặc tăng VANBAN_MAX_UPLOAD_MB.");
+  if (keep.files.length) {
+    input.files = keep.files;
+  } else {
+    ev.stopImmediatePropagation();
+    input.value = "";
+  }
+}, true);
 </script>
-""".replace("__ACCEPT__", ",".join(UPLOAD_EXTENSIONS))
+"""
+
+
+def head_html(config: Config) -> str:
+    """The page's script, with our upload formats and size limits filled in."""
+    return (HEAD.replace("__ACCEPT__", ",".join(UPLOAD_EXTENSIONS))
+            .replace("__CAP_BYTES__", str(upload_cap_mb(config) * 1024 * 1024))
+            .replace("__LIMIT_MB__", str(config.max_upload_mb)))
+
+
+def upload_cap_mb(config: Config) -> int:
+    """gradio's own cap, a backstop against huge bodies: twice ours, so files just over
+    our limit reach the server and get our per-file row; the page's script stops the rest."""
+    return 2 * config.max_upload_mb
 
 
 def _theme() -> Any:
@@ -95,6 +146,38 @@ def _raise_for_user(err: VanbanError) -> Exception:
     import gradio as gr
 
     return gr.Error(html.escape(str(err)), title="Lỗi", print_exception=False)
+
+
+SERVER_ERROR = ("Lỗi máy chủ khi xử lý yêu cầu ({kind}) — hãy thử lại; nếu vẫn lỗi, "
+                "xem nhật ký của lệnh vanban serve và báo cho người quản trị.")
+
+
+def _in_vietnamese(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A handler whose failures reach the page in Vietnamese.
+
+    Our own errors (``VanbanError``) already say what to do; anything else is a
+    server fault: logged with its traceback, shown as a Vietnamese toast naming
+    only its kind (gradio would show the raw English text).
+    """
+    import functools
+    import logging
+
+    @functools.wraps(fn)
+    def handler(*args: Any, **kwargs: Any) -> Any:
+        import gradio as gr
+
+        try:
+            return fn(*args, **kwargs)
+        except gr.Error:
+            raise
+        except VanbanError as err:
+            raise _raise_for_user(err) from err
+        except Exception as exc:
+            logging.getLogger("vanban.web").exception("handler %s failed", fn.__name__)
+            raise gr.Error(SERVER_ERROR.format(kind=type(exc).__name__), title="Lỗi",
+                           print_exception=False) from exc
+
+    return handler
 
 
 def _doc_choices(docs: Sequence[Any]) -> list[tuple[str, str]]:
@@ -121,6 +204,7 @@ def build_app(service: Any, config: Config) -> gr.Blocks:
             doc_widgets = _documents_tab(page)
         gr.api(_api_ask(page), api_name="ask", concurrency_limit="default")
 
+        @_in_vietnamese
         def refresh() -> tuple[Any, ...]:
             current = page.documents()
             names = page.body_choices()
@@ -144,12 +228,17 @@ def build_app(service: Any, config: Config) -> gr.Blocks:
 
 
 def _api_ask(page: Page) -> Callable[[str], dict[str, Any]]:
+    @_in_vietnamese
     def ask(question: str) -> dict[str, Any]:
-        """Hỏi đáp: trả về đúng đối tượng JSON của `vanban ask --json`."""
+        """Hỏi đáp: trả về đúng đối tượng JSON của `vanban ask --json`.
+
+        Câu hỏi không được trả lời (quá dài, chỉ mục không truy cập được) vẫn nhận
+        cùng dạng JSON: found=false, lý do ở "answer" và "error".
+        """
         try:
             return page.ask_json(question)
         except VanbanError as err:
-            raise _raise_for_user(err) from err
+            return page.refusal(question or "", err)
 
     return ask
 
@@ -178,12 +267,20 @@ def _chat_tab(page: Page, docs: Sequence[Any]) -> list[Any]:
                 with gr.Row():
                     send = gr.Button("Hỏi", variant="primary", elem_id="vb-ask")
                     clear = gr.Button("Xóa hội thoại")
+                with gr.Row():
+                    answer_docx = gr.DownloadButton(
+                        "Tải câu trả lời (DOCX)", value=None, elem_id="vb-answer-docx", size="sm"
+                    )
+                    answer_md = gr.DownloadButton(
+                        "Tải câu trả lời (Markdown)", value=None, elem_id="vb-answer-md", size="sm"
+                    )
                 gr.Examples(example_questions(docs), inputs=[question], label="Câu hỏi mẫu")
                 scope = _scope_controls()
             with gr.Column(scale=2):
                 gr.Markdown("### Nguồn trích dẫn")
                 sources = gr.HTML(sources_html(None, {}), elem_id="vb-sources-panel")
 
+        @_in_vietnamese
         def on_ask(
             q: str,
             history: list[dict[str, Any]],
@@ -193,15 +290,15 @@ def _chat_tab(page: Page, docs: Sequence[Any]) -> list[Any]:
             a: str,
             b: str,
         ) -> tuple[Any, ...]:
-            try:
-                new_history, panel = page.chat(q, history, build_filters(f, t, i, a, b))
-            except VanbanError as err:
-                raise _raise_for_user(err) from err
-            return new_history, panel, ""
+            new_history, panel, result = page.chat_turn(q, history, build_filters(f, t, i, a, b))
+            files: list[str | None] = [*page.answer_files(result)]
+            docx_path, md_path = files or [None, None]
+            return new_history, panel, "", gr.update(value=docx_path), gr.update(value=md_path)
 
         inputs = [question, chatbot, *scope]
+        outputs = [chatbot, sources, question, answer_docx, answer_md]
         for trigger in (send.click, question.submit):
-            trigger(on_ask, inputs, [chatbot, sources, question], api_visibility="private")
+            trigger(on_ask, inputs, outputs, api_visibility="private")
         clear.click(
             lambda: ([], sources_html(None, {})), None, [chatbot, sources], api_visibility="private"
         )
@@ -224,6 +321,24 @@ def _scope_controls() -> list[Any]:
     return [files, types, issuers, date_from, date_to]
 
 
+def _tracking_controls(prefix: str) -> tuple[Any, Any]:
+    """The reference date (blank: today) and the "sắp đến hạn" window of the Tình trạng column."""
+    import gradio as gr
+
+    today = gr.Textbox(
+        label="Ngày đối chiếu (dd/mm/yyyy, để trống: hôm nay)",
+        placeholder="hôm nay",
+        elem_id=f"{prefix}-today",
+    )
+    window = gr.Radio(
+        [(f"{n} ngày", n) for n in WINDOWS],
+        value=DEFAULT_WINDOW,
+        label="Sắp đến hạn trong",
+        elem_id=f"{prefix}-window",
+    )
+    return today, window
+
+
 def _tasks_tab(page: Page) -> Any:
     import gradio as gr
 
@@ -237,6 +352,10 @@ def _tasks_tab(page: Page) -> Any:
                 scale=4,
             )
             show = gr.Button("Xem nhiệm vụ", variant="primary", elem_id="vb-show-tasks", scale=1)
+        with gr.Row():
+            today, window = _tracking_controls("vb-tasks")
+            xlsx = gr.DownloadButton("Tải XLSX", value=None, elem_id="vb-tasks-xlsx")
+            docx = gr.DownloadButton("Tải DOCX (bảng kế hoạch)", value=None, elem_id="vb-tasks-docx")
         summary = gr.Markdown()
         table = gr.Dataframe(
             headers=TASK_HEADERS,
@@ -246,16 +365,19 @@ def _tasks_tab(page: Page) -> Any:
             wrap=True,
             elem_id="vb-tasks",
             max_height=700,
-            column_widths=["16%", "8%", "40%", "14%", "8%", "14%"],
+            column_widths=["15%", "7%", "35%", "12%", "8%", "11%", "12%"],
         )
 
-        def on_show(b: str) -> tuple[str, list[list[str]]]:
-            try:
-                return page.tasks(b)
-            except VanbanError as err:
-                raise _raise_for_user(err) from err
+        @_in_vietnamese
+        def on_show(b: str, day: str, days: int) -> tuple[Any, ...]:
+            summary_text, rows = page.tasks(b, day, int(days or DEFAULT_WINDOW))
+            files: list[str | None] = [*page.task_files(b, day, int(days or DEFAULT_WINDOW))]
+            xlsx_path, docx_path = files or [None, None]
+            return summary_text, rows, gr.update(value=xlsx_path), gr.update(value=docx_path)
 
-        show.click(on_show, [body], [summary, table], api_visibility="private")
+        inputs = [body, today, window]
+        for trigger in (show.click, window.change, today.submit):
+            trigger(on_show, inputs, [summary, table, xlsx, docx], api_visibility="private")
     return body
 
 
@@ -275,6 +397,8 @@ def _deadlines_tab(page: Page) -> Any:
             )
             sort = gr.Radio(list(SORT_CHOICES), value=SORT_CHOICES[0], label="Sắp xếp")
         with gr.Row():
+            today, window = _tracking_controls("vb-dl")
+        with gr.Row():
             run = gr.Button("Lọc thời hạn", variant="primary", elem_id="vb-dl-run")
             download = gr.DownloadButton("Tải XLSX", elem_id="vb-dl-xlsx", value=None)
         table = gr.Dataframe(
@@ -285,19 +409,17 @@ def _deadlines_tab(page: Page) -> Any:
             wrap=True,
             elem_id="vb-deadlines",
             max_height=700,
-            column_widths=["9%", "17%", "8%", "34%", "14%", "7%", "11%"],
+            column_widths=["8%", "10%", "15%", "7%", "30%", "12%", "7%", "11%"],
         )
 
-        def on_run(a: str, b: str, who: str, order: str) -> tuple[Any, Any]:
-            try:
-                rows, path = page.deadlines(a, b, who, order)
-            except VanbanError as err:
-                raise _raise_for_user(err) from err
+        @_in_vietnamese
+        def on_run(a: str, b: str, who: str, order: str, day: str, days: int) -> tuple[Any, Any]:
+            rows, path = page.deadlines(a, b, who, order, day, int(days or DEFAULT_WINDOW))
             return rows, gr.update(value=path)
 
-        inputs = [date_from, date_to, body, sort]
+        inputs = [date_from, date_to, body, sort, today, window]
         # opening the tab fills the table (and readies the XLSX) without a click
-        for trigger in (run.click, sort.change, tab.select):
+        for trigger in (run.click, sort.change, window.change, today.submit, tab.select):
             trigger(on_run, inputs, [table, download], api_visibility="private")
     return body
 
@@ -307,7 +429,7 @@ def _documents_tab(page: Page) -> dict[str, Any]:
 
     with gr.Tab("Văn bản", id="van-ban"):
         gr.Markdown(
-            "Chọn một hoặc nhiều tệp PDF, DOCX, TXT, MD (tối đa "
+            "Chọn một hoặc nhiều tệp PDF, DOCX, DOC, ODT, RTF, TXT, MD (tối đa "
             f"{page.config.max_upload_mb} MB mỗi tệp); hệ thống nạp ngay sau khi chọn."
         )
         files = gr.UploadButton(
@@ -349,6 +471,7 @@ def _documents_tab(page: Page) -> dict[str, Any]:
             remove = gr.Button("Xóa khỏi chỉ mục", variant="stop", elem_id="vb-remove", scale=1)
         note = gr.Markdown()
 
+        @_in_vietnamese
         def on_ingest(
             paths: list[str] | None,
             use_ocr: bool,
@@ -357,10 +480,7 @@ def _documents_tab(page: Page) -> dict[str, Any]:
             def report(*args: Any, **_: Any) -> None:
                 _report_progress(progress, args)
 
-            try:
-                return page.upload(paths, report, ocr=bool(use_ocr))
-            except VanbanError as err:
-                raise _raise_for_user(err) from err
+            return page.upload(paths, report, ocr=bool(use_ocr))
 
         uploaded = files.upload(
             on_ingest,
@@ -371,11 +491,9 @@ def _documents_tab(page: Page) -> dict[str, Any]:
             concurrency_id="vanban-write",
         )
 
+        @_in_vietnamese
         def on_remove(doc_id: str | None) -> str:
-            try:
-                return page.remove(doc_id)
-            except VanbanError as err:
-                raise _raise_for_user(err) from err
+            return page.remove(doc_id)
 
         removed = remove.click(
             on_remove,
@@ -403,15 +521,20 @@ def _report_progress(progress: Any, args: Sequence[Any]) -> None:
 
 
 def launch_kwargs(config: Config) -> dict[str, Any]:
-    """Our launch settings: bind, login, upload cap, offline look, no share/MCP/SSR."""
+    """Our launch settings: bind, login (throttled), upload cap, offline look, no share/MCP/SSR."""
+    from starlette.middleware import Middleware
+
+    from vanban.web.throttle import LoginThrottle
+
     return {
         "server_name": config.host,
         "server_port": config.port,
         "auth": check_bind(config),
         "auth_message": "Đăng nhập để tra cứu văn bản.",
-        # gradio's own cap is a backstop against huge bodies; it answers in English, so
-        # it sits at twice ours and files just over our limit get our per-file message
-        "max_file_size": f"{2 * config.max_upload_mb}mb",
+        "max_file_size": f"{upload_cap_mb(config)}mb",
+        # wrong passwords from one address wait longer and longer (vanban.web.throttle)
+        "app_kwargs": {"middleware": [Middleware(LoginThrottle, base_s=config.login_backoff_s,
+                                                 max_s=config.login_backoff_max_s)]},
         "share": False,
         "ssr_mode": False,
         "mcp_server": False,
@@ -420,7 +543,7 @@ def launch_kwargs(config: Config) -> dict[str, Any]:
         "show_error": True,
         "theme": _theme(),
         "css": CSS,
-        "head": HEAD,
+        "head": head_html(config),
     }
 
 

@@ -27,7 +27,7 @@ from index.chunks import Chunk, chunks_from_document, embedding_text
 from index.embedders import Embedder
 from index.lexical import LexicalIndex, fingerprint
 from index.store import Store
-from ingest.errors import StoreError
+from ingest.errors import StoreError, StoreUnavailableError
 from ingest.model import Document
 
 FileStatus = Literal["ingested", "unchanged", "replaced", "needs_ocr", "unreadable", "error",
@@ -403,17 +403,37 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, embedder: Embedder,
         clauses += n
         tick(current)
 
-    for path in files:
+    for n, path in enumerate(files):
         current = path.name
         tick(current)
         before = clauses
-        result = ingest_file(path, store, embedder, on_batch, ocr=ocr)
+        try:
+            result = ingest_file(path, store, embedder, on_batch, ocr=ocr)
+        except StoreUnavailableError as err:  # the server is gone: report, never guess on
+            results += interrupted(files[n:], err)
+            return results + [skipped_result(s) for s in found.skipped]
         clauses = before + (result.clauses if result.status in ("ingested", "replaced") else 0)
         results.append(result)
         tick(current)
     results += [skipped_result(s) for s in found.skipped]
-    ensure_lexical(store)
+    try:
+        ensure_lexical(store)
+    except StoreUnavailableError as err:  # the next run rebuilds BM25; say why it did not happen
+        results.append(FileResult("(chỉ mục từ khoá)", "error", str(err)))
     return results
+
+
+def interrupted(paths: Sequence[Path], err: StoreUnavailableError) -> list[FileResult]:
+    """Results for the file being stored when the server went away, and the files after it.
+
+    Documents already stored stay visible; the interrupted one is not (it becomes
+    visible only after all its clauses are written), so running the same command
+    again once the server is back finishes the batch.
+    """
+    later = ("chưa nạp: máy chủ Chroma ngừng phục vụ giữa chừng — chạy lại đúng lệnh này "
+             "khi máy chủ hoạt động trở lại")
+    return [FileResult(p.name, "error", later if i else f"bị ngắt, chưa nạp — {err}")
+            for i, p in enumerate(paths)]
 
 
 def lexical_dir(store: Store) -> Path:

@@ -18,7 +18,6 @@ next time the store is opened (``pending`` intents say which ones to check).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import time
@@ -32,7 +31,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from index.chunks import Chunk, SearchFilters, chunks_from_document
-from ingest.errors import EmbedderMismatchError, StoreError
+from ingest.errors import EmbedderMismatchError, StoreError, StoreUnavailableError
 from ingest.model import Document
 
 CHUNKS = "vanban_chunks"
@@ -50,6 +49,12 @@ class Location(Protocol):
 
     @property
     def chroma_url(self) -> str | None: ...
+
+    @property
+    def chroma_connect_timeout_s(self) -> float: ...
+
+    @property
+    def chroma_read_timeout_s(self) -> float: ...
 
 
 class NamedEmbedder(Protocol):
@@ -154,16 +159,98 @@ def _connect(config: Location) -> Any:
         raise StoreError(f"--chroma-url '{config.chroma_url}': địa chỉ không hợp lệ — "
                          "dùng dạng http://127.0.0.1:8000.")
     try:
+        # The client's own first requests have no timeout: a frozen server is caught here first.
+        _probe(config)
         client = chromadb.HttpClient(host=url.hostname, port=url.port or 8000,
                                      ssl=url.scheme == "https", settings=settings)
+        _set_timeouts(client, config)
         client.heartbeat()
+    except StoreUnavailableError:
+        raise
     except Exception as exc:  # connection refused, DNS, TLS: all mean "no server there"
-        raise StoreError(
-            f"Không kết nối được máy chủ Chroma {config.chroma_url} ({type(exc).__name__}) — "
-            "hãy khởi động máy chủ (chroma run --path <thư mục> --port <cổng>) "
-            "hoặc bỏ --chroma-url để dùng Chroma nhúng."
-        ) from exc
-    return client
+        raise unavailable(config, exc) from exc
+    return _Remote(client, config)
+
+
+def _timeout(config: Location) -> Any:
+    import httpx
+
+    return httpx.Timeout(config.chroma_read_timeout_s, connect=config.chroma_connect_timeout_s)
+
+
+def _probe(config: Location) -> None:
+    """One heartbeat with our timeouts, before chromadb's client makes untimed requests."""
+    import httpx
+
+    base = str(config.chroma_url).rstrip("/")
+    try:
+        httpx.get(f"{base}/api/v2/heartbeat", timeout=_timeout(config)).raise_for_status()
+    except httpx.HTTPError as exc:
+        raise unavailable(config, exc) from exc
+
+
+def _set_timeouts(client: Any, config: Location) -> None:
+    """Give the HTTP client connect and read timeouts.
+
+    chromadb's ``HttpClient`` (1.x) builds its ``httpx.Client`` with ``timeout=None`` and
+    offers no setting for it, so a frozen server would hang every command; we set the
+    session's timeout instead. A chromadb without that session is refused loudly rather
+    than left without timeouts.
+    """
+    import httpx
+
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if not isinstance(session, httpx.Client):
+        raise StoreError("Phiên bản chromadb này không cho đặt thời gian chờ HTTP — "
+                         "cài đúng phiên bản trong constraints.txt (pip install -c constraints.txt .).")
+    session.timeout = _timeout(config)
+
+
+def unavailable(config: Location, exc: BaseException) -> StoreUnavailableError:
+    """What to tell people when the Chroma server refused, dropped or did not answer."""
+    import httpx
+
+    url = config.chroma_url
+    if isinstance(exc, httpx.TimeoutException) and not isinstance(exc, httpx.ConnectTimeout):
+        return StoreUnavailableError(
+            f"Máy chủ Chroma {url} không trả lời trong {config.chroma_read_timeout_s:g} s "
+            "(đang treo hoặc quá tải) — kiểm tra tiến trình chroma run, khởi động lại nếu cần, "
+            "rồi thử lại; tăng VANBAN_CHROMA_READ_TIMEOUT nếu máy chủ chỉ chậm.")
+    return StoreUnavailableError(
+        f"Không kết nối được máy chủ Chroma {url} ({type(exc).__name__}) — "
+        "hãy khởi động máy chủ (chroma run --path <thư mục> --port <cổng>) và kiểm tra địa chỉ "
+        "--chroma-url / VANBAN_CHROMA_URL, hoặc bỏ --chroma-url để dùng Chroma nhúng.")
+
+
+class _Remote:
+    """A Chroma client or collection on a server: network failures become ``StoreUnavailableError``.
+
+    Without this a dead server surfaces as ``httpx.ConnectError`` (or ``[Errno 111]``)
+    wherever the store happens to be used; with it every face shows one Vietnamese message.
+    Collections returned by the client are wrapped too.
+    """
+
+    __slots__ = ("_config", "_target")
+
+    def __init__(self, target: Any, config: Location) -> None:
+        self._target = target
+        self._config = config
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._target, name)
+        if not callable(value):
+            return value
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            import httpx
+
+            try:
+                result = value(*args, **kwargs)
+            except httpx.TransportError as exc:
+                raise unavailable(self._config, exc) from exc
+            return _Remote(result, self._config) if hasattr(result, "upsert") else result
+
+        return call
 
 
 class Store:
@@ -536,6 +623,8 @@ def _drop_all(client: Any, embedder: NamedEmbedder | None) -> dict[str, np.ndarr
     carry: dict[str, np.ndarray] = {}
     try:
         old = client.get_collection(CHUNKS, embedding_function=None)
+    except StoreUnavailableError:
+        raise
     except Exception:  # no collection yet: nothing to keep
         old = None
     if old is not None and embedder is not None and (old.metadata or {}).get("embedder") == embedder.name:
@@ -548,6 +637,10 @@ def _drop_all(client: Any, embedder: NamedEmbedder | None) -> dict[str, np.ndarr
                 break
             offset += _PAGE
     for name in (CHUNKS, REGISTRY):
-        with contextlib.suppress(Exception):  # absent: nothing to drop
+        try:
             client.delete_collection(name)
+        except StoreUnavailableError:
+            raise
+        except Exception:  # absent: nothing to drop
+            pass
     return carry

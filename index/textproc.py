@@ -22,6 +22,10 @@ from typing import Literal
 
 from ingest.abbreviations import QUERY_TABLE, expansions
 from ingest.abbreviations import spell_out as _spell_out
+from ingest.normalize import fold, is_unaccented
+
+__all__ = ["SCHEMES", "QUERY_STOPWORDS", "compounds", "drop_stopwords", "fold", "is_unaccented",
+           "nfc", "spell_out", "syllables", "tokenize", "with_expansions", "words"]
 
 Scheme = Literal["syllables", "compounds", "words"]
 SCHEMES: tuple[Scheme, ...] = ("syllables", "compounds", "words")
@@ -38,8 +42,6 @@ _STOPWORDS = """ai gì nào đâu sao bao nhiêu không chưa có là của và 
     thì mà với cho theo về trong khi nào lúc nào bao giờ hay hoặc này đó ấy vậy
     nhé ạ hả nhỉ đã đang sẽ cần phải việc gồm thế như tại"""
 QUERY_STOPWORDS: frozenset[str] = frozenset(_STOPWORDS.split())
-
-_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D"})
 
 # Old-style tone placement (hoà, thuỷ) → new style (hòa, thủy) at a syllable's
 # end; documents use both, and BM25 must see one token.
@@ -142,23 +144,3 @@ def with_expansions(text: str) -> str:
     """
     text = nfc(text)
     return " ".join([text, *expansions(text, QUERY_TABLE)])
-
-
-def fold(text: str) -> str:
-    """Strip Vietnamese diacritics (and ``đ`` → ``d``), keeping case.
-
-    >>> fold("Sở Công Thương chủ trì, Đồng Nai")
-    'So Cong Thuong chu tri, Dong Nai'
-    """
-    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_EXTRA))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def is_unaccented(text: str) -> bool:
-    """True when the text has letters but no diacritics at all (typed without accents).
-
-    >>> is_unaccented("ai chu tri ke hoach"), is_unaccented("ai chủ trì")
-    (True, False)
-    """
-    normalized = nfc(text)
-    return any(ch.isalpha() for ch in normalized) and fold(normalized) == normalized

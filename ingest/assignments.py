@@ -32,16 +32,21 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from ingest.bodies import (
-    canonical_body,
+    body_key,
     display_body,
     is_body_acronym,
     is_generic_body,
+    is_well_formed_body,
+    province_of,
     split_actor_list,
+    split_body_key,
+    trim_body,
 )
+from ingest.body_names import has_stray_number
 from ingest.deadlines import Deadline, find_deadlines, parse_deadlines
 from ingest.model import Clause, Document
 
@@ -68,6 +73,7 @@ class Assignment:
     recurrence: str | None
     clause_text: str
     page: int = 1
+    province: str | None = None  # "tỉnh lâm đồng" for a provincial body; part of body_key
 
     @property
     def citation(self) -> str:
@@ -107,12 +113,13 @@ _VERBS = (
     "nêu cao", "kiên quyết", "tích cực", "quyết liệt", "định kỳ", "hằng năm", "hàng năm",
     "hoặc", "trong việc", "trong quá trình", "trong công tác", "về việc", "trong phạm vi", "để", "nhằm", "bổ sung",
     "sửa đổi", "điều chỉnh", "chấn chỉnh", "thiết lập", "thông báo", "đã", "đang", "sẽ",
-    "trân trọng", "có văn bản", "có phương án", "có biện pháp", "có kế hoạch", "làm cơ sở", "khảo sát", "quản lý chặt chẽ", "chỉ thực hiện",
+    "không", "chưa", "liên hệ", "trân trọng", "có văn bản", "có phương án", "có biện pháp", "có kế hoạch", "làm cơ sở", "khảo sát", "quản lý chặt chẽ", "chỉ thực hiện",
 )
 _VERB_RX = re.compile(
-    # "(?<!các )": in "các tổ chức" the verb-looking word is a noun
-    r"(?<=[\s,])(?<!các )(?<!những )(?:"
-    + "|".join(sorted(map(re.escape, _VERBS), key=len, reverse=True))
+    # "(?<!các )": in "các tổ chức" the verb-looking word is a noun; "Bộ Ngoại giao" is a name
+    r"(?<=[\s,])(?<!các )(?<!những )(?<![Nn]goại )(?<![Bb]àn )(?<![Cc]huyển )(?:"
+    + "|".join(sorted(map(re.escape, _VERBS), key=len, reverse=True)).replace(
+        re.escape("xây dựng"), "(?<!đầu tư )xây dựng")  # "dự án đầu tư xây dựng": a compound noun
     + r")(?=[\s,:;.]|$)"
 )
 _LEAD_IN = re.compile(
@@ -128,7 +135,7 @@ _SKIP_SENTENCE = re.compile(
 )
 # Predicates that assign nothing: past facts, the issuer's formulas, accountability.
 _NOT_A_TASK = re.compile(
-    r"^(?:đã|đang|thông báo|trân trọng|cảm ơn|có ý kiến|kết luận|"
+    r"^(?:đã|đang|không(?! để)|chưa|thông báo|trân trọng|cảm ơn|có ý kiến|kết luận|"
     r"chịu trách nhiệm (?:toàn diện\s+)?trước|chịu trách nhiệm thi hành)\b"
     r"|^(?:nghiêm túc\s+)?(?:triển khai\s+)?thực hiện\W*$"  # "… nghiêm túc thực hiện./."
     # closing formulas: "… tổ chức triển khai và chỉ đạo … thực hiện nghiêm Chỉ thị này."
@@ -252,7 +259,7 @@ def split_actor(sentence: str) -> _Split | None:
     end = _actor_end(seg)
     phrase = seg[:end].strip(" ,:;")
     predicate = seg[end:].strip(" :")
-    if not phrase or len(phrase) > 250 or re.search(r"\d", phrase):
+    if not phrase or len(phrase) > 250 or has_stray_number(phrase):
         return None  # "Thanh tra tỉnh (sau hợp nhất): 01 cuộc" is a figure, not an actor
     actors = split_actor_list(phrase)
     return _Split(actors, predicate) if actors else None
@@ -290,6 +297,7 @@ class _Group:
     end: int
     coordinators: list[str] = field(default_factory=list)
     implied_leads: list[str] = field(default_factory=list)
+    inherited: bool = False  # actors from a heading above, not named by the sentence
 
 
 def _segments(text: str) -> list[tuple[int, int]]:
@@ -366,6 +374,48 @@ def _sentence_actor(st: _Reading, seg: str, item: bool) -> _Split | None:
     return split
 
 
+# Field lines under a task: "- Đơn vị chủ trì: Sở X", "- Thời gian hoàn thành: Trong tháng 8/2025".
+_FIELD = re.compile(
+    r"^(?:(?P<lead>(?:đơn vị|cơ quan)\s+chủ trì(?:\s+thực hiện)?)|(?P<coord>(?:đơn vị|cơ quan)\s+phối hợp)"
+    r"|(?P<due>thời (?:gian|hạn)(?:\s+(?:hoàn thành|thực hiện|triển khai))?|tiến độ(?:\s+thực hiện)?))"
+    r"\s*:\s*(?P<value>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _read_field(st: _Reading, text: str, seg: str, a: int, b: int) -> bool:
+    """A field line: its bodies or deadline go to the task above. False if not a field."""
+    m = _FIELD.match(seg)
+    if not m:
+        return False
+    value = m.group("value").strip(" .;")
+    if m.group("due"):
+        if st.groups:
+            st.groups[-1].end = b
+        return True
+    bodies = split_actor_list(value) if value else []
+    if m.group("coord"):
+        if st.groups:
+            st.groups[-1].coordinators += [x for x in bodies if _named(x)]
+        return True
+    task = text[: a].strip() or seg
+    # the lead named here replaces actors the item only inherited
+    st.groups = [g for g in st.groups if not g.inherited]
+    if bodies:
+        st.groups.append(_Group(_specific(bodies), LEAD, task, 0, b))
+    return True
+
+
+def _lead_deadline(seg: str) -> str:
+    """``Trước ngày 15/12/2025, Sở X báo cáo …`` → ``Sở X báo cáo …`` (the deadline stays in the span)."""
+    found = find_deadlines(seg)
+    if found and found[0].span[0] == 0:
+        rest = seg[found[0].span[1]:]
+        if rest.lstrip().startswith(","):
+            return rest.lstrip()[1:].lstrip()
+    return seg
+
+
 def _clause_groups(text: str, inherited: list[str], strong: bool = True) -> list[_Group]:
     """Who does what in one clause's text, sentence by sentence.
 
@@ -385,12 +435,15 @@ def _clause_groups(text: str, inherited: list[str], strong: bool = True) -> list
         if _FORMULA.search(seg) or _SKIP_SENTENCE.match(seg) or intro is not None:
             st.pending = st.current = intro or st.current
             continue
-        split = _sentence_actor(st, seg, item)
+        if _read_field(st, text, seg, a, b):
+            continue
+        split = _sentence_actor(st, _lead_deadline(seg), item)
         if split:
             _read_actor_sentence(st, split, a, b)
         # an item, or a later sentence that opens with a role: "…; chủ trì, phối hợp với …"
         elif st.current and (item or role_of(seg) in (LEAD, COORD, ADVISE)) and not _NOT_A_TASK.search(seg):
             st.groups.append(_group_for(st.current, seg, a, b))
+            st.groups[-1].inherited = True
         elif st.groups:
             st.groups[-1].end = b  # a continuation: its deadline belongs to the last group
     return st.groups
@@ -441,19 +494,27 @@ def _ancestors(clause: Clause, by_path: dict[str, Clause]) -> list[Clause]:
 
 
 def _inherited(clause: Clause, by_path: dict[str, Clause]) -> list[str]:
-    for parent in _ancestors(clause, by_path):
-        if _SKIP_HEADING.search(parent.text[:40]):
-            return []
-        actors = _heading_actors(parent.text)
+    return _inherited_heading(clause, by_path)[0]
+
+
+def _inherited_heading(clause: Clause, by_path: dict[str, Clause]) -> tuple[list[str], str]:
+    """Actors of the nearest heading that names some, and the role it gives them:
+    under ``3. Bộ Tài chính chủ trì, phối hợp với …:`` every item is the Bộ's lead."""
+    texts = [p.text for p in _ancestors(clause, by_path)] + list(reversed(clause.heading))
+    for text in texts:
+        if _SKIP_HEADING.search(text[:40]):
+            return [], DO
+        actors = _heading_actors(text)
         if actors:
-            return actors
-    for heading in reversed(clause.heading):
-        if _SKIP_HEADING.search(heading[:40]):
-            return []
-        actors = _heading_actors(heading)
-        if actors:
-            return actors
-    return []
+            return actors, _heading_role(text)
+    return [], DO
+
+
+def _heading_role(text: str) -> str:
+    first = _LEAD_IN.sub("", _INLINE_ITEM.split(_nfc(text).split("\n")[0])[0].strip(), count=1)
+    split = split_actor(first)
+    role = role_of(split.predicate) if split and split.predicate else DO
+    return role if role in (LEAD, COORD) else DO
 
 
 def _has_children(clause: Clause, by_path: dict[str, Clause]) -> bool:
@@ -523,16 +584,32 @@ def _cell(cells: Sequence[str], cols: dict[str, int], name: str) -> str:
 # --- records -----------------------------------------------------------------
 
 
+def _doc_province(doc: Document) -> str | None:
+    """The province of a provincial issuer (``Ủy ban nhân dân tỉnh Lâm Đồng``), else None."""
+    return province_of(doc.header.issuer) or province_of(doc.header.issuer_parent)
+
+
+def _body_name(printed: str, text: str) -> str | None:
+    """The printed actor trimmed to its name; None when what is left is not a body's name."""
+    shown = _proper_case(display_body(trim_body(printed)), text)
+    check = shown[:1] + shown[1:].lower() if shown.isupper() else shown
+    return shown if is_well_formed_body(check) else None
+
+
 def _record(doc: Document, clause: Clause, body: str, role: str, task: str,
-            deadline: Deadline | None) -> Assignment:
-    shown = _proper_case(display_body(body), doc.text) if body else ""
+            deadline: Deadline | None) -> Assignment | None:
+    """One record, or None when ``body`` is a fragment rather than a body's name."""
+    shown = _body_name(body, doc.text) if body else ""
+    if shown is None:
+        return None
+    key = body_key(shown, _doc_province(doc)) if shown else ""
     return Assignment(
         file=doc.file,
         document=doc.name,
         clause=clause.path,
         label=clause.label,
         body=shown,
-        body_key=canonical_body(shown) if shown else "",
+        body_key=key,
         role=role,
         task=re.sub(r"\s+", " ", task).strip()[:500],
         deadline_text=deadline.text if deadline else None,
@@ -540,6 +617,7 @@ def _record(doc: Document, clause: Clause, body: str, role: str, task: str,
         recurrence=deadline.recurrence if deadline else None,
         clause_text=clause.text,
         page=clause.page,
+        province=split_body_key(key)[1],
     )
 
 
@@ -590,7 +668,23 @@ def _actorless(doc: Document, clause: Clause, text: str) -> list[Assignment]:
     if not deadlines:
         return []
     owners = _recipients(text) or [("", DO)]
-    return [_record(doc, clause, body, role, text, d) for body, role in owners for d in deadlines]
+    return _kept(_record(doc, clause, body, role, text, d) for body, role in owners for d in deadlines)
+
+
+def _clause_deadlines(text: str, doc_date: date | None) -> list[Deadline]:
+    """Deadlines in a clause's sentences, plus the value of ``Thời gian hoàn thành: …``
+    lines read as a table cell would be (``Năm 2026``, ``Quý IV/2026``)."""
+    found = find_deadlines(text, doc_date)
+    for a, b in _segments(text):
+        m = _FIELD.match(_strip_bullet(text[a:b]).strip())
+        if not m or not m.group("due"):
+            continue
+        at = a + text[a:b].find(m.group("value")) if m.group("value") else b
+        for d in parse_deadlines(m.group("value"), doc_date):
+            span = (at + d.span[0], at + d.span[1])
+            if not any(x.span[0] < span[1] and span[0] < x.span[1] for x in found):
+                found.append(replace(d, span=span))
+    return sorted(found, key=lambda d: d.span)
 
 
 def _clause_records(doc: Document, clause: Clause, by_path: dict[str, Clause],
@@ -599,7 +693,7 @@ def _clause_records(doc: Document, clause: Clause, by_path: dict[str, Clause],
         return []
     if clause.kind == "preamble" and clause.text.rstrip().endswith(":"):
         return []  # "… yêu cầu các cơ quan thực hiện một số nội dung sau:" introduces the items
-    inherited = _inherited(clause, by_path)
+    inherited, heading_role = _inherited_heading(clause, by_path)
     text = _nfc(clause.text)
     if _is_actor_heading(text) and (_has_children(clause, by_path) or "\n" not in text):
         return []  # an actor heading: its items carry the tasks
@@ -610,14 +704,17 @@ def _clause_records(doc: Document, clause: Clause, by_path: dict[str, Clause],
     if not inherited and re.match(r"(?:[IVXL]+|\d+)(?:\.|~|$)", clause.path):
         inherited = letter  # items of the main body answer the letter's request
     groups = _clause_groups(text, inherited, strong)
-    deadlines = find_deadlines(text, doc.header.date)
+    for g in groups:  # an item under "X chủ trì, phối hợp …:" is X's lead, not a bare task
+        if g.inherited and g.role == DO and heading_role != DO:
+            g.role = heading_role
+    deadlines = _clause_deadlines(text, doc.header.date)
     out: list[Assignment] = []
     for g in groups:
         mine: list[Deadline | None] = [d for d in deadlines if g.start <= d.span[0] < g.end]
         for body, role in _pairs(g):
-            out.extend(_record(doc, clause, body, role, g.task, d) for d in mine or [None])
+            out.extend(_kept(_record(doc, clause, body, role, g.task, d) for d in mine or [None]))
     if groups:
-        out.extend(_record(doc, clause, body, role, text, None) for body, role in _recipients(text))
+        out.extend(_kept(_record(doc, clause, body, role, text, None) for body, role in _recipients(text)))
     elif not inherited and clause.kind == "clause":
         out.extend(_actorless(doc, clause, text))
     return out
@@ -638,7 +735,36 @@ def _row_records(doc: Document, row: Clause) -> list[Assignment]:
     dues: list[Deadline | None] = list(parse_deadlines(_cell(cells, cols, "due"), doc.header.date))
     dues = dues or [None]
     pairs = [(b, LEAD) for b in leads] + [(b, COORD) for b in coords]
-    return [_record(doc, row, b, r, task, d) for b, r in pairs for d in dues]
+    return _kept(_record(doc, row, b, r, task, d) for b, r in pairs for d in dues)
+
+
+def _parent(path: str) -> str | None:
+    return path.rsplit(".", 1)[0] if "." in path else None
+
+
+def _field_items(clauses: Sequence[Clause]) -> tuple[dict[str, Clause], set[str]]:
+    """Numbered field lists (``1. Tên nhiệm vụ: … 2. Cơ quan chủ trì: … 5. Thời gian hoàn
+    thành: …``) read as one task: the first field clause carries all the fields' text,
+    the others are absorbed."""
+    siblings: dict[str, list[Clause]] = {}
+    for c in clauses:
+        parent = _parent(c.path)
+        if c.kind == "clause" and parent is not None:
+            siblings.setdefault(parent, []).append(c)
+    merged: dict[str, Clause] = {}
+    absorbed: set[str] = set()
+    for group in siblings.values():
+        fields = [_FIELD.match(_nfc(c.text).strip()) for c in group]
+        if not any(m and m.group("lead") for m in fields) or len(group) < 2:
+            continue
+        text = "\n".join("- " + _nfc(c.text).strip() for c in group)
+        merged[group[0].path] = replace(group[0], text=text)
+        absorbed.update(c.path for c in group[1:])
+    return merged, absorbed
+
+
+def _kept(records: Iterable[Assignment | None]) -> list[Assignment]:
+    return [r for r in records if r is not None]
 
 
 def _dedupe(records: Iterable[Assignment]) -> list[Assignment]:
@@ -660,8 +786,12 @@ def extract_assignments(doc: Document) -> list[Assignment]:
     """
     by_path = {c.path: c for c in doc.clauses if c.kind != "table_row"}
     letter = _letter_actors(doc)
+    merged, absorbed = _field_items(doc.clauses)
     records: list[Assignment] = []
     for clause in doc.clauses:
+        if clause.path in absorbed:
+            continue
+        clause = merged.get(clause.path, clause)
         if clause.kind == "table_row":
             records.extend(_row_records(doc, clause))
         elif clause.kind == "clause":

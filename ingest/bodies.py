@@ -19,10 +19,19 @@ import re
 import unicodedata
 
 from ingest.abbreviations import AGENCY_TABLE, spell_out
+from ingest.body_names import is_well_formed_body, name_head, trim_body
+from ingest.normalize import fold, is_unaccented
 
 __all__ = [
+    "body_key",
     "body_matches",
     "expand_abbreviations",
+    "is_provincial",
+    "is_well_formed_body",
+    "labelled_body",
+    "province_of",
+    "split_body_key",
+    "trim_body",
     "is_body_acronym",
     "canonical_body",
     "display_body",
@@ -124,7 +133,8 @@ def _starts_body(piece: str) -> bool:
     word = piece.split(" ", 1)[0] if piece else ""
     if is_body_acronym(word):
         return True
-    return bool(_HEAD_RX.match(piece))
+    # any capitalized head of the name grammar: "…, Tòa án nhân dân tỉnh", "…, Trưởng Ban …"
+    return bool(_HEAD_RX.match(piece)) or (piece[:1].isupper() and name_head(piece) is not None)
 
 
 _KNOWN_ACRONYMS = frozenset({"VTV", "VOV", "TTXVN", "BQL", "BCH", "BCĐ", "UBND", "HĐND"})
@@ -198,15 +208,138 @@ def split_actor_list(text: str, tidy: bool = True) -> list[str]:
     return [display_body(p) if tidy else p for p in split if p.strip(" .,;:-")]
 
 
+# --- provinces -------------------------------------------------------------
+
+_KEY_SEP = " @ "
+_PLACE_AT_END = re.compile(
+    r"(?:^|[\s(])(?P<level>tỉnh|thành phố|tp\.?)\s+(?P<name>[^\W\d_][\wÀ-ỹ]*(?:\s+[^\W\d_][\wÀ-ỹ]*){0,3})\s*$",
+    re.IGNORECASE,
+)
+_NOT_A_PLACE = frozenset({
+    "trực", "thuộc", "và", "có", "liên", "nơi", "trong", "cấp", "các", "ngoài", "đã", "thực",
+})
+# A body below the State: a Sở, or a name at province or commune level ("Công an tỉnh",
+# "UBND các xã, phường", "Tỉnh đoàn"); "các tỉnh" names all provinces, not one.
+_PROVINCIAL = re.compile(
+    r"^(?:sở|tỉnh đoàn|tỉnh ủy|thành đoàn|thành ủy)\b|(?<!các )\b(?:tỉnh|thành phố)$"
+    r"|\b(?:cấp|thuộc) (?:tỉnh|xã|huyện)\b|\bcác (?:xã|huyện|phường)\b|\bxã, phường\b",
+)
+
+
+def _nfc_lower(text: str) -> str:
+    return re.sub(r"\s+", " ", _nfc(text)).strip().lower()
+
+
+def province_of(text: str | None) -> str | None:
+    """The province or city a name or an issuer ends with, lower case, with its level.
+
+    >>> province_of("Ủy ban nhân dân tỉnh Lâm Đồng")
+    'tỉnh lâm đồng'
+    >>> province_of("UBND TP. Huế")
+    'thành phố huế'
+    >>> province_of("Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương") is None
+    True
+    """
+    if not text:
+        return None
+    m = _PLACE_AT_END.search(_nfc(text).strip(" .,;:()"))
+    if not m or m.group("name").split()[0].lower() in _NOT_A_PLACE:
+        return None
+    if text[max(0, m.start() - 5) : m.start()].strip().lower().endswith(("các", ",")):
+        return None
+    level = "tỉnh" if m.group("level").lower() == "tỉnh" else "thành phố"
+    return f"{level} {_nfc_lower(m.group('name'))}"
+
+
+def is_provincial(key: str) -> bool:
+    """Does this canonical name belong to one province (a Sở, ``Công an tỉnh``)?
+
+    >>> is_provincial("sở công thương"), is_provincial("bộ công thương")
+    (True, False)
+    >>> is_provincial("ủy ban nhân dân các tỉnh, thành phố")
+    False
+    """
+    if re.search(r"\bcác tỉnh\b|\btỉnh, thành phố\b|\btỉnh và thành phố\b", key):
+        return False
+    return bool(_PROVINCIAL.search(key))
+
+
+def body_key(name: str, province: str | None = None) -> str:
+    """The key a body is grouped by: its canonical name, plus its province when the
+    body belongs to one. The province is the one the name prints, else ``province``
+    (the issuer's, for a provincial document); central bodies carry none.
+
+    >>> body_key("Sở Công Thương", "tỉnh Lào Cai")
+    'sở công thương @ tỉnh lào cai'
+    >>> body_key("Sở Công Thương tỉnh Lâm Đồng", "tỉnh Lào Cai")
+    'sở công thương @ tỉnh lâm đồng'
+    >>> body_key("Bộ Công Thương", "tỉnh Lào Cai")
+    'bộ công thương'
+    """
+    base = canonical_body(name)
+    own = province_of(name)
+    place = own or (_nfc_lower(province) if province and is_provincial(base) else None)
+    return f"{base}{_KEY_SEP}{place}" if place and base else base
+
+
+def _without_place(text: str) -> str:
+    """``sở công thương tỉnh lào cai`` → ``sở công thương tỉnh`` (any case)."""
+    m = _PLACE_AT_END.search(_nfc(text).strip(" .,;:()"))
+    return _nfc(text).strip(" .,;:()")[: m.start("name")].strip() if m else text
+
+
+def labelled_body(name: str, key: str) -> str:
+    """The name to show for a body key: its province added when the name lacks it,
+    so two provinces' Sở Công Thương differ in a list (and the label still matches).
+
+    >>> labelled_body("Sở Công Thương", "sở công thương @ tỉnh lào cai")
+    'Sở Công Thương (tỉnh Lào Cai)'
+    >>> body_matches(labelled_body("SCT", "sở công thương @ tỉnh lào cai"), "sở công thương @ tỉnh lào cai")
+    True
+    """
+    place = split_body_key(key)[1]
+    if not place or province_of(name):
+        return name
+    level = "thành phố" if place.startswith("thành phố ") else "tỉnh"
+    words = place[len(level):].strip()
+    return f"{name} ({level} {' '.join(w[:1].upper() + w[1:] for w in words.split())})"
+
+
+def split_body_key(key: str) -> tuple[str, str | None]:
+    """``'sở công thương @ tỉnh lào cai'`` → ``('sở công thương', 'tỉnh lào cai')``."""
+    base, sep, place = key.partition(_KEY_SEP)
+    return base, (place or None) if sep else None
+
+
 def body_matches(query: str, body: str) -> bool:
     """Does a user's ``--body`` query name this body (any variant, or a part of it)?
+
+    ``body`` is a printed name or a :func:`body_key`. A query that names a province
+    finds only that province's body; one without finds the body in every province.
+    A query typed without diacritics (``so cong thuong``) is compared with the
+    body's name stripped of them too, as BM25 compares unaccented questions.
 
     >>> body_matches("sở công thương", "Sở Công Thương tỉnh Lào Cai")
     True
     >>> body_matches("SCT", "Sở Tư pháp")
     False
+    >>> body_matches("Sở Công Thương tỉnh Lào Cai", "sở công thương @ tỉnh lâm đồng")
+    False
+    >>> body_matches("SCT", "sở công thương @ tỉnh lâm đồng")
+    True
+    >>> body_matches("sở công thương tỉnh lâm đồng", "sở công thương @ tỉnh lâm đồng")
+    True
+    >>> body_matches("So Cong Thuong", "Sở Công Thương"), body_matches("UBND tinh", "Ủy ban nhân dân tỉnh")
+    (True, True)
     """
-    q, b = canonical_body(query), canonical_body(body)
-    if not q:
+    if _KEY_SEP in body:
+        b, b_place = split_body_key(body)
+    else:
+        b, b_place = canonical_body(body), province_of(body)
+    q_place = province_of(query)
+    q = canonical_body(_without_place(query) if q_place else query)
+    if not q or (q_place and b_place and q_place != b_place):
         return False
+    if is_unaccented(query):  # as typed: "UBND tinh" spells out to an accented key
+        q, b = fold(q), fold(b)
     return q == b or re.search(r"(?<!\w)" + re.escape(q) + r"(?!\w)", b) is not None

@@ -29,7 +29,8 @@ from datetime import date
 
 __all__ = ["Deadline", "find_deadlines", "parse_deadline"]
 
-# kind: "date" | "month" | "quarter" | "year" | "period" | "relative" | "recurring" | "ongoing"
+# kind: "date" | "month" | "quarter" | "year" | "period" | "relative" | "recurring" | "monthly"
+#       | "ongoing"
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class Deadline:
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _Q = r"(?:IV|I{1,3}|[1-4])"
 _SEP = r"\s*[/.\-]\s*"
-_REC = r"(?:hằng|hàng)\s+(?:năm|quý|tháng)"
+_REC = r"(?:hằng|hàng)\s+(?:năm|quý|tháng|tuần)"
 # Cue words that make a date a deadline rather than a reference ("Nghị định … ngày 07/01/2022").
 _CUE = (
     r"(?:(?:hoàn\s+thành\s+|xong\s+)?(?:trước|chậm\s+nhất(?:\s+(?:là|đến|vào))?"
@@ -57,11 +58,20 @@ _DAY = (
     r"ngày\s+(?P<d>\d{1,2})\s*(?:tháng\s*|" + _SEP + r")(?P<m>\d{1,2})"
     r"(?:\s*(?:năm\s*|" + _SEP + r")(?P<y>\d{4})|(?P<next>\s+của\s+năm\s+liền\s+kề))?"
 )
+# "trước 14 giờ ngày 08 tháng 10 năm 2025", "trước 16h00, ngày 15/10/2025"
+_TIME = r"(?:\d{1,2}\s*(?:giờ|h)(?:\s*\d{1,2}(?:\s*phút)?)?\s*,?\s*)?"
+# "trước ngày 05 của tháng liền kề", "chậm nhất vào ngày 05 hằng tháng": a day of every month
+_MONTHLY = (
+    r"(?:trước|chậm\s+nhất(?:\s+(?:là|vào|đến))?|vào|trong)\s+ngày\s+(?P<d>\d{1,2})\s+"
+    r"(?:của\s+)?(?P<per>tháng\s+(?:liền\s+kề|tiếp\s+theo|sau)|(?:hằng|hàng)\s+tháng"
+    r"|tháng\s+cuối\s+(?:mỗi\s+)?quý|tháng\s+đầu\s+(?:mỗi\s+)?quý)"
+)
 _TAIL = r"(?:\s+(?P<rec>" + _REC + r")(?:\s+kể\s+từ\s+năm\s+(?P<from>\d{4}))?)?"
 
 # (name, regex, needs a cue in free text). Bare forms are for table cells only.
 _PATTERNS: tuple[tuple[str, str, bool], ...] = (
-    ("date", _CUE + r"\s*" + _DAY + _TAIL, True),
+    ("date", _CUE + r"\s*" + _TIME + _DAY + _TAIL, True),
+    ("monthly", _MONTHLY, True),
     ("date", r"^\s*(?:ngày\s+)?(?P<d>\d{1,2})\s*(?:tháng\s*|" + _SEP + r")(?P<m>\d{1,2})"
      r"\s*(?:năm\s*|" + _SEP + r")(?P<y>\d{4})\b", False),
     ("quarter", r"(?:(?:hoàn\s+thành\s+|xong\s+)?trong\s+)?quý\s+(?P<qs>" + _Q + r"(?:\s*(?:,|và|-)\s*"
@@ -76,8 +86,9 @@ _PATTERNS: tuple[tuple[str, str, bool], ...] = (
     # "Đến năm 2015, hoàn thành …" — a comma after the year; "đến năm 2030 và …" is a horizon
     ("year", r"\bđến\s+năm\s+(?P<y>\d{4})(?=\s*,)", True),
     ("year", r"^\s*(?:năm\s+)?(?P<y>\d{4})(?P<on>\s+và\s+(?:những|các)\s+năm\s+tiếp\s+theo)?", False),
-    ("relative", r"(?:trong\s+(?:thời\s+hạn|vòng)(?:\s+không\s+quá)?|chậm\s+nhất(?:\s+là)?|sau)"
-     r"\s+(?P<n>\d+)(?:\s*\([^)]{1,12}\))?\s+ngày(?:\s+làm\s+việc)?"
+    ("relative", r"(?:trong(?:\s+(?:thời\s+hạn|vòng))?(?:\s+(?:không\s+quá|tối\s+đa))?"
+     r"|chậm\s+nhất(?:\s+là)?|sau|không\s+quá|tối\s+đa)"
+     r"\s+(?P<n>\d+)(?:\s*\([^)]{1,12}\))?\s+(?:ngày(?:\s+làm\s+việc)?|tuần|tháng(?!\s*/|\s+(?:đầu|cuối)\s+năm))"
      r"(?:\s+(?:kể\s+từ|sau\s+khi|trước\s+khi|từ)\s+[^;.,\n]{1,60})?", True),
     ("recurring", r"định\s+kỳ\s+(?P<rec>" + _REC + r"|(?:\d+|hai|sáu|ba)\s+(?:tháng|năm)(?:\s+một\s+lần)?)", True),
     ("recurring", r"^\s*(?:định\s+kỳ\s+)?(?P<rec>" + _REC + r")\s*$", False),
@@ -107,7 +118,7 @@ def _norm_rec(text: str) -> str:
     """``hàng năm`` → ``hằng năm``; ``định kỳ hai năm một lần`` → ``2 năm``."""
     t = re.sub(r"\s+", " ", text.strip().lower()).replace("hàng ", "hằng ")
     t = t.replace("sáu ", "6 ").replace("hai ", "2 ").replace("ba ", "3 ").replace(" một lần", "")
-    return {"năm": "hằng năm", "quý": "hằng quý", "tháng": "hằng tháng"}.get(t, t)
+    return {"năm": "hằng năm", "quý": "hằng quý", "tháng": "hằng tháng", "tuần": "hằng tuần"}.get(t, t)
 
 
 def _resolve_day(m: re.Match[str], doc_date: date | None) -> tuple[date | None, str | None]:
@@ -157,6 +168,8 @@ def _resolve(kind: str, m: re.Match[str], doc_date: date | None) -> tuple[date |
         return date(int(g["y"]), 12, 31), ("hằng năm" if g.get("on") else None)
     if kind == "recurring":
         return None, _norm_rec(g["rec"])
+    if kind == "monthly":  # every month (or quarter): no single due date
+        return None, "hằng quý" if "quý" in g["per"] else "hằng tháng"
     if kind == "ongoing":
         return None, "thường xuyên"
     return None, None

@@ -8,7 +8,8 @@
     │   ├── CorruptFileError        cannot be opened as its format says
     │   └── EncryptedFileError      password-protected PDF
     ├── StoreError                  the index on disk or the Chroma server
-    │   └── EmbedderMismatchError   index built with another embedding model
+    │   ├── EmbedderMismatchError   index built with another embedding model
+    │   └── StoreUnavailableError   the Chroma server refused, dropped or did not answer in time
     └── ConfigError                 a setting or command-line option is wrong
 
 Every message is Vietnamese, names the file or input, and says what to do.
@@ -62,6 +63,10 @@ class StoreError(VanbanError):
 
 class EmbedderMismatchError(StoreError):
     pass
+
+
+class StoreUnavailableError(StoreError):
+    """The Chroma server is down, unreachable or frozen: nothing this file or question can fix."""
 
 
 class ConfigError(VanbanError):

@@ -99,3 +99,27 @@ def rejoin_spaced_letters(line: str) -> str:
         out.append(tok)
         i += 1
     return " ".join(out)
+
+
+# Typed without diacritics ("So Cong Thuong"): one folded form to compare on.
+_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def fold(text: str) -> str:
+    """Strip Vietnamese diacritics (and ``đ`` → ``d``), keeping case.
+
+    >>> fold("Sở Công Thương chủ trì, Đồng Nai")
+    'So Cong Thuong chu tri, Dong Nai'
+    """
+    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_EXTRA))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def is_unaccented(text: str) -> bool:
+    """True when the text has letters but no diacritics at all (typed without accents).
+
+    >>> is_unaccented("ai chu tri ke hoach"), is_unaccented("ai chủ trì")
+    (True, False)
+    """
+    normalized = unicodedata.normalize("NFC", text)
+    return any(ch.isalpha() for ch in normalized) and fold(normalized) == normalized

@@ -295,6 +295,7 @@ def test_task_and_deadline_rows_show_vietnamese_dates_and_citations() -> None:
             "Kiểm tra vật liệu nổ",
             "trước ngày 15/9/2025",
             "15/09/2025",
+            "",  # not marked against a date: no Tình trạng
             "Công văn 612/SCT-QLCN › 2",
         ]
     ]
@@ -455,6 +456,48 @@ def test_deadlines_tab_writes_the_same_rows_to_xlsx(page: view.Page) -> None:
         "Ban Quản lý các khu công nghiệp",
         "Công an tỉnh",
     ]
+
+
+def test_tasks_and_deadlines_tabs_mark_rows_against_the_reference_date(page: view.Page) -> None:
+    _, rows = page.tasks("sở công thương", "10/09/2025", 7)
+    assert rows[0][4:6] == ["15/09/2025", "sắp đến hạn"]
+    assert page.tasks("sở công thương", "16/09/2025", 7)[1][0][5] == "quá hạn"
+    assert page.tasks("sở công thương", "01/09/2025", 7)[1][0][5] == "còn hạn"
+    assert page.tasks("sở công thương", "01/09/2025", 30)[1][0][5] == "sắp đến hạn"
+    table, _ = page.deadlines("", "", "", view.SORT_CHOICES[0], "01/12/2025", 30)
+    assert [r[:2] for r in table] == [["15/09/2025", "quá hạn"], ["10/12/2025", "sắp đến hạn"],
+                                      ["", "không có hạn (định kỳ)"]]
+    with pytest.raises(InputError, match="Ngày đối chiếu"):
+        page.deadlines("", "", "", view.SORT_CHOICES[0], "31/02/2025")
+
+
+def test_deadlines_xlsx_carries_the_status(page: view.Page) -> None:
+    import openpyxl
+
+    _, path = page.deadlines("", "", "", view.SORT_CHOICES[0], "01/12/2025", 30)
+    ws = openpyxl.load_workbook(path).active
+    assert ws is not None
+    assert ws["E1"].value == "Tình trạng"
+    assert [ws.cell(row=i, column=5).value for i in (2, 3, 4)] == ["quá hạn", "sắp đến hạn", "không có hạn"]
+
+
+def test_task_and_answer_downloads(page: view.Page) -> None:
+    from docx import Document
+
+    xlsx, docx = page.task_files("sở công thương", "10/09/2025")
+    assert xlsx.endswith(".xlsx") and docx.endswith(".docx")
+    (table,) = Document(docx).tables
+    assert [c.text for c in table.rows[1].cells] == [
+        "1", "Kiểm tra vật liệu nổ", "Chủ trì", "Trước ngày 15/9/2025", "Công văn 612/SCT-QLCN › 2"]
+    assert page.task_files("Bộ Quốc phòng") == []
+    history, _, result = page.chat_turn("Ai chủ trì?", [], SearchFilters())
+    answer_docx, answer_md = page.answer_files(result)
+    text = Path(answer_md).read_text(encoding="utf-8")
+    assert text.startswith("## Ai chủ trì?\n\nSở Công Thương chủ trì kiểm tra")
+    assert "**[1] Công văn 612/SCT-QLCN › 2" in text
+    paragraphs = [p.text for p in Document(answer_docx).paragraphs]
+    assert paragraphs[0] == "Ai chủ trì?" and "Trích dẫn" in paragraphs
+    assert page.answer_files(None) == []
 
 
 def test_old_exports_are_pruned(tmp_path: Path) -> None:

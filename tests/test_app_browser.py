@@ -362,7 +362,7 @@ def test_upload_refuses_other_formats_server_side(tab: Tab, tmp_path: Path) -> N
     _go(page, "Văn bản")
     # the picker only offers our formats, but that is advisory: set_input_files bypasses
     # it like a crafted request would, and the server must still refuse
-    assert page.get_attribute("input[type=file]", "accept") == ".pdf,.docx,.txt,.md"
+    assert page.get_attribute("input[type=file]", "accept") == ".pdf,.docx,.doc,.odt,.rtf,.txt,.md"
     page.set_input_files("input[type=file]", str(bad))
     page.wait_for_function(
         "() => document.querySelector('#vb-upload-results .virtual-body')?.innerText.includes('trang.html')"
@@ -488,3 +488,65 @@ def test_real_embedder_answers_in_the_browser(browser: Any, served_real: Served)
         assert "Kế hoạch 45/KH-UBND" in t.page.locator("#src-1").inner_text()
     finally:
         t.page.context.close()
+
+
+@pytest.mark.browser
+def test_upload_over_gradios_cap_is_refused_in_vietnamese_and_the_rest_go_on(
+    tab: Tab, served: Served, tmp_path: Path
+) -> None:
+    """Over gradio's own cap (twice ours) gradio would answer in English and drop the batch."""
+    huge = tmp_path / "rat-lon.txt"
+    huge.write_bytes(b"a" * (app.upload_cap_mb(served.config) * 1024 * 1024 + 1))
+    small = tmp_path / "cong-van-nho.txt"
+    small.write_text("Sở Tài chính chủ trì rà soát kinh phí, báo cáo trước ngày 30/11/2026.\n",
+                     encoding="utf-8")
+    page = tab.page
+    _go(page, "Văn bản")
+    page.set_input_files("input[type=file]", [str(huge), str(small)])
+    notice = page.locator("#vb-notice")
+    notice.wait_for()
+    text = notice.inner_text()
+    assert "rat-lon.txt" in text and f"vượt giới hạn {served.config.max_upload_mb} MB" in text
+    assert "cong-van-nho.txt" not in text
+    page.wait_for_function(
+        "() => document.querySelector('#vb-upload-results .virtual-body')?.innerText.includes('cong-van-nho.txt')"
+    )
+    assert "rat-lon.txt" not in _table_text(page, "vb-upload-results")
+    assert "exceed" not in page.locator("body").inner_text()  # gradio's English toast never came
+    assert "cong-van-nho.txt" in {d.file for d in served.service.documents()}
+    served.service.remove("cong-van-nho.txt")
+
+
+@pytest.mark.browser
+def test_too_long_question_is_answered_in_the_chat_in_vietnamese(tab: Tab, served: Served) -> None:
+    page = tab.page
+    _ask(page, "Ai chủ trì " + "rất " * 400)  # 1,610 characters
+    answer = _last_answer(page)
+    assert f"vượt giới hạn {served.config.max_question_chars} ký tự" in answer
+    assert "rút gọn" in answer
+    assert "Không có nguồn phù hợp" in page.locator("#vb-sources-panel").inner_text()
+
+
+@pytest.mark.browser
+def test_deadlines_tab_marks_rows_against_the_chosen_date_and_window(tab: Tab, served: Served) -> None:
+    _needs(served, "deadlines")
+    page = tab.page
+    _go(page, "Thời hạn")
+    page.locator("#vb-dl-from").locator("textarea, input").first.fill("01/12/2026")
+    page.locator("#vb-dl-today").locator("textarea, input").first.fill("05/12/2026")
+    page.click("#vb-dl-run")
+    first = "10/12/2026\nsắp đến hạn (định kỳ, năm suy ra)"  # 5 days away, in the 7-day window
+    page.wait_for_function(f"() => document.querySelector('#vb-deadlines .virtual-body')"
+                           f"?.innerText.includes({first!r})")
+    text = _table_text(page, "vb-deadlines")
+    assert "15/12/2026\ncòn hạn (định kỳ, năm suy ra)" in text  # 10 days: outside 7
+    page.locator("#vb-dl-window").get_by_text("30 ngày").click()
+    page.wait_for_function("() => document.querySelector('#vb-deadlines .virtual-body')"
+                           "?.innerText.includes('15/12/2026\\nsắp đến hạn (định kỳ, năm suy ra)')")
+    # a year later the recurring rows show their next occurrence
+    page.locator("#vb-dl-today").locator("textarea, input").first.fill("20/11/2027")
+    page.click("#vb-dl-run")
+    page.wait_for_function("() => document.querySelector('#vb-deadlines .virtual-body')"
+                           "?.innerText.includes('10/12/2027')")
+    text = _table_text(page, "vb-deadlines")
+    assert "20/12/2026\nquá hạn" in text and "Tình trạng" in page.locator("#vb-deadlines").inner_text()

@@ -174,3 +174,161 @@ def test_docstring_examples() -> None:
 
     for module in (ingest.bodies, ingest.deadlines, ingest.assignments):
         assert doctest.testmod(module).failed == 0, module.__name__
+
+
+# --- body names: head noun + qualifier, nothing after the verb (issue 9) -----------
+
+from ingest.bodies import (  # noqa: E402
+    body_key,
+    is_provincial,
+    is_well_formed_body,
+    province_of,
+    split_body_key,
+    trim_body,
+)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Sở Nội vụ",
+        "Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương",
+        "UBND các xã, phường, đặc khu",
+        "Bộ Chỉ huy Quân sự tỉnh",
+        "Bộ Ngoại giao",
+        "Bộ Văn hóa, Thể thao và Du lịch",
+        "Bộ trưởng Bộ Tài chính",
+        "Các sở, ban, ngành thuộc tỉnh",
+        "Các tổ chức, cá nhân được cấp giấy phép thăm dò, khai thác khoáng sản",
+        "Chủ tịch UBND các xã, phường, đặc khu",
+        "Thủ trưởng cơ quan ngang bộ",
+        "Ban Quản lý dự án đầu tư xây dựng số 1",
+        "Văn phòng UBND tỉnh (Trung tâm Phục vụ hành chính công tỉnh)",
+        "Viện Kiểm sát nhân dân tỉnh",
+        "Tòa án nhân dân tối cao",
+        "Liên đoàn Lao động tỉnh",
+        "Hội Liên hiệp Phụ nữ tỉnh",
+        "Đoàn kiểm tra liên ngành",
+        "Ủy ban nhân dân phường 2 Bảo Lộc",
+        "Thanh tra tỉnh",
+        "Chính phủ",
+        "VTV",
+    ],
+)
+def test_well_formed_bodies(name: str) -> None:
+    assert is_well_formed_body(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Sở Nội vụ không tiếp nhận bản giấy của các tài liệu kiểm chứng",
+        "Trước ngày 05 của tháng liền kề",
+        "Các hoạt động Thường xuyên y tế minh bạch, khoa học",
+        "Bộ Ngoại",  # "Bộ Ngoại giao" cut by a line break
+        "Bộ Nội Bộ Công an, Đề xuất",  # table columns interleaved
+        "Ủy ban nhân dân các",
+        "Ủy ban nhân dân các tỉnh, thành phố trực",
+        "Phố trực thuộc trung ương",
+        "Đơn vị được",
+        "Báo",
+        "VOV, truyền trong",
+        "Thanh tra hoạt động đầu tư",  # "thanh tra" the verb
+        "Tổ chức thực hiện",
+        "Báo cáo kết quả",
+        "Viện Kiểm sát nhân dân tỉnh, Tòa án nhân dân tỉnh",  # two bodies
+        "Ban Chỉ đạo về dữ liệu tỉnh Lâm Đồng là",
+        "Thanh tra tỉnh: 01 cuộc",
+        "",
+    ],
+)
+def test_fragments_are_not_bodies(name: str) -> None:
+    assert not is_well_formed_body(name)
+
+
+@pytest.mark.parametrize(
+    ("candidate", "name"),
+    [
+        ("Sở Nội vụ không tiếp nhận bản giấy của các tài liệu kiểm chứng", "Sở Nội vụ"),
+        ("Ban Chỉ đạo về dữ liệu tỉnh Lâm Đồng là cơ quan phối hợp", "Ban Chỉ đạo về dữ liệu tỉnh Lâm Đồng"),
+        ("Bộ Tư pháp (đối với các nội dung liên quan đến thủ tục hành chính)", "Bộ Tư pháp"),
+        ("Bộ trưởng Bộ Tài chính - Phó Trưởng Ban Chỉ đạo quốc gia chống buôn lậu", "Bộ trưởng Bộ Tài chính"),
+        ("Ủy ban nhân dân các xã, phường, đặc khu nơi đơn vị đóng trụ sở", "Ủy ban nhân dân các xã, phường, đặc khu"),
+        ("Các bộ, cơ quan, địa phương trong đó mô tả các hoạt động", "Các bộ, cơ quan, địa phương"),
+        ("Sở Y tế trước ngày 05/11/2025", "Sở Y tế"),
+        ("Đơn vị được", "Đơn vị"),
+    ],
+)
+def test_trim_body(candidate: str, name: str) -> None:
+    assert trim_body(candidate) == name
+
+
+def test_lists_split_at_every_head_of_the_grammar() -> None:
+    assert split_actor_list("Viện Kiểm sát nhân dân tỉnh, Tòa án nhân dân tỉnh") == [
+        "Viện Kiểm sát nhân dân tỉnh", "Tòa án nhân dân tỉnh"]
+    assert split_actor_list("Thủ trưởng các cơ quan chuyên môn thuộc UBND tỉnh, Trưởng Ban Quản lý các khu công nghiệp") == [
+        "Thủ trưởng các cơ quan chuyên môn thuộc UBND tỉnh", "Trưởng Ban Quản lý các khu công nghiệp"]
+    assert split_actor_list("Sở Văn hóa, Thể thao và Du lịch") == ["Sở Văn hóa, Thể thao và Du lịch"]
+
+
+# --- provinces -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "province"),
+    [
+        ("Ủy ban nhân dân tỉnh Lâm Đồng", "tỉnh lâm đồng"),
+        ("Uỷ ban nhân dân tỉnh Lào Cai", "tỉnh lào cai"),
+        ("Sở Công Thương tỉnh Lào Cai", "tỉnh lào cai"),
+        ("UBND TP. Huế", "thành phố huế"),
+        ("sở công thương tỉnh lâm đồng", "tỉnh lâm đồng"),
+        ("Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương", None),
+        ("Chính phủ", None),
+        (None, None),
+    ],
+)
+def test_province_of(text: str | None, province: str | None) -> None:
+    assert province_of(text) == province
+
+
+def test_provincial_bodies_carry_their_province_and_central_ones_do_not() -> None:
+    assert body_key("Sở Công Thương", "tỉnh Lào Cai") == "sở công thương @ tỉnh lào cai"
+    assert body_key("Sở Công Thương", "tỉnh Lâm Đồng") == "sở công thương @ tỉnh lâm đồng"
+    assert body_key("Sở Công Thương tỉnh Lâm Đồng") == "sở công thương @ tỉnh lâm đồng"
+    assert body_key("Công an tỉnh", "tỉnh Lâm Đồng") == "công an tỉnh @ tỉnh lâm đồng"
+    assert body_key("UBND các xã, phường, đặc khu", "tỉnh Lâm Đồng") == (
+        "ủy ban nhân dân các xã phường đặc khu @ tỉnh lâm đồng")
+    assert body_key("Bộ Công Thương", "tỉnh Lào Cai") == "bộ công thương"
+    assert body_key("Ủy ban nhân dân các tỉnh, thành phố", "tỉnh Lào Cai") == "ủy ban nhân dân các tỉnh thành phố"
+    assert body_key("Sở Công Thương") == "sở công thương"
+    assert split_body_key("sở công thương @ tỉnh lào cai") == ("sở công thương", "tỉnh lào cai")
+    assert split_body_key("bộ công thương") == ("bộ công thương", None)
+    assert not is_provincial("bộ tài chính") and is_provincial("thanh tra tỉnh")
+
+
+@pytest.mark.parametrize(
+    ("query", "key", "expected"),
+    [
+        ("Sở Công Thương", "sở công thương @ tỉnh lào cai", True),
+        ("SCT", "sở công thương @ tỉnh lâm đồng", True),
+        ("Sở Công Thương tỉnh Lào Cai", "sở công thương @ tỉnh lào cai", True),
+        ("sở công thương tỉnh lào cai", "sở công thương @ tỉnh lào cai", True),
+        ("Sở Công Thương tỉnh Lào Cai", "sở công thương @ tỉnh lâm đồng", False),
+        ("Sở Công Thương Lâm Đồng", "sở công thương @ tỉnh lào cai", False),
+        ("Sở Công Thương tỉnh Lào Cai", "sở công thương", True),
+        ("Bộ Công Thương", "sở công thương @ tỉnh lào cai", False),
+    ],
+)
+def test_body_matches_with_or_without_the_province(query: str, key: str, expected: bool) -> None:
+    assert body_matches(query, key) is expected
+
+
+def test_labelled_body_shows_the_province_and_still_matches() -> None:
+    from ingest.bodies import labelled_body
+
+    assert labelled_body("Sở Công Thương", "sở công thương @ tỉnh lâm đồng") == "Sở Công Thương (tỉnh Lâm Đồng)"
+    assert labelled_body("UBND các xã", "ủy ban nhân dân các xã @ thành phố huế") == "UBND các xã (thành phố Huế)"
+    assert labelled_body("Bộ Công Thương", "bộ công thương") == "Bộ Công Thương"
+    label = labelled_body("Sở Công Thương", "sở công thương @ tỉnh lào cai")
+    assert body_matches(label, "sở công thương @ tỉnh lào cai")
+    assert not body_matches(label, "sở công thương @ tỉnh lâm đồng")

@@ -163,3 +163,36 @@ def test_year_less_day_is_its_first_occurrence_after_the_document() -> None:
 def test_recurrence_announced_before_a_comma_marks_the_dated_deadline() -> None:
     [d] = find_deadlines("thời gian thực hiện: hằng năm, trước ngày 15/12;", date(2026, 8, 12))
     assert (d.due, d.recurrence) == (date(2026, 12, 15), "hằng năm")
+
+
+# --- working-day, relative, monthly and clock-time deadlines (issue 9) ----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "found", "due", "recurrence", "kind"),
+    [
+        ("báo cáo không quá 10 ngày làm việc kể từ ngày nhận được hồ sơ",
+         "không quá 10 ngày làm việc kể từ ngày nhận được hồ sơ", None, None, "relative"),
+        ("trả lời trong thời hạn 05 ngày", "trong thời hạn 05 ngày", None, None, "relative"),
+        ("trong 05 ngày làm việc kể từ ngày nhận", "trong 05 ngày làm việc kể từ ngày nhận", None, None, "relative"),
+        ("trong thời hạn 03 tháng kể từ ngày ký", "trong thời hạn 03 tháng kể từ ngày ký", None, None, "relative"),
+        ("gửi trước ngày 05 của tháng liền kề", "trước ngày 05 của tháng liền kề", None, "hằng tháng", "monthly"),
+        ("chậm nhất vào ngày 05 hằng tháng", "chậm nhất vào ngày 05 hằng tháng", None, "hằng tháng", "monthly"),
+        ("trước ngày 20 tháng cuối quý", "trước ngày 20 tháng cuối quý", None, "hằng quý", "monthly"),
+        ("báo cáo định kỳ hằng tuần", "định kỳ hằng tuần", None, "hằng tuần", "recurring"),
+        ("gửi trước 14 giờ ngày 08 tháng 10 năm 2025", "trước 14 giờ ngày 08 tháng 10 năm 2025",
+         date(2025, 10, 8), None, "date"),
+        ("trước 16 giờ 00 ngày 15/10/2025", "trước 16 giờ 00 ngày 15/10/2025", date(2025, 10, 15), None, "date"),
+        ("tổ chức trong ngày 10 tháng 01 năm 2026", "trong ngày 10 tháng 01 năm 2026",
+         date(2026, 1, 10), None, "date"),
+    ],
+)
+def test_working_day_relative_and_monthly_deadlines(
+    text: str, found: str, due: date | None, recurrence: str | None, kind: str
+) -> None:
+    [d] = find_deadlines(text, date(2025, 10, 1))
+    assert (d.text, d.due, d.recurrence, d.kind) == (found, due, recurrence, kind)
+
+
+def test_months_of_a_year_are_not_a_relative_deadline() -> None:
+    assert find_deadlines("trong 3 tháng đầu năm") == []

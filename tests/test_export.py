@@ -28,15 +28,15 @@ def test_xlsx_has_frozen_header_filter_and_date_cells(tmp_path: Path) -> None:
 
     ws = load_workbook(write_xlsx(ROWS, tmp_path / "han.xlsx")).active
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == f"A1:J{len(ROWS) + 1}"
+    assert ws.auto_filter.ref == f"A1:L{len(ROWS) + 1}"
     assert [c.value for c in ws[1]] == [title for title, _, _ in COLUMNS]
     due = ws.cell(row=2, column=4)
     assert due.is_date and due.value.date() == dt.date(2025, 9, 15)
     assert due.number_format == "DD/MM/YYYY"
     assert ws.cell(row=2, column=1).value == "Sở Công Thương"
-    assert ws.cell(row=2, column=9).value == "Công văn 123/UBND-KT › 1"
+    assert ws.cell(row=2, column=11).value == "Công văn 123/UBND-KT › 1"
     assert ws.cell(row=3, column=4).value in (None, "")  # no due date: an empty cell, not a date
-    assert ws.cell(row=3, column=6).value == "hằng năm"
+    assert ws.cell(row=3, column=8).value == "hằng năm"
 
 
 def test_csv_starts_with_bom_and_keeps_vietnamese(tmp_path: Path) -> None:
@@ -91,7 +91,8 @@ def test_deadlines_json_between_dates(db: str) -> None:
         ("2024-09-30", "Bộ Công Thương", "chủ trì", "4"),
     ]
     assert list(rows[0]) == ["file", "document", "clause", "label", "body", "role", "task",
-                             "deadline_text", "due", "recurrence"]
+                             "deadline_text", "due", "recurrence",
+                             "status", "next_due", "recurring", "year_inferred", "status_note"]
     assert rows[0]["document"] == "Chỉ thị 13/CT-TTg"
     assert rows[0]["deadline_text"] == "trước ngày 30 tháng 7 năm 2024"
     by_body = json.loads(_run("deadlines", "--body", "SCT", "--db", db, "--json"))

@@ -79,7 +79,7 @@ def test_for_body_accepts_every_variant_of_a_name() -> None:
     assert all(f == found[0] for f in found)
     assert resp.for_body("Sở Tư pháp")[0].role == "phối hợp"
     assert resp.for_body("Sở Tài chính") == []
-    assert resp.bodies() == ["Sở Công Thương", "Sở Tư pháp"]
+    assert resp.bodies() == ["Sở Công Thương (tỉnh Lào Cai)", "Sở Tư pháp (tỉnh Lào Cai)"]
 
 
 def test_real_document_owner_and_deadline() -> None:
@@ -187,4 +187,4 @@ def test_a_document_the_extractor_fails_on_is_set_aside(monkeypatch: pytest.Monk
     monkeypatch.setattr(R, "extract_assignments", flaky)
     resp = Responsibilities.from_chunks([*chunks_from_document(good), *chunks_from_document(bad)])
     assert resp.failed == [bad.file]
-    assert resp.bodies() == ["Sở Công Thương", "Sở Tư pháp"]
+    assert resp.bodies() == ["Sở Công Thương (tỉnh Lào Cai)", "Sở Tư pháp (tỉnh Lào Cai)"]

@@ -7,7 +7,9 @@ stops it afterwards, so the test always runs.
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -19,9 +21,11 @@ from pathlib import Path
 import pytest
 
 import index.pipeline as pipeline
+from index.chunks import SearchFilters
 from index.embedders import FakeEmbedder
 from index.store import Store
-from ingest.errors import StoreError
+from ingest.errors import StoreError, StoreUnavailableError
+from ingest.model import Document
 from vanban.service import Vanban
 from vanban.settings import Config, load_config
 
@@ -44,46 +48,51 @@ def _alive(url: str) -> bool:
         return False
 
 
+def start_chroma(data: Path, port: int | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """``chroma run`` from the virtualenv on ``port`` (a free one by default), once it answers."""
+    chroma = Path(sys.executable).with_name("chroma")
+    port = port or _free_port()
+    url = f"http://127.0.0.1:{port}"
+    with (data / "server.log").open("ab") as log:
+        proc = subprocess.Popen(
+            [str(chroma), "run", "--path", str(data / "db"), "--host", "127.0.0.1",
+             "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 60
+    while not _alive(url):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            stop_chroma(proc)
+            raise RuntimeError(
+                f"chroma run did not start: {(data / 'server.log').read_text()[-2000:]}"
+            )
+        time.sleep(0.3)
+    return proc, url
+
+
+def stop_chroma(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGCONT)  # a frozen one cannot act on SIGTERM
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 @pytest.fixture(scope="module")
 def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     given = os.environ.get("VANBAN_TEST_CHROMA_URL")
     if given:
         yield given.rstrip("/")
         return
-    chroma = Path(sys.executable).with_name("chroma")
-    data = tmp_path_factory.mktemp("chroma-server")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    with (data / "server.log").open("wb") as log:
-        proc = subprocess.Popen(
-            [
-                str(chroma),
-                "run",
-                "--path",
-                str(data / "db"),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    proc, url = start_chroma(tmp_path_factory.mktemp("chroma-server"))
     try:
-        deadline = time.monotonic() + 60
-        while not _alive(url):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"chroma run did not start: {(data / 'server.log').read_text()[-2000:]}"
-                )
-            time.sleep(0.3)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_chroma(proc)
 
 
 @pytest.fixture
@@ -125,3 +134,121 @@ def test_unreachable_server_is_a_clear_store_error(tmp_path: Path) -> None:
     config = Config(db=str(tmp_path), chroma_url=f"http://127.0.0.1:{_free_port()}")
     with pytest.raises(StoreError, match="Không kết nối được máy chủ Chroma"):
         Store.open(config)
+
+
+# ---------------------------------------------------------------- outages
+
+
+@pytest.fixture
+def own_server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str, Path]]:
+    """A server of this test's own, to kill or freeze without harming the others."""
+    data = tmp_path / "own-chroma"
+    data.mkdir()
+    proc, url = start_chroma(data)
+    try:
+        yield proc, url, data
+    finally:
+        stop_chroma(proc)
+
+
+def _three_files(folder: Path) -> list[Path]:
+    folder.mkdir()
+    files = []
+    for i, body in enumerate(("Sở Công Thương", "Công an tỉnh", "Sở Tài chính"), start=1):
+        path = folder / f"0{i}-cong-van.txt"
+        path.write_text(f"{body} chủ trì kiểm tra việc số {i}.\n{body} báo cáo kết quả.\n",
+                        encoding="utf-8")
+        files.append(path)
+    return files
+
+
+def test_server_killed_mid_ingest_prints_the_summary_so_far_and_exits_nonzero(
+    own_server: tuple[subprocess.Popen[bytes], str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from click.testing import CliRunner
+
+    from vanban.cli import main
+
+    proc, url, data = own_server
+    files = _three_files(tmp_path / "in")
+
+    def parse_then_kill(path: Path, ocr: bool = False) -> Document:
+        if path.name.startswith("02"):  # the server dies while the second file is read
+            proc.kill()
+            proc.wait()
+        return line_parser(path, ocr)
+
+    monkeypatch.setattr(pipeline, "parse", parse_then_kill)
+    args = ["ingest", str(tmp_path / "in"), "--db", str(tmp_path / "local"), "--chroma-url", url,
+            "--embedder", "fake", "-q"]
+    env = {"VANBAN_CHROMA_CONNECT_TIMEOUT": "2", "VANBAN_CHROMA_READ_TIMEOUT": "2"}
+    out = CliRunner().invoke(main, args, env=env)
+    assert out.exit_code == 1, out.output
+    assert isinstance(out.exception, SystemExit)  # no traceback: a summary and an exit code
+    lines = out.output.splitlines()
+    assert lines[0].startswith(f"  [đã nạp] {files[0].name}")
+    assert lines[1].startswith(f"  [lỗi] {files[1].name} — bị ngắt, chưa nạp — "
+                               f"Không kết nối được máy chủ Chroma {url}")
+    assert "chroma run --path" in lines[1] and "--chroma-url" in lines[1]
+    assert lines[2].startswith(f"  [lỗi] {files[2].name} — chưa nạp: máy chủ Chroma ngừng")
+    assert lines[-1].startswith("Tổng kết: đã nạp 1, lỗi 2")
+    # the server back on the same data: the same command finishes the batch, nothing lost
+    port = int(url.rsplit(":", 1)[1])
+    restarted, _ = start_chroma(data, port)
+    try:
+        monkeypatch.setattr(pipeline, "parse", line_parser)
+        again = CliRunner().invoke(main, args, env=env)
+        assert again.exit_code == 0, again.output
+        assert [ln.split("]")[0] for ln in again.output.splitlines()[:3]] == [
+            "  [không đổi", "  [đã nạp", "  [đã nạp"]
+        config = load_config(environ={}, db=str(tmp_path / "local"), chroma_url=url)
+        stored = Store.open(config)
+        assert [(d.file, d.clauses) for d in stored.documents()] == [(f.name, 2) for f in files]
+        assert stored.count() == 6  # no orphan or duplicate chunk
+    finally:
+        stop_chroma(restarted)
+
+
+def test_frozen_server_gives_a_vietnamese_timeout_within_the_limit(
+    own_server: tuple[subprocess.Popen[bytes], str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import app
+    from vanban.web import view
+
+    proc, url, _ = own_server
+    monkeypatch.setattr(pipeline, "parse", line_parser)
+    config = load_config(environ={}, db=str(tmp_path / "local"), chroma_url=url,
+                         chroma_connect_timeout_s=2.0, chroma_read_timeout_s=2.0)
+    service = Vanban(config, FakeEmbedder())
+    service.ingest(_three_files(tmp_path / "in"))
+    page = view.Page(service, config)
+    api_ask = app._api_ask(page)
+    assert api_ask("Ai chủ trì kiểm tra việc số 2?")["found"] is True
+    os.kill(proc.pid, signal.SIGSTOP)
+    try:
+        time.sleep(1.2)  # past the registry's freshness window: the next question asks the server
+        limit = 2.0 + 3.0  # the read timeout, and a margin for a loaded machine
+        for ask in (
+            lambda: service.ask("Ai chủ trì kiểm tra việc số 2?"),  # CLI / service
+            lambda: api_ask("Ai chủ trì kiểm tra việc số 2?"),  # /ask
+            lambda: page.chat("Ai chủ trì kiểm tra việc số 2?", [], SearchFilters()),  # chat box
+            lambda: Vanban(config, FakeEmbedder()).documents(),  # a new command's first request
+        ):
+            start = time.monotonic()
+            try:
+                result: object = ask()
+            except StoreUnavailableError as err:
+                result = str(err)
+            assert time.monotonic() - start < limit
+            text = json.dumps(result, ensure_ascii=False)
+            assert f"Máy chủ Chroma {url} không trả lời trong 2 s" in text, text
+            assert "chroma run" in text and "Errno" not in text
+            time.sleep(1.1)
+    finally:
+        os.kill(proc.pid, signal.SIGCONT)
+    time.sleep(1.1)
+    assert service.ask("Ai chủ trì kiểm tra việc số 2?")["found"] is True  # back to normal

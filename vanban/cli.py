@@ -9,7 +9,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -70,28 +70,6 @@ def parse(files: tuple[Path, ...], as_json: bool, ocr: bool) -> None:
         sys.exit(1)
 
 
-@main.command()
-@click.option("--host", default=None, help="Địa chỉ lắng nghe (mặc định 127.0.0.1, VANBAN_HOST).")
-@click.option("--port", type=int, default=None, help="Cổng (mặc định 7860, VANBAN_PORT).")
-@click.option("--db", default=None, help="Thư mục chỉ mục (mặc định .vanban, VANBAN_DB).")
-@click.option(
-    "--auth",
-    default=None,
-    help="Tài khoản user:password (hoặc VANBAN_AUTH); bắt buộc khi --host khác 127.0.0.1.",
-)
-def serve(host: str | None, port: int | None, db: str | None, auth: str | None) -> None:
-    """Mở giao diện web: hỏi đáp, trách nhiệm, thời hạn, quản lý văn bản.
-
-    Example:
-
-        vanban serve --db .vanban --port 7860
-    """
-    from app import launch
-    from vanban.settings import load_config
-
-    launch(load_config(host=host, port=port, db=db, auth=auth))
-
-
 def _db_options(func: Callable[..., None]) -> Callable[..., None]:
     """--db, --chroma-url and --embedder, shared by the commands that open the index."""
     func = click.option("--embedder", default=None,
@@ -102,11 +80,38 @@ def _db_options(func: Callable[..., None]) -> Callable[..., None]:
     return click.option("--db", default=None, help="Thư mục chỉ mục (mặc định .vanban, VANBAN_DB).")(func)
 
 
-def _service(db: str | None, chroma_url: str | None, embedder: str | None) -> Vanban:
+@main.command()
+@click.option("--host", default=None, help="Địa chỉ lắng nghe (mặc định 127.0.0.1, VANBAN_HOST).")
+@click.option("--port", type=int, default=None, help="Cổng (mặc định 7860, VANBAN_PORT).")
+@_db_options
+@click.option(
+    "--auth",
+    default=None,
+    help="Tài khoản user:password (hoặc VANBAN_AUTH); bắt buộc khi --host khác 127.0.0.1.",
+)
+def serve(host: str | None, port: int | None, db: str | None, chroma_url: str | None,
+          embedder: str | None, auth: str | None) -> None:
+    """Mở giao diện web: hỏi đáp, trách nhiệm, thời hạn, quản lý văn bản.
+
+    Example:
+
+        vanban serve --db .vanban --port 7860
+
+        vanban serve --chroma-url http://127.0.0.1:8000
+    """
+    from app import launch
+    from vanban.settings import load_config
+
+    launch(load_config(host=host, port=port, db=db, chroma_url=chroma_url, embedder=embedder,
+                       auth=auth))
+
+
+def _service(db: str | None, chroma_url: str | None, embedder: str | None,
+             **overrides: Any) -> Vanban:
     from vanban.service import Vanban
     from vanban.settings import load_config
 
-    return Vanban(load_config(db=db, chroma_url=chroma_url, embedder=embedder))
+    return Vanban(load_config(db=db, chroma_url=chroma_url, embedder=embedder, **overrides))
 
 
 _STATUS_VI = {"ingested": "đã nạp", "unchanged": "không đổi", "replaced": "thay thế",
@@ -146,8 +151,11 @@ def _progress_bar() -> tuple[Callable[[Progress], None], Callable[[], None]]:
 @click.option("--quiet", "-q", is_flag=True, help="Không hiện thanh tiến trình.")
 @click.option("--ocr", is_flag=True,
               help="Nhận dạng chữ (tesseract, tiếng Việt) cho PDF quét hoặc lỗi phông.")
+@click.option("--follow-symlinks", is_flag=True, default=None,
+              help="Duyệt theo thư mục là liên kết tượng trưng (mặc định không; "
+                   "VANBAN_FOLLOW_SYMLINKS).")
 def ingest(paths: tuple[Path, ...], db: str | None, chroma_url: str | None, embedder: str | None,
-           rebuild: bool, quiet: bool, ocr: bool) -> None:
+           rebuild: bool, quiet: bool, ocr: bool, follow_symlinks: bool | None) -> None:
     """Nạp tệp hoặc thư mục văn bản vào chỉ mục (chạy lại không làm gì với tệp không đổi).
 
     Example:
@@ -156,7 +164,7 @@ def ingest(paths: tuple[Path, ...], db: str | None, chroma_url: str | None, embe
 
         vanban ingest ban-quet.pdf --ocr
     """
-    service = _service(db, chroma_url, embedder)
+    service = _service(db, chroma_url, embedder, follow_symlinks=follow_symlinks)
     update, close = (None, None) if quiet else _progress_bar()
     try:
         results = service.ingest(paths, progress=update, rebuild=rebuild, ocr=ocr)
@@ -236,8 +244,16 @@ def ask(question: str, db: str | None, chroma_url: str | None, embedder: str | N
     from index.chunks import SearchFilters
 
     filters = SearchFilters(files=files, doc_types=doc_types)
-    result = _service(db, chroma_url, embedder).ask(question, k=top_k,
-                                                    filters=None if filters.empty else filters)
+    service = _service(db, chroma_url, embedder)
+    try:
+        result = service.ask(question, k=top_k, filters=None if filters.empty else filters)
+    except VanbanError as err:
+        if not as_json:
+            raise
+        from vanban.service import refused_answer
+
+        _echo_json(refused_answer(question, err, service.config.max_question_chars))
+        sys.exit(2)
     if as_json:
         _echo_json(result)
         return
@@ -250,24 +266,63 @@ def ask(question: str, db: str | None, chroma_url: str | None, embedder: str | N
         click.echo(f"     {text}")
 
 
+def _today_option(func: Callable[..., None]) -> Callable[..., None]:
+    """--today and --window: the reference date and window of the Tình trạng column."""
+    func = click.option("--window", type=click.IntRange(min=0), default=None,
+                        help="Số ngày tính là 'sắp đến hạn' (mặc định 7; hay dùng 7 hoặc 30).")(func)
+    return click.option("--today", "today", default=None,
+                        help="Ngày đối chiếu tình trạng hạn (dd/mm/yyyy; mặc định hôm nay).")(func)
+
+
+def _mark(rows: list[dict[str, Any]], today: str | None, window: int | None) -> list[dict[str, Any]]:
+    """The rows with their Tình trạng against --today (default today) and the window."""
+    from vanban.answer.tasks import parse_user_date
+    from vanban.tracking import DEFAULT_WINDOW, mark_rows
+
+    ref = parse_user_date(today, "--today") if today else None
+    return mark_rows(rows, ref, DEFAULT_WINDOW if window is None else window)
+
+
+def _wrote(path: Path, rows: int) -> None:
+    click.echo(f"Đã ghi {rows} dòng vào {path}.")
+
+
 @main.command()
 @click.option("--body", required=True,
-              help="Tên cơ quan, viết kiểu nào cũng được: 'Sở Công Thương', 'SCT', 'sở công thương'.")
+              help="Tên cơ quan, viết kiểu nào cũng được: 'Sở Công Thương', 'SCT', 'so cong thuong'.")
 @_db_options
+@_today_option
+@click.option("--docx", "docx_path", type=click.Path(path_type=Path), default=None,
+              help="Ghi bảng STT | Nhiệm vụ | Vai trò | Thời hạn | Căn cứ ra tệp Word (.docx).")
+@click.option("--xlsx", "xlsx", type=click.Path(path_type=Path), default=None,
+              help="Ghi ra tệp Excel (.xlsx), có cột Tình trạng.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON (như vanban deadlines --json).")
 def tasks(body: str, db: str | None, chroma_url: str | None, embedder: str | None,
+          today: str | None, window: int | None, docx_path: Path | None, xlsx: Path | None,
           as_json: bool) -> None:
     """Liệt kê mọi nhiệm vụ của một cơ quan trong các văn bản đã nạp.
 
     Example:
 
         vanban tasks --body "Sở Công Thương" --db .vanban
+
+        vanban tasks --body "so cong thuong" --docx ke-hoach/nhiem-vu-sct.docx
     """
     from vanban.answer.tasks import task_lines, to_row
+    from vanban.drafting import write_tasks_docx
+    from vanban.export import write_xlsx
 
     records = _service(db, chroma_url, embedder).responsibilities().for_body(body)
+    rows = _mark([to_row(a) for a in records], today, window)
+    shown = records[0].body if records else body
+    if docx_path:
+        _wrote(write_tasks_docx(rows, docx_path, shown), len(rows))
+    if xlsx:
+        _wrote(write_xlsx(rows, xlsx), len(rows))
     if as_json:
-        _echo_json([to_row(a) for a in records])
+        _echo_json(rows)
+        return
+    if docx_path or xlsx:
         return
     if not records:
         click.echo(f"Không có nhiệm vụ nào của '{body}' trong các văn bản đã nạp — thử tên khác "
@@ -275,7 +330,7 @@ def tasks(body: str, db: str | None, chroma_url: str | None, embedder: str | Non
         return
     docs = len({a.document for a in records})
     click.echo(f"{records[0].body}: {len(records)} nhiệm vụ trong {docs} văn bản.")
-    for line in task_lines(records, with_body=False):
+    for line in task_lines(records, with_body=False, marks=rows):
         click.echo(line)
 
 
@@ -283,41 +338,58 @@ def tasks(body: str, db: str | None, chroma_url: str | None, embedder: str | Non
 @click.option("--from", "date_from", default=None, help="Từ ngày (dd/mm/yyyy hoặc yyyy-mm-dd).")
 @click.option("--to", "date_to", default=None, help="Đến ngày (dd/mm/yyyy hoặc yyyy-mm-dd).")
 @click.option("--body", default=None, help="Chỉ lấy nhiệm vụ của cơ quan này (mọi cách viết).")
+@click.option("--due-within", "due_within", type=click.IntRange(min=0), default=None,
+              help="Chỉ lấy việc sắp đến hạn trong N ngày tới (ví dụ 7 hoặc 30).")
+@click.option("--overdue", is_flag=True, help="Chỉ lấy việc đã quá hạn.")
+@_today_option
 @_db_options
 @click.option("--xlsx", "xlsx", type=click.Path(path_type=Path), default=None,
               help="Ghi ra tệp Excel (.xlsx).")
 @click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None,
               help="Ghi ra tệp CSV (UTF-8 có BOM, mở được bằng Excel).")
 @click.option("--json", "as_json", is_flag=True, help="In danh sách dạng JSON.")
-def deadlines(date_from: str | None, date_to: str | None, body: str | None, db: str | None,
+def deadlines(date_from: str | None, date_to: str | None, body: str | None, due_within: int | None,
+              overdue: bool, today: str | None, window: int | None, db: str | None,
               chroma_url: str | None, embedder: str | None, xlsx: Path | None,
               csv_path: Path | None, as_json: bool) -> None:
     """Bảng thời hạn: mỗi dòng là một (cơ quan, nhiệm vụ, thời hạn), sắp theo hạn.
 
     Không có --from/--to thì lấy mọi nhiệm vụ có nêu thời hạn (cả 'hằng năm', 'thường xuyên').
+    Mỗi dòng có Tình trạng so với hôm nay (hoặc --today): quá hạn, sắp đến hạn, còn hạn,
+    không có hạn; hạn định kỳ tính theo kỳ tới.
 
     Example:
 
         vanban deadlines --from 01/10/2026 --to 31/12/2026 --xlsx thoi-han.xlsx
+
+        vanban deadlines --due-within 30 --today 01/12/2026
+
+        vanban deadlines --overdue --body "Sở Công Thương"
     """
     from vanban.answer.tasks import parse_user_date, task_lines, to_row
     from vanban.export import write_csv, write_xlsx
+    from vanban.tracking import DUE_SOON, OVERDUE
 
     start = parse_user_date(date_from, "--from") if date_from else None
     end = parse_user_date(date_to, "--to") if date_to else None
     service = _service(db, chroma_url, embedder)
     records = service.responsibilities().deadlines(start, end, body)
-    rows = [to_row(a) for a in records]
+    rows = _mark([to_row(a) for a in records], today, due_within if due_within is not None else window)
+    if due_within is not None or overdue:
+        wanted = ([DUE_SOON] if due_within is not None else []) + ([OVERDUE] if overdue else [])
+        keep = sorted((i for i, r in enumerate(rows) if r["status"] in wanted),
+                      key=lambda i: str(rows[i]["next_due"]))
+        records, rows = [records[i] for i in keep], [rows[i] for i in keep]
     if xlsx:
-        click.echo(f"Đã ghi {len(rows)} dòng vào {write_xlsx(rows, xlsx)}.")
+        _wrote(write_xlsx(rows, xlsx), len(rows))
     if csv_path:
-        click.echo(f"Đã ghi {len(rows)} dòng vào {write_csv(rows, csv_path)}.")
+        _wrote(write_csv(rows, csv_path), len(rows))
     if as_json:
         _echo_json(rows)
     elif not (xlsx or csv_path):
         if not rows:
             click.echo("Không có nhiệm vụ nào có thời hạn trong phạm vi đã chọn.")
-        for line in task_lines(records):
+        for line in task_lines(records, marks=rows):
             click.echo(line)
 
 

@@ -1,17 +1,29 @@
 """Deadline rows to spreadsheets: XLSX with real date cells, CSV that Excel opens in Vietnamese.
 
+Every cell is data, never code: text that a spreadsheet would take for a formula
+(a file named ``=1+2*3.txt``, a task starting with ``-``) is stored as text —
+XLSX cells with Excel's quote prefix, CSV fields prefixed with ``'`` (OWASP).
+
 A row is the ``vanban deadlines --json`` contract:
 ``{file, document, clause, label, body, role, task, deadline_text, due, recurrence}``
-with ``due`` an ISO date string or ``None``.
+with ``due`` an ISO date string or ``None``. Rows marked by
+:func:`vanban.tracking.mark_rows` also carry ``status``, ``status_note`` and
+``next_due``; their "Hạn" cell is then the date the status was judged by (the
+next occurrence of a recurring deadline).
+
+Every writer creates the missing folders of its output path.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from ingest.errors import InputError
 
 Row = Mapping[str, Any]
 
@@ -21,6 +33,8 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("Vai trò", "role", 14),
     ("Nhiệm vụ", "task", 70),
     ("Hạn", "due", 12),
+    ("Tình trạng", "status", 14),
+    ("Ghi chú hạn", "status_note", 18),
     ("Thời hạn (nguyên văn)", "deadline_text", 30),
     ("Định kỳ", "recurrence", 14),
     ("Văn bản", "document", 28),
@@ -28,6 +42,24 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("Trích dẫn", "citation", 36),
     ("Tệp nguồn", "file", 40),
 )
+
+
+def output_path(path: str | Path) -> Path:
+    """``path`` with its missing parent folders created; a clear error when that is impossible.
+
+    >>> import tempfile
+    >>> output_path(Path(tempfile.mkdtemp()) / "moi" / "thoi-han.xlsx").parent.is_dir()
+    True
+    """
+    out = Path(path)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise InputError(out, f"không tạo được thư mục {out.parent} ({err.strerror or err})",
+                         "chọn một đường dẫn khác trong thư mục có quyền ghi") from None
+    if out.is_dir():
+        raise InputError(out, "đường dẫn này là một thư mục", "thêm tên tệp, ví dụ thoi-han.xlsx")
+    return out
 
 
 def citation_text(row: Row) -> str:
@@ -41,9 +73,35 @@ def cell_value(row: Row, key: str) -> Any:
     if key == "citation":
         return citation_text(row)
     value = row.get(key)
+    if key == "due":
+        value = row.get("next_due") or value  # a recurring deadline: its next occurrence
     if key == "due" and value:
         return dt.date.fromisoformat(str(value))
     return "" if value is None else value
+
+
+# A spreadsheet reads a cell starting with these as a formula (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)*")
+
+
+def is_formula_like(value: object) -> bool:
+    """Whether a text cell would be taken as a formula; numbers and a lone "-" are not.
+
+    >>> [is_formula_like(v) for v in ('=1+2*3.txt', '@SUM(A1)', '- Sở Công Thương', '-', '-12,5', 'Hạn')]
+    [True, True, True, False, False, False]
+    """
+    return (isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+            and value != "-" and not _NUMBER.fullmatch(value))
+
+
+def neutralised(value: Any) -> Any:
+    """A text that would run as a formula, prefixed with ``'`` (OWASP); anything else as is.
+
+    >>> neutralised("=1+2*3.txt"), neutralised(12), neutralised("Hạn")
+    ("'=1+2*3.txt", 12, 'Hạn')
+    """
+    return "'" + value if is_formula_like(value) else value
 
 
 def write_xlsx(rows: Sequence[Row], path: str | Path) -> Path:
@@ -60,6 +118,9 @@ def write_xlsx(rows: Sequence[Row], path: str | Path) -> Path:
         cell.font = Font(bold=True)
     for row in rows:
         ws.append([cell_value(row, key) for _, key, _ in COLUMNS])
+        for cell in ws[ws.max_row]:
+            if is_formula_like(cell.value):
+                _as_text(cell)
     due_col = [key for _, key, _ in COLUMNS].index("due") + 1
     for (cell,) in ws.iter_rows(min_row=2, min_col=due_col, max_col=due_col):
         cell.number_format = "DD/MM/YYYY"
@@ -70,14 +131,21 @@ def write_xlsx(rows: Sequence[Row], path: str | Path) -> Path:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(1, len(rows) + 1)}"
-    out = Path(path)
+    out = output_path(path)
     wb.save(out)
     return out
 
 
+def _as_text(cell: Any) -> None:
+    """Store the cell as text with Excel's quote prefix: shown exactly as written (no
+    visible ``'``), never evaluated, not even after someone edits the cell."""
+    cell.data_type = "s"
+    cell.quotePrefix = True
+
+
 def write_csv(rows: Sequence[Row], path: str | Path) -> Path:
     """Write CSV in UTF-8 with BOM so Excel shows Vietnamese correctly; dates ISO."""
-    out = Path(path)
+    out = output_path(path)
     with out.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow([title for title, _, _ in COLUMNS])
@@ -87,4 +155,5 @@ def write_csv(rows: Sequence[Row], path: str | Path) -> Path:
 
 
 def _csv_cell(value: Any) -> str:
-    return value.isoformat() if isinstance(value, dt.date) else str(value)
+    """Dates as ISO; text that a spreadsheet would evaluate gets the OWASP ``'`` prefix."""
+    return value.isoformat() if isinstance(value, dt.date) else str(neutralised(value))

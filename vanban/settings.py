@@ -32,6 +32,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", 7860, "VANBAN_PORT", "Cổng giao diện web.", int),
     Setting("auth", None, "VANBAN_AUTH", "Tài khoản user:password, bắt buộc khi mở ra ngoài 127.0.0.1."),
     Setting("max_upload_mb", 50, "VANBAN_MAX_UPLOAD_MB", "Dung lượng tối đa của một tệp tải lên (MB).", int),
+    Setting("max_question_chars", 1000, "VANBAN_MAX_QUESTION_CHARS", "Độ dài tối đa của một câu hỏi (ký tự); câu dài hơn bị từ chối kèm lời nhắc rút gọn.", int),
+    Setting("chroma_connect_timeout_s", 5.0, "VANBAN_CHROMA_CONNECT_TIMEOUT", "Thời gian chờ kết nối tới máy chủ Chroma (giây).", float),
+    Setting("chroma_read_timeout_s", 30.0, "VANBAN_CHROMA_READ_TIMEOUT", "Thời gian chờ máy chủ Chroma trả lời một yêu cầu (giây); quá hạn thì báo máy chủ treo.", float),
+    Setting("login_backoff_s", 1.0, "VANBAN_LOGIN_BACKOFF", "Đăng nhập sai từ một địa chỉ: lần chờ đầu tiên (giây), gấp đôi sau mỗi lần sai tiếp theo.", float),
+    Setting("login_backoff_max_s", 30.0, "VANBAN_LOGIN_BACKOFF_MAX", "Thời gian chờ tối đa giữa hai lần đăng nhập sai từ một địa chỉ (giây).", float),
+    Setting("follow_symlinks", False, "VANBAN_FOLLOW_SYMLINKS", "Duyệt theo thư mục là liên kết tượng trưng khi nạp một thư mục (1/true để bật; mặc định tắt).", lambda v: v.strip().lower() in ("1", "true", "yes", "on")),
 )
 
 
@@ -46,6 +52,12 @@ class Config:
     port: int = 7860
     auth: str | None = None
     max_upload_mb: int = 50
+    max_question_chars: int = 1000
+    chroma_connect_timeout_s: float = 5.0
+    chroma_read_timeout_s: float = 30.0
+    login_backoff_s: float = 1.0
+    login_backoff_max_s: float = 30.0
+    follow_symlinks: bool = False
 
     @property
     def db_path(self) -> Path:

@@ -34,7 +34,7 @@ from index.chunks import Chunk, SearchFilters
 from index.search import Hit, is_relevant
 from ingest.abbreviations import QUESTION_TABLE, spell_out
 from ingest.assignments import Assignment
-from ingest.bodies import canonical_body
+from ingest.bodies import canonical_body, split_body_key
 from ingest.deadlines import parse_deadline
 from vanban.answer.tasks import Responsibilities, role_rank
 
@@ -662,7 +662,8 @@ def _body_tasks(body: str, ctx: _Context) -> list[Assignment]:
     """A body's assignments, most relevant first: in the cited documents, in the hits,
     in the hits' documents (document order), then the others."""
     key = canonical_body(body)
-    mine = [a for a in ctx.resp.all() if (a.body_key or canonical_body(a.body)) == key]
+    mine = [a for a in ctx.resp.all()
+            if (split_body_key(a.body_key)[0] if a.body_key else canonical_body(a.body)) == key]
     rank = {(h.chunk.file, h.chunk.path): i for i, h in reversed(list(enumerate(ctx.hits)))}
     docs = {h.chunk.file: i for i, h in reversed(list(enumerate(ctx.hits)))}
     order = {id(a): i for i, a in enumerate(mine)}

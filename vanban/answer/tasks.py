@@ -15,13 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Protocol
 
 from index.chunks import Chunk
 from ingest.assignments import ROLES, Assignment, extract_assignments
-from ingest.bodies import body_matches, canonical_body
+from ingest.bodies import body_matches, canonical_body, labelled_body
 from ingest.errors import InputError
 from ingest.model import Clause, Document, Header, Table
 
@@ -258,7 +258,7 @@ class Responsibilities:
         """
         if not query.strip():
             return []
-        return [a for a in self._all if body_matches(query, a.body)]
+        return [a for a in self._all if body_matches(query, a.body_key or a.body)]
 
     def due_between(self, date_from: dt.date | None, date_to: dt.date | None,
                     body: str | None = None) -> list[Assignment]:
@@ -295,7 +295,8 @@ class Responsibilities:
         for a in self._all:
             names = counts.setdefault(a.body_key or canonical_body(a.body), {})
             names[a.body] = names.get(a.body, 0) + 1
-        shown = [max(names.items(), key=lambda kv: (kv[1], -len(kv[0])))[0] for names in counts.values()]
+        shown = [labelled_body(max(names.items(), key=lambda kv: (kv[1], -len(kv[0])))[0], key)
+                 for key, names in counts.items()]
         return sorted(shown, key=lambda s: (_sort_key(s), s))
 
     def __len__(self) -> int:
@@ -332,20 +333,31 @@ def parse_user_date(text: str, option: str = "--from") -> dt.date:
                          "nhập theo dạng dd/mm/yyyy (ví dụ 15/9/2025) hoặc yyyy-mm-dd") from None
 
 
-def task_lines(records: Sequence[Assignment], with_body: bool = True) -> list[str]:
+def task_lines(records: Sequence[Assignment], with_body: bool = True,
+               marks: Sequence[Mapping[str, Any]] | None = None) -> list[str]:
     """Readable lines for a terminal: one task per item, its deadline and citation.
 
     ``  1. Sở Công Thương (chủ trì) — hạn 15/09/2025 (trước ngày 15/9/2025)``
     ``     Rà soát …``
     ``     Kế hoạch 28/KH-BCĐCVĐ › IV.1.1``
+
+    ``marks`` (the records' rows marked by ``vanban.tracking.mark_rows``, in the same
+    order) show the date each was judged by (a recurring one's next occurrence) and
+    its standing: ``— hạn 15/12/2026 (hằng năm, trước ngày 15/12) — sắp đến hạn (định kỳ)``.
     """
     lines = []
     for i, a in enumerate(records, start=1):
+        mark = marks[i - 1] if marks is not None else None
         who = f"{a.body} ({a.role})" if with_body else a.role[:1].upper() + a.role[1:]
-        due = a.due.strftime("%d/%m/%Y") if a.due else ""
+        due_on = dt.date.fromisoformat(mark["next_due"]) if mark and mark.get("next_due") else a.due
+        due = due_on.strftime("%d/%m/%Y") if due_on else ""
         said = a.deadline_text or a.recurrence or ""
         when = f"{due} ({said})" if due and said else (due or said)
-        lines.append(f"{i:3}. {who}" + (f" — hạn {when}" if when else ""))
+        status = ""
+        if mark:
+            note = str(mark.get("status_note") or "")
+            status = f" — {mark['status']}" + (f" ({note})" if note else "")
+        lines.append(f"{i:3}. {who}" + (f" — hạn {when}" if when else "") + status)
         task = re.sub(r"\s+", " ", a.task).strip()
         lines.append(f"     {task[:300] + ' …' if len(task) > 300 else task}")
         lines.append(f"     {a.citation}")

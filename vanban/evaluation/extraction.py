@@ -13,7 +13,9 @@ Two views are scored as sets, micro-averaged over all files:
   whose due date is known (not null) on either side take part.
 
 Bodies are compared by :func:`ingest.bodies.canonical_body`, so ``Bộ TN&MT``
-and ``Bộ Tài nguyên và Môi trường`` are the same body.
+and ``Bộ Tài nguyên và Môi trường`` are the same body. A predicted ``body_key``
+may carry the body's province (``sở công thương @ tỉnh lào cai``); triples are
+per file, so the province is implied by the file and only the name is compared.
 
 Usage::
 
@@ -33,7 +35,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ingest.bodies import canonical_body
+from ingest.bodies import canonical_body, split_body_key
 from vanban.evaluation.paths import EVALS, SHARED
 
 GOLD = EVALS / "gold" / "assignments.jsonl"
@@ -58,7 +60,8 @@ def _triples(records: Iterable[Mapping[str, Any]], view: str) -> set[Triple]:
     """The set of (file, body key, role|due) a list of records states."""
     out: set[Triple] = set()
     for r in records:
-        body = r.get("body_key") or canonical_body(r.get("body") or "")
+        key = r.get("body_key")
+        body = split_body_key(key)[0] if key else canonical_body(r.get("body") or "")
         if not body:
             continue
         file = Path(str(r["file"])).name

@@ -23,6 +23,7 @@ from typing import Any
 from index.chunks import SearchFilters
 from ingest.errors import ConfigError, InputError, VanbanError
 from vanban.settings import Config
+from vanban.tracking import DEFAULT_WINDOW, mark_rows
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 UPLOAD_EXTENSIONS = (".pdf", ".docx", ".doc", ".odt", ".rtf", ".txt", ".md")
@@ -46,9 +47,10 @@ GENERIC_EXAMPLES = (
     "Sở Công Thương được giao những nhiệm vụ gì?",
     "Nhiệm vụ báo cáo định kỳ do ai thực hiện, hạn nộp khi nào?",
 )
-TASK_HEADERS = ["Cơ quan", "Vai trò", "Nhiệm vụ", "Thời hạn", "Hạn", "Trích dẫn"]
+TASK_HEADERS = ["Cơ quan", "Vai trò", "Nhiệm vụ", "Thời hạn", "Hạn", "Tình trạng", "Trích dẫn"]
 DEADLINE_HEADERS = [
     "Hạn",
+    "Tình trạng",
     "Cơ quan",
     "Vai trò",
     "Nhiệm vụ",
@@ -141,7 +143,7 @@ def check_upload(path: str | Path, max_mb: int) -> str | None:
     ext = p.suffix.lower()
     if ext not in UPLOAD_EXTENSIONS:
         shown = ext or "(không có phần mở rộng)"
-        return f"định dạng {shown} không được hỗ trợ — chỉ nhận tệp PDF, DOCX, TXT, MD"
+        return f"định dạng {shown} không được hỗ trợ — chỉ nhận tệp PDF, DOCX, DOC, ODT, RTF, TXT, MD"
     size = p.stat().st_size
     if size > max_mb * 1024 * 1024:
         return (
@@ -367,15 +369,32 @@ def answer_html(result: Mapping[str, Any]) -> str:
 # ---------------------------------------------------------------- table rows
 
 
+def status_cell(row: Mapping[str, Any]) -> str:
+    """``sắp đến hạn (định kỳ, năm suy ra)`` for a row marked by ``vanban.tracking``; else ''.
+
+    >>> status_cell({"status": "quá hạn", "status_note": ""}), status_cell({})
+    ('quá hạn', '')
+    """
+    status, note = str(row.get("status") or ""), str(row.get("status_note") or "")
+    return status + (f" ({note})" if status and note else "")
+
+
+def due_cell(row: Mapping[str, Any]) -> str:
+    """The date a row is judged by: a recurring deadline's next occurrence, else its due date."""
+    return vn_date(row.get("next_due") or row.get("due"))
+
+
 def task_rows(rows: Sequence[Mapping[str, Any]]) -> list[list[str]]:
-    """Rows of the Trách nhiệm table: body, role, task, deadline text, due (dd/mm/yyyy), citation."""
+    """Rows of the Trách nhiệm table: body, role, task, deadline text, due (dd/mm/yyyy),
+    standing (Tình trạng), citation."""
     return [
         [
             str(r.get("body") or ""),
             role_label(r.get("role")),
             str(r.get("task") or ""),
             str(r.get("deadline_text") or ""),
-            vn_date(r.get("due")),
+            due_cell(r),
+            status_cell(r),
             citation_text(r),
         ]
         for r in rows
@@ -389,7 +408,8 @@ def _sort_key(choice: str) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
         return lambda r: (_fold(str(r.get("document") or "")), str(r.get("clause") or ""))
     # By due date only: the sort is stable, so ties keep the service's order, which is
     # the order of `vanban deadlines`; undated rows ("hằng năm") go last, not first.
-    return lambda r: (not r.get("due"), str(r.get("due") or ""))
+    # A recurring row sorts by its next occurrence (``next_due``) once marked.
+    return lambda r: (not r.get("due"), str(r.get("next_due") or r.get("due") or ""))
 
 
 def sort_deadlines(rows: Sequence[Mapping[str, Any]], choice: str) -> list[Mapping[str, Any]]:
@@ -398,10 +418,11 @@ def sort_deadlines(rows: Sequence[Mapping[str, Any]], choice: str) -> list[Mappi
 
 
 def deadline_rows(rows: Sequence[Mapping[str, Any]]) -> list[list[str]]:
-    """Rows of the Thời hạn table, dates as dd/mm/yyyy."""
+    """Rows of the Thời hạn table, dates as dd/mm/yyyy, the standing beside the date."""
     return [
         [
-            vn_date(r.get("due")),
+            due_cell(r),
+            status_cell(r),
             str(r.get("body") or ""),
             role_label(r.get("role")),
             str(r.get("task") or ""),
@@ -573,20 +594,66 @@ class Page:
         self, question: str, history: list[dict[str, Any]] | None, filters: SearchFilters
     ) -> tuple[list[dict[str, Any]], str]:
         """One chat turn: the new history and the sources panel for this answer."""
-        result = self.ask_json(question, filters)
+        history, panel, _ = self.chat_turn(question, history, filters)
+        return history, panel
+
+    def chat_turn(
+        self, question: str, history: list[dict[str, Any]] | None, filters: SearchFilters
+    ) -> tuple[list[dict[str, Any]], str, dict[str, Any]]:
+        """:meth:`chat`, and the answer itself (kept by the page for its downloads).
+
+        A question that gets no answer — too long, or the index unreachable — is
+        answered in the chat itself, in Vietnamese, with what to do.
+        """
+        if not (question or "").strip():
+            raise InputError("câu hỏi", "câu hỏi đang trống", "nhập câu hỏi bằng tiếng Việt")
+        try:
+            result = self.ask_json(question, filters)
+        except VanbanError as err:
+            result = self.refusal(question, err)
         history = list(history or []) + [
-            {"role": "user", "content": html.escape(question.strip(), quote=False)},
+            {"role": "user", "content": html.escape(str(result["question"]).strip(), quote=False)},
             {"role": "assistant", "content": answer_html(result)},
         ]
-        return history, sources_html(result, self.docs_by_file())
+        panel = sources_html(result, {} if "error" in result else self.docs_by_file())
+        return history, panel, result
 
-    def tasks(self, body: str | None) -> tuple[str, list[list[str]]]:
-        """The Trách nhiệm tab: a summary line and the table for one body."""
+    def refusal(self, question: str, err: Exception) -> dict[str, Any]:
+        """``vanban ask --json``'s shape, found=false, for a question that got no answer."""
+        from vanban.service import refused_answer
+
+        return refused_answer(question.strip(), err, self.config.max_question_chars)
+
+    def answer_files(self, result: Mapping[str, Any] | None) -> list[str]:
+        """The last answer with its citations as DOCX and Markdown, for download; [] before any
+        answer, or when the question was refused (too long, index unreachable)."""
+        if not result or "error" in result:
+            return []
+        from vanban.drafting import write_answer_docx, write_answer_markdown
+
+        folder = self._export_folder()
+        stem = f"vanban-tra-loi-{dt.date.today():%Y%m%d}"
+        return [str(write_answer_docx(result, folder / f"{stem}.docx")),
+                str(write_answer_markdown(result, folder / f"{stem}.md"))]
+
+    def tasks(
+        self, body: str | None, today: str | None = None, window: int = DEFAULT_WINDOW
+    ) -> tuple[str, list[list[str]]]:
+        """The Trách nhiệm tab: a summary line and the table for one body, each row marked
+        against ``today`` (dd/mm/yyyy; blank: today) with a ``window``-day "sắp đến hạn"."""
+        summary, rows = self.task_records(body, today, window)
+        return summary, task_rows(rows)
+
+    def task_records(
+        self, body: str | None, today: str | None = None, window: int = DEFAULT_WINDOW
+    ) -> tuple[str, list[dict[str, Any]]]:
+        """:meth:`tasks` as the marked ``vanban tasks --json`` rows."""
         body = unicodedata.normalize("NFC", body or "").strip()
+        ref = parse_vn_date(today, "Ngày đối chiếu")
         if not body:
             return "Chọn hoặc nhập tên cơ quan, đơn vị.", []
         with self.lock.read():
-            rows = list(self._method("tasks")(body))
+            rows = mark_rows(self._method("tasks")(body), ref, window)
         if not rows:
             return f"Không tìm thấy nhiệm vụ nào giao cho “{html.escape(body)}”.", []
         leads = sum(1 for r in rows if role_label(r.get("role")) == "chủ trì")
@@ -594,25 +661,49 @@ class Page:
         names = [str(r.get("body") or "") for r in rows]
         shown = max(set(names), key=lambda n: (names.count(n), -len(n)))
         summary = f"**{html.escape(shown)}**: {len(rows)} nhiệm vụ ({leads} chủ trì)."
-        return summary, task_rows(rows)
+        return summary, rows
 
-    def deadlines(
-        self, date_from: str | None, date_to: str | None, body: str | None, sort: str
-    ) -> tuple[list[list[str]], str]:
-        """The Thời hạn tab: sorted rows, and the XLSX of exactly these rows."""
-        start = parse_vn_date(date_from, "Từ ngày")
-        end = parse_vn_date(date_to, "Đến ngày")
-        with self.lock.read():
-            found = self._method("deadlines")(start, end, (body or "").strip() or None)
-        rows = sort_deadlines(found, sort)
+    def task_files(
+        self, body: str | None, today: str | None = None, window: int = DEFAULT_WINDOW
+    ) -> list[str]:
+        """One body's tasks as XLSX and as the DOCX drafting table; [] when there are none."""
+        from vanban.drafting import write_tasks_docx
         from vanban.export import write_xlsx
 
-        # one folder per request: two officials exporting at once never share a file
-        prune_older(self.export_dir, EXPORT_MAX_AGE_S)
-        folder = Path(tempfile.mkdtemp(dir=self.export_dir))
-        path = folder / f"vanban-thoi-han-{dt.date.today():%Y%m%d}.xlsx"
+        _, rows = self.task_records(body, today, window)
+        if not rows:
+            return []
+        folder = self._export_folder()
+        shown = str(rows[0].get("body") or "")
+        return [str(write_xlsx(rows, folder / "vanban-nhiem-vu.xlsx")),
+                str(write_tasks_docx(rows, folder / "vanban-nhiem-vu.docx", shown))]
+
+    def deadlines(
+        self,
+        date_from: str | None,
+        date_to: str | None,
+        body: str | None,
+        sort: str,
+        today: str | None = None,
+        window: int = DEFAULT_WINDOW,
+    ) -> tuple[list[list[str]], str]:
+        """The Thời hạn tab: sorted rows marked against ``today``, and the XLSX of exactly these rows."""
+        start = parse_vn_date(date_from, "Từ ngày")
+        end = parse_vn_date(date_to, "Đến ngày")
+        ref = parse_vn_date(today, "Ngày đối chiếu")
+        with self.lock.read():
+            found = self._method("deadlines")(start, end, (body or "").strip() or None)
+        rows = sort_deadlines(mark_rows(found, ref, window), sort)
+        from vanban.export import write_xlsx
+
+        path = self._export_folder() / f"vanban-thoi-han-{dt.date.today():%Y%m%d}.xlsx"
         write_xlsx(rows, path)
         return deadline_rows(rows), str(path)
+
+    def _export_folder(self) -> Path:
+        """A fresh folder per request: two officials exporting at once never share a file."""
+        prune_older(self.export_dir, EXPORT_MAX_AGE_S)
+        return Path(tempfile.mkdtemp(dir=self.export_dir))
 
     def body_choices(self) -> list[str]:
         """Bodies offered in the pickers: every body that has a task, A→Z."""
@@ -641,7 +732,7 @@ class Page:
         """
         paths = [Path(str(f)) for f in files or []]
         if not paths:
-            raise InputError("tải lên", "chưa chọn tệp nào", "chọn tệp PDF, DOCX, TXT hoặc MD")
+            raise InputError("tải lên", "chưa chọn tệp nào", "chọn tệp PDF, DOCX, DOC, ODT, RTF, TXT hoặc MD")
         refused = [(p, check_upload(p, self.config.max_upload_mb)) for p in paths]
         accepted = [p for p, why in refused if why is None]
         results: list[Any] = []
