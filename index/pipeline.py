@@ -257,6 +257,8 @@ def _skip(path: Path, store: Store, sha: str, ocr: bool = False) -> FileResult |
     With ``ocr`` a file remembered as a scan or garbled text layer is read again.
     """
     same_name = store.find(path.name)
+    if same_name and same_name.sha256 == sha and not store.is_complete(same_name):
+        same_name = None  # registered but stored content incomplete: ingest it again
     if same_name and same_name.sha256 == sha:
         if ocr and same_name.status in ("needs_ocr", "unreadable_text_layer"):
             return None
@@ -325,10 +327,12 @@ def _ingest_file(path: Path, store: Store, embedder: Embedder,
         return FileResult(path.name, "error", "không tìm thấy đoạn văn bản nào để lập chỉ mục — "
                           "kiểm tra tệp có nội dung chữ", doc_id=doc.doc_id)
     vectors, embedded = embed_chunks(chunks, store, embedder, on_batch)
-    store.put_document(doc, chunks, vectors, sha256=sha)
+    record = store.put_document(doc, chunks, vectors, sha256=sha)
     replaced = old is not None and old.status == "ok"
     reused = len(chunks) - embedded
     note = f"{len(chunks)} điều khoản" + (f", dùng lại {reused} vectơ đã có" if reused else "")
+    if record.extraction == "error":
+        note += f"; {record.extraction_message}"
     return FileResult(path.name, "replaced" if replaced else "ingested",
                       ("thay thế bản cũ; " if replaced else "") + note, len(chunks),
                       doc_id=doc.doc_id)
@@ -338,7 +342,7 @@ def _put_law(doc: Document, store: Store, embedder: Embedder,
              on_batch: Callable[[int], None] | None, sha: str) -> tuple[int, bool]:
     """Store one law of a JSON corpus; returns (clauses, whether it was stored anew)."""
     known = store.find(Path(doc.file).name)
-    if known and known.sha256 == sha:
+    if known and known.sha256 == sha and store.is_complete(known):
         return known.clauses, False
     chunks = chunks_from_document(doc)
     vectors, _ = embed_chunks(chunks, store, embedder, on_batch)
@@ -378,8 +382,13 @@ def _ingest_law_json(path: Path, store: Store, embedder: Embedder,
 
 def ingest_paths(paths: Iterable[str | Path], store: Store, embedder: Embedder,
                  progress: ProgressFn | None = None, *, ocr: bool = False,
-                 follow_symlinks: bool = False) -> list[FileResult]:
-    """Ingest files and folders; one ``FileResult`` per file, then refresh BM25.
+                 follow_symlinks: bool = False, lexical: bool = True) -> list[FileResult]:
+    """Ingest files and folders; one ``FileResult`` per file, then refresh BM25
+    (unless ``lexical`` is off: the caller rebuilds it from its own read of the chunks).
+
+    Each file is ingested under the store's writer lock (``Store.writing``), so a
+    second process ingesting the same files waits per file and then finds them
+    unchanged; it never interleaves with a half-written document.
 
     Every path the walk passed over gets a result too, after the files read:
     ``error`` for a broken link, a link loop or an unreadable path, ``skipped``
@@ -408,7 +417,8 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, embedder: Embedder,
         tick(current)
         before = clauses
         try:
-            result = ingest_file(path, store, embedder, on_batch, ocr=ocr)
+            with store.writing():
+                result = ingest_file(path, store, embedder, on_batch, ocr=ocr)
         except StoreUnavailableError as err:  # the server is gone: report, never guess on
             results += interrupted(files[n:], err)
             return results + [skipped_result(s) for s in found.skipped]
@@ -416,10 +426,11 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, embedder: Embedder,
         results.append(result)
         tick(current)
     results += [skipped_result(s) for s in found.skipped]
-    try:
-        ensure_lexical(store)
-    except StoreUnavailableError as err:  # the next run rebuilds BM25; say why it did not happen
-        results.append(FileResult("(chỉ mục từ khoá)", "error", str(err)))
+    if lexical:
+        try:
+            ensure_lexical(store)
+        except StoreUnavailableError as err:  # the next run rebuilds BM25; say why it did not happen
+            results.append(FileResult("(chỉ mục từ khoá)", "error", str(err)))
     return results
 
 
@@ -450,28 +461,39 @@ def lexical_is_fresh(store: Store) -> bool:
     return saved == store.signature() and LexicalIndex.saved_fingerprint(lexical_dir(store)) is not None
 
 
-def refresh_lexical(store: Store, chunks: Sequence[Chunk] | None = None) -> LexicalIndex:
-    """The BM25 index over the store's visible chunks, rebuilt and saved only when stale."""
+def refresh_lexical(store: Store, chunks: Sequence[Chunk] | None = None,
+                    signature: str | None = None) -> LexicalIndex:
+    """The BM25 index over the store's visible chunks, rebuilt and saved only when stale.
+
+    ``chunks`` and ``signature``: one read of the store the caller already made.
+    The files are written only under the writer lock; a reader that cannot take it
+    at once (another process is ingesting) keeps its BM25 in memory and saves nothing.
+    """
     directory = lexical_dir(store)
-    signature = store.signature()
+    signature = store.signature() if signature is None else signature
     if chunks is None:
         chunks = store.chunks()
     if LexicalIndex.saved_fingerprint(directory) == fingerprint(c.id for c in chunks):
         try:
             index = LexicalIndex.load(directory)
         except StoreError:
-            index = None  # unreadable files: rebuild below
+            index = None  # unreadable or half-written files: rebuild below
         if index is not None:
-            (directory / SIGNATURE_FILE).write_text(signature, encoding="utf-8")
+            with store.try_writing() as mine:
+                if mine:
+                    (directory / SIGNATURE_FILE).write_text(signature, encoding="utf-8")
             return index
     index = LexicalIndex.build(chunks)
-    index.save(directory)
-    # Written last: a crash before this line leaves the index marked stale.
-    (directory / SIGNATURE_FILE).write_text(signature, encoding="utf-8")
+    with store.try_writing() as mine:
+        if mine:
+            index.save(directory)
+            # Written last: a crash before this line leaves the index marked stale.
+            (directory / SIGNATURE_FILE).write_text(signature, encoding="utf-8")
     return index
 
 
 def ensure_lexical(store: Store) -> None:
     """Rebuild the saved BM25 index if the documents changed (cheap when they did not)."""
-    if not lexical_is_fresh(store):
-        refresh_lexical(store)
+    with store.writing(bump=False):
+        if not lexical_is_fresh(store):
+            refresh_lexical(store)

@@ -12,18 +12,32 @@ on a server (``HttpClient`` when ``chroma_url`` is set):
 
 A document becomes visible only when its registry record is written, after
 all its clauses are stored, so a crash never leaves half a document in the
-answers: chunks of unregistered doc ids are ignored by search and deleted the
-next time the store is opened (``pending`` intents say which ones to check).
+answers: chunks of unregistered doc ids are ignored by search. The registry
+record carries the document's assignments (extracted once, at ingest, as the
+record's Chroma ``document``), so they appear and disappear with it.
+
+One writer at a time: in embedded mode every write holds an inter-process
+lock (``fcntl.flock`` on ``<db>/writer.lock``); a second writer waits, then is
+refused with a message naming the server mode. Leftovers of a crashed writer
+(``pending`` intents) are deleted only under that lock — a reader never
+deletes anything. Embedded Chroma caches the index in each process, so every
+write also bumps ``<db>/chroma/generation``; a process that sees another
+generation reconnects before reading or writing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import json
+import logging
+import os
+import threading
 import time
 import uuid
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlparse
@@ -31,6 +45,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from index.chunks import Chunk, SearchFilters, chunks_from_document
+from ingest.assignments import Assignment, extract_assignments
 from ingest.errors import EmbedderMismatchError, StoreError, StoreUnavailableError
 from ingest.model import Document
 
@@ -39,6 +54,13 @@ REGISTRY = "vanban_registry"
 REVISION_ID = "meta:revision"
 _DUMMY = [1.0]  # registry records need *some* vector; Chroma would otherwise embed them
 _PAGE = 2000  # rows per get() call: keeps memory and request sizes bounded
+LOCK_FILE = "writer.lock"
+GENERATION_FILE = "generation"
+WRITER_WAIT_S = 600.0  # how long a second writer waits before it is refused
+_READ_ATTEMPTS = 5  # consistent-read retries while another process writes
+
+log = logging.getLogger(__name__)
+WaitFn = Callable[[str], None]
 
 
 class Location(Protocol):
@@ -81,6 +103,9 @@ class DocRecord:
     ingested_at: str = ""  # ISO UTC timestamp
     sha256: str = ""  # hash of the file's bytes, to skip unchanged files
     message: str = ""
+    extraction: str = ""  # "ok" | "error" (assignments could not be extracted) | "" (none tried)
+    extraction_message: str = ""
+    assignments: int = 0  # how many assignments are stored with the record
 
     def as_filter_probe(self) -> Chunk:
         """A chunk carrying this document's header, so ``SearchFilters.accepts`` decides."""
@@ -127,16 +152,189 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
     )
 
 
-def doc_record(doc: Document, clauses: int, sha256: str = "") -> DocRecord:
+@dataclass(frozen=True)
+class Extraction:
+    """A document's assignments, extracted once at ingest; ``error`` when the extractor raised."""
+
+    assignments: tuple[Assignment, ...] = ()
+    status: str = "ok"  # "ok" | "error" | "" (nothing to extract: no clauses stored)
+    message: str = ""
+
+
+def extract(doc: Document) -> Extraction:
+    """The assignments of a parsed document, cited as its chunks are (base file name, ``doc.name``).
+
+    Never raises: a failure is recorded (status ``error`` and its message) and shown in
+    ``vanban list``, instead of dropping the document from the answers silently.
+    """
+    named = doc if Path(doc.file).name == doc.file else replace(doc, file=Path(doc.file).name)
+    try:
+        found = extract_assignments(named)
+    except Exception as exc:  # noqa: BLE001 — one odd document must not fail its ingest
+        return Extraction((), "error", f"không trích được phân công ({type(exc).__name__}: {exc})")
+    return Extraction(tuple(a if a.document == doc.name else replace(a, document=doc.name)
+                            for a in found))
+
+
+def assignments_json(records: Iterable[Assignment]) -> str:
+    """Assignments as the JSON stored with a registry record (dates in ISO)."""
+    rows = [{**asdict(a), "due": a.due.isoformat() if a.due else None} for a in records]
+    return json.dumps(rows, ensure_ascii=False)
+
+
+def assignments_from_json(text: str | None) -> list[Assignment]:
+    """Inverse of ``assignments_json``; ``None`` or ``""`` → no assignments."""
+    names = {f.name for f in fields(Assignment)}
+    out = []
+    for row in json.loads(text or "[]"):
+        due = row.get("due")
+        out.append(Assignment(**{**{k: v for k, v in row.items() if k in names},
+                                 "due": dt.date.fromisoformat(due) if due else None}))
+    return out
+
+
+def doc_record(doc: Document, clauses: int, sha256: str = "",
+               extraction: Extraction | None = None) -> DocRecord:
     """The registry record of a parsed document."""
     h = doc.header
+    got = extraction or Extraction(status="")
     return DocRecord(
         doc_id=doc.doc_id, file=Path(doc.file).name, name=doc.name, type=h.doc_type or "",
         number=h.number or "", date=h.date.isoformat() if h.date else "",
         issuer=h.issuer or "", title=h.title or "", clauses=clauses, status=doc.status,
         ingested_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        sha256=sha256, message=doc.message,
+        sha256=sha256, message=doc.message, extraction=got.status,
+        extraction_message=got.message, assignments=len(got.assignments),
     )
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """One consistent read of the index: what a search snapshot is built from.
+
+    ``chunks`` are the visible ones in storage order (row i of ``vectors`` ↔ chunk i);
+    ``assignments`` are per doc id, in each document's order.
+    """
+
+    signature: str  # ``Store.signature`` of these records
+    revision: str  # the registry revision read (changes with every write)
+    records: tuple[DocRecord, ...]
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    assignments: dict[str, list[Assignment]]
+
+
+@dataclass(frozen=True)
+class DocCheck:
+    """What ``vanban check`` found for one registered document."""
+
+    record: DocRecord
+    stored: int  # chunk records stored under its doc id
+    stored_assignments: int | None  # assignments stored with its record (None: none stored)
+
+    @property
+    def problems(self) -> list[str]:
+        """What is wrong, in Vietnamese; empty when the stored content is complete."""
+        r = self.record
+        out = []
+        expected = r.clauses if r.status == "ok" else 0
+        if self.stored != expected:
+            out.append(f"có {self.stored}/{expected} điều khoản được lưu")
+        if r.status == "ok" and r.clauses and r.extraction not in ("ok", "error"):
+            out.append("chưa lưu phân công (chỉ mục cũ)")
+        elif self.stored_assignments is not None and self.stored_assignments != r.assignments:
+            out.append(f"có {self.stored_assignments}/{r.assignments} phân công được lưu")
+        return out
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class _ProcessLock:
+    """The writer lock of one index folder in this process: a thread lock plus ``flock``.
+
+    Re-entrant in the thread that holds it; the file is locked while depth > 0.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.threads = threading.RLock()
+        self.depth = 0
+        self._fd: int | None = None
+        self._timeout = WRITER_WAIT_S
+
+    def acquire(self, timeout: float, on_wait: WaitFn | None, where: str,
+                blocking: bool = True) -> bool:
+        """Take the lock; ``False`` only when not ``blocking`` and another writer holds it."""
+        deadline = time.monotonic() + timeout
+        self._timeout = timeout
+        if not self.threads.acquire(timeout=timeout if blocking else 0):
+            if not blocking:
+                return False
+            raise _busy(where, timeout)
+        if self.depth:
+            self.depth += 1
+            return True
+        try:
+            self._lock_file(deadline, on_wait, where, blocking)
+        except BaseException:
+            self.threads.release()
+            raise
+        if self._fd is None:
+            self.threads.release()
+            return False
+        self.depth = 1
+        return True
+
+    def _lock_file(self, deadline: float, on_wait: WaitFn | None, where: str, blocking: bool) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                self._fd = fd
+                return
+            except BlockingIOError:
+                if not blocking:
+                    os.close(fd)
+                    return
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    raise _busy(where, self._timeout) from None
+                if not told:
+                    (on_wait or log.warning)(
+                        f"Chỉ mục {where} đang được một tiến trình khác ghi (nạp/xoá văn bản) — "
+                        "đang chờ tiến trình đó xong…")
+                    told = True
+                time.sleep(0.1)
+
+    def release(self) -> None:
+        self.depth -= 1
+        if self.depth == 0 and self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+        self.threads.release()
+
+
+def _busy(where: str, waited: float) -> StoreError:
+    return StoreError(
+        f"Chỉ mục {where} đang được một tiến trình khác ghi; đã chờ {waited:.0f} giây mà chưa xong — "
+        "hãy thử lại sau khi tiến trình kia kết thúc. Chroma nhúng chỉ cho một tiến trình ghi; "
+        "để nhiều tiến trình cùng nạp, hãy chạy máy chủ Chroma (chroma run --path <thư mục> "
+        "--port 8000) và dùng --chroma-url http://127.0.0.1:8000.")
+
+
+_LOCKS: dict[Path, _ProcessLock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _process_lock(db_path: Path) -> _ProcessLock:
+    path = (db_path / LOCK_FILE).resolve()
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(path, _ProcessLock(path))
 
 
 def _record_from_meta(meta: dict[str, Any]) -> DocRecord:
@@ -144,8 +342,12 @@ def _record_from_meta(meta: dict[str, Any]) -> DocRecord:
     return DocRecord(**{k: v for k, v in meta.items() if k in names})
 
 
-def _connect(config: Location) -> Any:
-    """A Chroma client: HTTP when ``chroma_url`` is set, else embedded in ``<db>/chroma``."""
+def _connect(config: Location, fresh: bool = False) -> Any:
+    """A Chroma client: HTTP when ``chroma_url`` is set, else embedded in ``<db>/chroma``.
+
+    ``fresh``: forget this process's cached embedded Chroma for the folder, so the
+    new client reads what other processes wrote (clients already made keep theirs).
+    """
     import chromadb
     from chromadb.config import Settings
 
@@ -153,6 +355,10 @@ def _connect(config: Location) -> Any:
     if not config.chroma_url:
         path = config.db_path / "chroma"
         path.mkdir(parents=True, exist_ok=True)
+        if fresh:
+            from chromadb.api.shared_system_client import SharedSystemClient
+
+            SharedSystemClient._identifier_to_system.pop(str(path), None)
         return chromadb.PersistentClient(path=str(path), settings=settings)
     url = urlparse(config.chroma_url)
     if not url.hostname:
@@ -271,29 +477,48 @@ class Store:
         self._revision: str | None = None
         self._checked_at = 0.0  # time.monotonic() of the last revision check
         self._carry: dict[str, np.ndarray] = {}  # vectors kept across --rebuild
+        self._lock = None if config.chroma_url else _process_lock(config.db_path)
+        self._generation = self._read_generation()
+        self.on_wait: WaitFn | None = None  # told when another writer holds the lock
 
     # -- opening -----------------------------------------------------------------
 
     @classmethod
     def open(cls, config: Location, embedder: NamedEmbedder | None = None,
-             rebuild: bool = False) -> Store:
+             rebuild: bool = False, on_wait: WaitFn | None = None) -> Store:
         """Open (or create) the store; refuse an index built with another embedder.
 
         ``rebuild`` drops every document first (vectors are kept in memory for
-        re-use when the embedder is the same). Orphan chunks left by a crash
-        are deleted here.
+        re-use when the embedder is the same), under the writer lock. Leftovers
+        of a crashed writer are deleted here only when no writer is running
+        (embedded: the lock is free; server: intents older than the grace period).
         """
-        client = _connect(config)
-        carry = _drop_all(client, embedder) if rebuild else {}
+        lock = None if config.chroma_url else _process_lock(config.db_path)
+        if rebuild and lock is not None:
+            lock.acquire(WRITER_WAIT_S, on_wait, str(config.db_path))
+        try:
+            client = _connect(config, fresh=lock is not None)
+            carry = _drop_all(client, embedder) if rebuild else {}
+            store = cls._attach(config, client, embedder)
+            store.on_wait = on_wait
+            store._carry = carry
+            if rebuild:
+                store._bump_generation()
+        finally:
+            if rebuild and lock is not None:
+                lock.release()
+        store.cleanup_if_idle()
+        return store
+
+    @classmethod
+    def _attach(cls, config: Location, client: Any, embedder: NamedEmbedder | None) -> Store:
         chunks = client.get_or_create_collection(
             CHUNKS, embedding_function=None, configuration={"hnsw": {"space": "cosine"}},
             metadata=_embedder_meta(embedder))
         registry = client.get_or_create_collection(REGISTRY, embedding_function=None)
         store = cls(config, client, chunks, registry)
-        store._carry = carry
         if embedder is not None:
             store.bind(embedder)
-        store.cleanup()
         return store
 
     @property
@@ -312,7 +537,8 @@ class Store:
         """Check ``embedder`` against the one the index was built with (claiming a new index)."""
         stored = self.embedder_name
         if not stored:
-            self._chunks.modify(metadata=_embedder_meta(embedder))
+            with self.writing():
+                self._chunks.modify(metadata=_embedder_meta(embedder))
             return
         if stored != embedder.name or (self.dim and self.dim != embedder.dim):
             raise EmbedderMismatchError(
@@ -322,6 +548,89 @@ class Store:
                 f"<mô hình> (hoặc xoá thư mục {self.config.db_path}), "
                 f"hoặc dùng lại mô hình cũ (VANBAN_EMBEDDER / --embedder)."
             )
+
+    # -- one writer ----------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def writing(self, timeout: float = WRITER_WAIT_S, bump: bool = True) -> Iterator[None]:
+        """Hold the writer lock (embedded mode; re-entrant) and bump the generation after
+        (``bump=False`` when the section writes nothing to Chroma).
+
+        A second process waits (``on_wait`` is told once), then gets a ``StoreError``
+        naming the server mode. On a Chroma server this does nothing: the server
+        orders the writes itself.
+        """
+        if self._lock is None:
+            yield
+            return
+        self._lock.acquire(timeout, self.on_wait, self.location)
+        try:
+            self._sync()
+            yield
+        finally:
+            try:
+                if bump:
+                    self._bump_generation()
+            finally:
+                self._lock.release()
+
+    def try_writing(self) -> contextlib.AbstractContextManager[bool]:
+        """The writer lock if it is free right now: yields whether it was taken (for
+        sections that write no Chroma record, so the generation is not bumped)."""
+        return self._try_writing()
+
+    @contextlib.contextmanager
+    def _try_writing(self) -> Iterator[bool]:
+        if self._lock is None:
+            yield True
+            return
+        if not self._lock.acquire(0, None, self.location, blocking=False):
+            yield False
+            return
+        try:
+            self._sync()
+            yield True
+        finally:
+            self._lock.release()
+
+    def _generation_path(self) -> Path:
+        return self.config.db_path / "chroma" / GENERATION_FILE
+
+    def _read_generation(self) -> str:
+        if self.config.chroma_url:
+            return ""
+        try:
+            return self._generation_path().read_text(encoding="utf-8")
+        except OSError:
+            return ""
+
+    def _bump_generation(self) -> None:
+        if self.config.chroma_url:
+            return
+        token = uuid.uuid4().hex
+        path = self._generation_path()
+        tmp = path.with_name(f"{GENERATION_FILE}.{os.getpid()}.{threading.get_ident()}")
+        tmp.write_text(token, encoding="utf-8")
+        os.replace(tmp, path)
+        self._generation = token
+
+    def _sync(self) -> None:
+        """Reconnect when another Chroma client (process) wrote since we last looked.
+
+        Embedded Chroma keeps the vector index in each process's memory; reading
+        or writing through a stale one loses rows or fails (``Error finding id``).
+        """
+        if self.config.chroma_url:
+            return
+        current = self._read_generation()
+        if current == self._generation:
+            return
+        client = _connect(self.config, fresh=True)
+        self.client = client
+        self._chunks = client.get_or_create_collection(CHUNKS, embedding_function=None)
+        self._registry = client.get_or_create_collection(REGISTRY, embedding_function=None)
+        self._generation = current
+        self._revision = None
 
     # -- the registry ------------------------------------------------------------
 
@@ -337,9 +646,8 @@ class Store:
         if self._revision is not None and max_age > 0 and now - self._checked_at < max_age:
             return
         self._checked_at = now
-        got = self._registry.get(ids=[REVISION_ID], include=["metadatas"])
-        metas = got.get("metadatas") or []
-        revision = str(metas[0].get("rev")) if metas else ""
+        self._sync()
+        revision = self._current_revision()
         if revision == self._revision and self._revision is not None:
             return
         records: dict[str, DocRecord] = {}
@@ -347,6 +655,11 @@ class Store:
             rec = _record_from_meta(meta)
             records[rec.file] = rec
         self._records, self._revision = records, revision
+
+    def _current_revision(self) -> str:
+        got = self._registry.get(ids=[REVISION_ID], include=["metadatas"])
+        metas = got.get("metadatas") or []
+        return str(metas[0].get("rev")) if metas else ""
 
     def _registry_rows(self, where: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         got = self._registry.get(where=where, include=["metadatas"])
@@ -380,9 +693,7 @@ class Store:
         """Doc ids search may return: registered, stored OK, and accepted by ``filters``
         (``max_age``: see ``_refresh``)."""
         self._refresh(max_age)
-        return {r.doc_id for r in self._records.values()
-                if r.status == "ok" and r.clauses > 0
-                and (filters is None or filters.accepts(r.as_filter_probe()))}
+        return _visible(self._records.values(), filters)
 
     def signature(self, max_age: float = 0.0) -> str:
         """Changes whenever the set of visible documents changes (for the BM25 cache).
@@ -390,41 +701,52 @@ class Store:
         ``max_age``: accept a registry checked at most that many seconds ago (see ``_refresh``).
         """
         self._refresh(max_age)
-        return "|".join(sorted(f"{r.file}={r.doc_id}" for r in self._records.values()))
+        return _signature(self._records.values())
+
+    def revision(self, max_age: float = 0.0) -> str:
+        """A token that changes with every write to the registry (``max_age``: see ``_refresh``)."""
+        self._refresh(max_age)
+        return self._revision or ""
 
     # -- writing -----------------------------------------------------------------
 
     def put_document(self, doc: Document, chunks: Sequence[Chunk] | None = None,
-                     vectors: np.ndarray | None = None, sha256: str = "") -> DocRecord:
-        """Store a document's clauses, then make it visible, replacing the file's old version.
+                     vectors: np.ndarray | None = None, sha256: str = "",
+                     extraction: Extraction | None = None) -> DocRecord:
+        """Store a document's clauses and assignments, then make it visible, replacing the
+        file's old version (under the writer lock).
 
-        Order matters for crash safety: intents → chunks → registry flip →
-        delete the old version → drop intents.
+        Order matters for crash safety: intents → chunks → registry flip (the record
+        with its assignments) → delete the old version → drop intents. ``extraction``
+        defaults to ``extract(doc)`` when the document has clauses to store.
         """
         chunks = list(chunks_from_document(doc) if chunks is None else chunks)
         vecs = _as_matrix(vectors, len(chunks))
-        if chunks:
-            self._check_dim(vecs.shape[1])
-        self._refresh()
-        old = self._records.get(Path(doc.file).name)
-        if old and old.doc_id == doc.doc_id:
-            # Same content stored again (e.g. after a parser change): hide the
-            # old version first, since its chunk ids would be overwritten in place.
-            self._unregister(old)
-            old = None
-        owner = self.find_doc_id(doc.doc_id)
-        if owner and owner.file != Path(doc.file).name and (chunks or owner.clauses):
-            raise StoreError(f"{Path(doc.file).name}: nội dung trùng với tệp đã nạp "
-                             f"{owner.file} — không nạp lại lần nữa.")
-        stale = {doc.doc_id} | ({old.doc_id} if old else set())
-        self._intend(stale)
-        self._chunks.delete(where={"doc_id": doc.doc_id})  # leftovers of a crashed run
-        self._add_chunks(chunks, vecs)
-        record = doc_record(doc, len(chunks), sha256)
-        self._flip(record)
-        if old and old.doc_id != doc.doc_id:
-            self._chunks.delete(where={"doc_id": old.doc_id})
-        self._registry.delete(ids=[f"pending:{d}" for d in stale])
+        if extraction is None:
+            extraction = extract(doc) if chunks else Extraction(status="")
+        with self.writing():
+            if chunks:
+                self._check_dim(vecs.shape[1])
+            self._refresh()
+            old = self._records.get(Path(doc.file).name)
+            if old and old.doc_id == doc.doc_id:
+                # Same content stored again (e.g. after a parser change): hide the
+                # old version first, since its chunk ids would be overwritten in place.
+                self._unregister(old)
+                old = None
+            owner = self.find_doc_id(doc.doc_id)
+            if owner and owner.file != Path(doc.file).name and (chunks or owner.clauses):
+                raise StoreError(f"{Path(doc.file).name}: nội dung trùng với tệp đã nạp "
+                                 f"{owner.file} — không nạp lại lần nữa.")
+            stale = {doc.doc_id} | ({old.doc_id} if old else set())
+            self._intend(stale)
+            self._chunks.delete(where={"doc_id": doc.doc_id})  # leftovers of a crashed run
+            self._add_chunks(chunks, vecs)
+            record = doc_record(doc, len(chunks), sha256, extraction)
+            self._flip(record, extraction.assignments)
+            if old and old.doc_id != doc.doc_id:
+                self._chunks.delete(where={"doc_id": old.doc_id})
+            self._registry.delete(ids=[f"pending:{d}" for d in stale])
         return record
 
     def _check_dim(self, dim: int) -> None:
@@ -452,20 +774,22 @@ class Store:
                 ids=[c.id for c in part], embeddings=vectors[i : i + step],
                 documents=[c.text for c in part], metadatas=[chunk_metadata(c) for c in part])
 
-    def _flip(self, record: DocRecord) -> None:
-        """The single write that makes a document visible (one upsert call)."""
+    def _flip(self, record: DocRecord, assignments: Sequence[Assignment] = ()) -> None:
+        """The single write that makes a document and its assignments visible (one upsert)."""
         meta: dict[str, Any] = {"kind": "doc", **asdict(record)}
         self._registry.upsert(ids=[record_key(record.file), REVISION_ID],
-                              embeddings=[_DUMMY, _DUMMY], metadatas=[meta, self._bump()])
+                              embeddings=[_DUMMY, _DUMMY], metadatas=[meta, self._bump()],
+                              documents=[assignments_json(assignments), ""])
         self._revision = None  # force a reload on next read
 
     def remove(self, file_or_id: str) -> int:
         """Remove a document (by file name or doc id); returns the number of clauses removed."""
-        record = self.find(file_or_id)
-        if record is None:
-            return 0
-        self._unregister(record)
-        self.cleanup()
+        with self.writing():
+            record = self.find(file_or_id)
+            if record is None:
+                return 0
+            self._unregister(record)
+            self.cleanup()
         return record.clauses
 
     def _unregister(self, record: DocRecord) -> None:
@@ -475,12 +799,27 @@ class Store:
         self._registry.upsert(ids=[REVISION_ID], embeddings=[_DUMMY], metadatas=[self._bump()])
         self._revision = None
 
+    def cleanup_if_idle(self) -> int:
+        """``cleanup`` when no writer can be mid-write; else nothing (a reader never deletes).
+
+        Embedded: only if the writer lock is free right now (then every intent is a
+        crash leftover). Server: intents older than the grace period.
+        """
+        if self.config.chroma_url:
+            return self.cleanup()
+        with self.try_writing() as mine:
+            if not mine or not self._registry_rows({"kind": "pending"}):
+                return 0
+            with self.writing():
+                return self.cleanup()
+
     def cleanup(self, grace: float | None = None) -> int:
         """Delete chunks of pending doc ids that no registered document uses; returns how many ids.
 
-        Embedded Chroma has one writer, so every intent is a crash leftover.
-        On a server another client may be mid-ingest: only intents older than
-        ``grace`` seconds (default 10 minutes) are treated as abandoned.
+        Embedded Chroma: call only under the writer lock (``writing``), where every
+        intent is a crash leftover. On a server another client may be mid-ingest:
+        only intents older than ``grace`` seconds (default 10 minutes) are treated
+        as abandoned.
         """
         if grace is None:
             grace = 600.0 if self.config.chroma_url else 0.0
@@ -498,10 +837,63 @@ class Store:
         self._registry.delete(ids=[rid for rid, _ in pending])
         return len(pending)
 
+    # -- checking ----------------------------------------------------------------
+
+    def stored_clauses(self, doc_id: str) -> int:
+        """How many chunk records are stored under ``doc_id`` (visible or not)."""
+        self._sync()
+        return len(self._chunks.get(where={"doc_id": doc_id}, include=[])["ids"])
+
+    def is_complete(self, record: DocRecord) -> bool:
+        """Whether a record's clauses and assignments are all stored (``vanban check``)."""
+        stored = self.stored_clauses(record.doc_id) if record.status == "ok" else 0
+        return DocCheck(record, stored, self._stored_assignments(record)).ok
+
+    def _stored_assignments(self, record: DocRecord) -> int | None:
+        got = self._registry.get(ids=[record_key(record.file)], include=["documents"])
+        docs = got.get("documents") or []
+        return len(assignments_from_json(docs[0])) if docs and docs[0] is not None else None
+
+    def check(self) -> tuple[list[DocCheck], int]:
+        """Every registered document checked against its stored content, and how many
+        chunk records belong to no registered document (crash leftovers)."""
+        self._refresh()
+        counts: dict[str, int] = {}
+        for meta in self._pages(include=["metadatas"]):
+            counts[str(meta["doc_id"])] = counts.get(str(meta["doc_id"]), 0) + 1
+        got = self._registry.get(where={"kind": "doc"}, include=["metadatas", "documents"])
+        stored = {str(m["file"]): (len(assignments_from_json(d)) if d is not None else None)
+                  for m, d in zip(got.get("metadatas") or [], got.get("documents") or [], strict=True)}
+        checks = [DocCheck(r, counts.get(r.doc_id, 0), stored.get(r.file))
+                  for r in sorted(self._records.values(), key=lambda r: r.file)]
+        live = {r.doc_id for r in self._records.values()}
+        return checks, sum(n for d, n in counts.items() if d not in live)
+
+    def delete_orphans(self) -> int:
+        """Delete chunk records of unregistered doc ids (embedded mode, under the writer lock)."""
+        with self.writing():
+            self._refresh()
+            live = {r.doc_id for r in self._records.values()}
+            orphans = {str(m["doc_id"]) for m in self._pages(include=["metadatas"])} - live
+            for doc_id in sorted(orphans):
+                self._chunks.delete(where={"doc_id": doc_id})
+            self._registry.delete(where={"kind": "pending"})
+        return len(orphans)
+
+    def _pages(self, include: list[str]) -> Iterator[dict[str, Any]]:
+        offset = 0
+        while True:
+            got = self._chunks.get(limit=_PAGE, offset=offset, include=include)
+            yield from got.get("metadatas") or []
+            if len(got["ids"]) < _PAGE:
+                return
+            offset += _PAGE
+
     # -- reading -----------------------------------------------------------------
 
     def count(self) -> int:
         """Number of chunk records, visible or not."""
+        self._sync()
         return int(self._chunks.count())
 
     def chunks(self, filters: SearchFilters | None = None) -> list[Chunk]:
@@ -522,12 +914,10 @@ class Store:
             offset += _PAGE
 
     def chunk_vectors(self) -> tuple[list[Chunk], np.ndarray]:
-        """Every visible chunk in storage order, with its stored vector (row i ↔ chunk i).
+        """Every visible chunk in storage order, with its stored vector (row i ↔ chunk i)."""
+        return self._chunk_vectors(self.visible_doc_ids())
 
-        What in-memory dense search needs (``index.search.matrix_dense_fn``):
-        one paged read instead of a Chroma query per question.
-        """
-        allowed = self.visible_doc_ids()
+    def _chunk_vectors(self, allowed: set[str]) -> tuple[list[Chunk], np.ndarray]:
         out: list[Chunk] = []
         parts = [np.zeros((0, self.dim), dtype=np.float32)]
         offset = 0
@@ -543,6 +933,50 @@ class Store:
                 break
             offset += _PAGE
         return out, np.concatenate(parts[1:]) if len(parts) > 1 else parts[0]
+
+    def state(self) -> IndexState:
+        """One consistent read of everything search and answers need, for one registry revision.
+
+        Chunks and vectors are read once, with the records and assignments of the same
+        revision; a read that raced another process's write (revision moved, or a
+        document's stored count differs from its record) is retried on a fresh client.
+        """
+        last: Exception | None = None
+        for attempt in range(_READ_ATTEMPTS):
+            try:
+                got = self._read_state()
+            except StoreError:
+                raise
+            except Exception as exc:  # noqa: BLE001 — Chroma mid-write in another process
+                got, last = None, exc
+            if got is not None:
+                return got
+            time.sleep(0.05 * (attempt + 1))
+            self._generation = ""  # reconnect before the next attempt
+            self._sync()
+        raise StoreError(f"Chỉ mục {self.location}: không đọc được một trạng thái nhất quán "
+                         f"({type(last).__name__ if last else 'đang có tiến trình ghi'}) — "
+                         "hãy thử lại, hoặc chạy vanban check.") from last
+
+    def _read_state(self) -> IndexState | None:
+        self._revision = None
+        self._refresh()
+        revision, records = self._revision, tuple(self._records.values())
+        allowed = _visible(records)
+        chunks, vectors = self._chunk_vectors(allowed)
+        got = self._registry.get(where={"kind": "doc"}, include=["metadatas", "documents"]) \
+            if allowed else {"metadatas": [], "documents": []}
+        if self._current_revision() != revision:
+            return None
+        counts: dict[str, int] = {}
+        for c in chunks:
+            counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
+        if any(counts.get(r.doc_id, 0) != r.clauses for r in records if r.doc_id in allowed):
+            return None
+        assignments = {str(m["doc_id"]): assignments_from_json(d)
+                       for m, d in zip(got.get("metadatas") or [], got.get("documents") or [], strict=True)
+                       if str(m["doc_id"]) in allowed}
+        return IndexState(_signature(records), revision or "", records, chunks, vectors, assignments)
 
     def dense(self, query_vec: np.ndarray, k: int,
               filters: SearchFilters | None = None) -> list[tuple[Chunk, float]]:
@@ -580,6 +1014,7 @@ class Store:
 
     def cached_vectors(self, text_hashes: Iterable[str]) -> dict[str, np.ndarray]:
         """Stored vectors of texts already embedded with this model, by ``Chunk.text_hash``."""
+        self._sync()
         wanted = sorted(set(text_hashes))
         found = {h: self._carry[h] for h in wanted if h in self._carry}
         todo = [h for h in wanted if h not in found]
@@ -589,6 +1024,16 @@ class Store:
             for meta, vec in zip(got["metadatas"] or [], _rows(got), strict=True):
                 found[str(meta["text_hash"])] = np.asarray(vec, dtype=np.float32)
         return found
+
+
+def _visible(records: Iterable[DocRecord], filters: SearchFilters | None = None) -> set[str]:
+    return {r.doc_id for r in records
+            if r.status == "ok" and r.clauses > 0
+            and (filters is None or filters.accepts(r.as_filter_probe()))}
+
+
+def _signature(records: Iterable[DocRecord]) -> str:
+    return "|".join(sorted(f"{r.file}={r.doc_id}" for r in records))
 
 
 def _rows(got: dict[str, Any]) -> list[Any]:

@@ -11,6 +11,7 @@ import pytest
 
 from index.chunks import Chunk, SearchFilters, chunks_from_document
 from index.search import Hit
+from index.store import extract
 from ingest.assignments import Assignment
 from ingest.parse import parse_file
 from tests.conftest import shared_file
@@ -279,7 +280,7 @@ def test_real_document_owner_and_deadline() -> None:
     path = shared_file("29_")
     doc = replace(parse_file(path), file=path.name)
     chunks = {c.path: c for c in chunks_from_document(doc)}
-    resp = Responsibilities.from_chunks(chunks.values())
+    resp = Responsibilities(extract(doc).assignments, {doc.doc_id: doc.file})
     hits = [_hit(chunks["2.b"]), _hit(chunks["3.b"])]
     who = compose_answer("Ai chủ trì xây dựng Nghị định sửa đổi Nghị định 06/2022?", hits, resp)
     assert who["answer"] == "Bộ Tài nguyên và Môi trường chủ trì; hạn trước ngày 30/7/2024 [1]."

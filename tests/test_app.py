@@ -20,6 +20,7 @@ import pytest
 
 import app
 from index.chunks import SearchFilters
+from index.store import DocRecord
 from ingest.errors import ConfigError, InputError
 from vanban.settings import Config
 from vanban.web import view
@@ -322,8 +323,14 @@ def test_document_and_upload_rows() -> None:
             "Sở Công Thương tỉnh Lào Cai",
             "V/v kiểm tra vật liệu nổ",
             "7",
+            "",
         ]
     ]
+    failed = DocRecord(doc_id="d2", file="x.txt", name="X", clauses=3, extraction="error",
+                       extraction_message="không trích được phân công (RuntimeError: boom)")
+    assert view.document_rows([failed])[0][-1] == "không trích được phân công (RuntimeError: boom)"
+    scan = DocRecord(doc_id="d3", file="scan.pdf", name="scan", status="needs_ocr", message="PDF scan")
+    assert view.document_rows([scan])[0][-1] == "cần OCR: PDF scan"
     results = [FakeResult("/tmp/x/a.pdf", "needs_ocr", "PDF scan, không có lớp chữ", 0)]
     assert view.upload_rows(results) == [["a.pdf", "cần OCR", "", "PDF scan, không có lớp chữ"]]
 

@@ -1,4 +1,4 @@
-"""Responsibilities: assignments re-derived from stored chunks, and the look-ups on them."""
+"""Responsibilities: the assignments extracted at ingest, and the look-ups on them."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from index.chunks import Chunk, chunks_from_document
-from ingest.assignments import Assignment, extract_assignments
+from index.store import extract
+from ingest.assignments import Assignment
 from ingest.errors import InputError
 from ingest.model import Document
 from ingest.parse import parse_file
@@ -16,9 +16,6 @@ from tests.conftest import shared_file
 from vanban.answer.tasks import (
     ROW_KEYS,
     Responsibilities,
-    ResponsibilitiesCache,
-    document_from_chunks,
-    infer_header,
     parse_user_date,
     task_lines,
     to_row,
@@ -42,37 +39,14 @@ def _named(path_prefix: str) -> Document:
     return replace(doc, file=shared_file(path_prefix).name)
 
 
-@pytest.mark.parametrize("prefix", ["29_", "30_", "01_"])
-def test_chunks_rebuild_gives_the_same_assignments(prefix: str) -> None:
-    doc = _named(prefix)
-    rebuilt = document_from_chunks(chunks_from_document(doc))
-    assert rebuilt.name == doc.name
-    assert rebuilt.header.date == doc.header.date
-    assert [_key(a) for a in extract_assignments(rebuilt)] == [_key(a) for a in extract_assignments(doc)]
-
-
-def test_table_rows_without_stored_cells_fall_back_to_their_text() -> None:
-    # 30_ has a task table in its appendix; a store that kept no cells still yields the rows
-    doc = _named("30_")
-    chunks = [replace(c, cells=()) for c in chunks_from_document(doc)]
-    expected = {_key(a) for a in extract_assignments(doc) if a.clause.startswith("PL.")}
-    assert expected
-    got = {_key(a) for a in extract_assignments(document_from_chunks(chunks))}
-    assert expected <= got
-
-
-def test_infer_header_names_the_columns() -> None:
-    rows = [
-        ("1", "Rà soát quy hoạch khoáng sản", "Sở Nông nghiệp và Môi trường", "Các sở, ngành", "Quý II/2026", ""),
-        ("2", "Kiểm tra mỏ", "Sở Công Thương", "Công an tỉnh", "Trong năm 2026", ""),
-    ]
-    assert infer_header(rows) == ("TT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời hạn", "")
-    assert infer_header([("1", "Nội dung", "Ghi chú")]) is None
+def _resp(doc: Document) -> Responsibilities:
+    """What the index holds for one ingested document."""
+    return Responsibilities(extract(doc).assignments, {doc.doc_id: doc.file})
 
 
 def test_for_body_accepts_every_variant_of_a_name() -> None:
     doc = _named("02_")
-    resp = Responsibilities.from_chunks(chunks_from_document(doc))
+    resp = _resp(doc)
     found = [[(a.body, a.role, a.due) for a in resp.for_body(q)]
              for q in ("SCT", "sở công thương", "Sở Công thương", "Sở Công Thương tỉnh Lào Cai")]
     assert found[0] == [("Sở Công Thương", "chủ trì", dt.date(2025, 9, 15))]
@@ -84,7 +58,7 @@ def test_for_body_accepts_every_variant_of_a_name() -> None:
 
 def test_real_document_owner_and_deadline() -> None:
     doc = _named("29_")
-    resp = Responsibilities.from_chunks(chunks_from_document(doc))
+    resp = _resp(doc)
     lead = resp.for_clause(doc.file, "2.b")[0]
     assert (lead.body, lead.role, lead.due) == ("Bộ Tài nguyên và Môi trường", "chủ trì", dt.date(2024, 7, 30))
     assert resp.for_clause(doc.doc_id, "2.b") == resp.for_clause(doc.file, "2.b")
@@ -136,29 +110,6 @@ def test_parse_user_date_rejects_with_a_vietnamese_hint() -> None:
         parse_user_date("31/02/2026", "--to")
 
 
-class _FakeStore:
-    def __init__(self, chunks: list[Chunk]) -> None:
-        self.items = chunks
-        self.calls = 0
-
-    def chunks(self) -> list[Chunk]:
-        self.calls += 1
-        return self.items
-
-    def signature(self) -> str:
-        return str(len(self.items))
-
-
-def test_cache_rebuilds_only_when_the_store_changes() -> None:
-    doc = _named("02_")
-    store = _FakeStore(chunks_from_document(doc))
-    cache = ResponsibilitiesCache()
-    first = cache.get(store)
-    assert cache.get(store) is first and store.calls == 1
-    store.items = store.items[:1]
-    assert cache.get(store) is not first and store.calls == 2
-
-
 def test_deadlines_keep_one_row_per_body_task_and_deadline() -> None:
     due = dt.date(2026, 6, 30)
     resp = Responsibilities([
@@ -171,20 +122,3 @@ def test_deadlines_keep_one_row_per_body_task_and_deadline() -> None:
     assert [(a.body, a.role) for a in resp.deadlines()] == [
         ("Công an tỉnh", "chủ trì"), ("Sở Tư pháp", "phối hợp"), ("Thanh tra tỉnh", "chủ trì")]
     assert [a.body for a in resp.deadlines(dt.date(2026, 1, 1), None, body="CA tỉnh")] == ["Công an tỉnh"]
-
-
-def test_a_document_the_extractor_fails_on_is_set_aside(monkeypatch: pytest.MonkeyPatch) -> None:
-    import vanban.answer.tasks as R
-
-    good, bad = _named("02_"), _named("29_")
-    real = R.extract_assignments
-
-    def flaky(doc: Document) -> list[Assignment]:
-        if doc.file == bad.file:
-            raise RuntimeError("boom")
-        return real(doc)
-
-    monkeypatch.setattr(R, "extract_assignments", flaky)
-    resp = Responsibilities.from_chunks([*chunks_from_document(good), *chunks_from_document(bad)])
-    assert resp.failed == [bad.file]
-    assert resp.bodies() == ["Sở Công Thương (tỉnh Lào Cai)", "Sở Tư pháp (tỉnh Lào Cai)"]

@@ -163,7 +163,7 @@ def test_crash_before_registry_flip_hides_document_and_next_open_cleans_up(
     store = Store.open(config, fake)
     put(store, make_doc("old.txt", CT13[:1]), fake)
 
-    def crash(self: Store, record: object) -> None:
+    def crash(self: Store, record: object, assignments: object = ()) -> None:
         raise KeyboardInterrupt("killed between chunk write and registry flip")
 
     monkeypatch.setattr(Store, "_flip", crash)
@@ -184,7 +184,7 @@ def test_crash_while_replacing_keeps_the_old_version_visible(
     store = Store.open(config, fake)
     old = put(store, make_doc("ct13.txt", CT13), fake)
 
-    def crash(self: Store, record: object) -> None:
+    def crash(self: Store, record: object, assignments: object = ()) -> None:
         raise RuntimeError("server went away")
 
     monkeypatch.setattr(Store, "_flip", crash)

@@ -111,7 +111,9 @@ def _service(db: str | None, chroma_url: str | None, embedder: str | None,
     from vanban.service import Vanban
     from vanban.settings import load_config
 
-    return Vanban(load_config(db=db, chroma_url=chroma_url, embedder=embedder, **overrides))
+    service = Vanban(load_config(db=db, chroma_url=chroma_url, embedder=embedder, **overrides))
+    service.on_wait = lambda message: click.echo(message, err=True)  # another process is writing
+    return service
 
 
 _STATUS_VI = {"ingested": "đã nạp", "unchanged": "không đổi", "replaced": "thay thế",
@@ -202,8 +204,9 @@ def list_(db: str | None, chroma_url: str | None, embedder: str | None, as_json:
         click.echo("Chưa có văn bản nào — hãy nạp: vanban ingest <tệp hoặc thư mục>.")
     for r in records:
         status = "" if r.status == "ok" else f" [{r.status}]"
+        failed = f" [lỗi trích phân công: {r.extraction_message}]" if r.extraction == "error" else ""
         click.echo(f"{r.doc_id[:12]}  {r.file} — {r.name}{' ' + r.date if r.date else ''} "
-                   f"— {r.clauses} điều khoản{status}")
+                   f"— {r.clauses} điều khoản{status}{failed}")
 
 
 @main.command()
@@ -454,6 +457,49 @@ def eval_(corpus: Path | None, as_json: bool, skip_alqac: bool, skip_wide: bool,
     if report["errors"]:
         click.echo("Lỗi ở: " + ", ".join(report["errors"]) + " — xem chi tiết phía trên.", err=True)
         sys.exit(1)
+
+
+@main.command()
+@click.argument("originals", nargs=-1, type=click.Path(path_type=Path))
+@_db_options
+@click.option("--repair", is_flag=True,
+              help="Xoá bản ghi thừa và nạp lại văn bản không khớp từ tệp gốc trong ORIGINALS.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+def check(originals: tuple[Path, ...], db: str | None, chroma_url: str | None,
+          embedder: str | None, repair: bool, as_json: bool) -> None:
+    """Kiểm tra mỗi văn bản đã nạp: đủ điều khoản và phân công đã lưu (mã thoát 1 nếu thiếu).
+
+    Example:
+
+        vanban check
+
+        vanban check --repair ../shared/corpus
+    """
+    from dataclasses import asdict
+
+    service = _service(db, chroma_url, embedder)
+    report = service.check(repair=repair, originals=originals)
+    if as_json:
+        _echo_json({"ok": report.ok, "strays": report.strays, "missing": report.missing,
+                    "repaired": [asdict(r) for r in report.repaired],
+                    "documents": [{"file": c.record.file, "clauses": c.record.clauses,
+                                   "stored": c.stored, "assignments": c.record.assignments,
+                                   "stored_assignments": c.stored_assignments,
+                                   "problems": c.problems} for c in report.checks]})
+        sys.exit(0 if report.ok else 1)
+    for r in report.repaired:
+        click.echo(f"  [{_STATUS_VI[r.status]}] {r.file}" + (f" — {r.message}" if r.message else ""))
+    bad = [c for c in report.checks if not c.ok]
+    for c in bad:
+        click.echo(f"  [không khớp] {c.record.file} — {'; '.join(c.problems)}")
+    for name in report.missing:
+        click.echo(f"  [cần nạp lại] {name} — không có tệp gốc; hãy chạy: vanban ingest <đường dẫn tới {name}>")
+    if report.strays:
+        click.echo(f"  {report.strays} bản ghi điều khoản không thuộc văn bản nào"
+                   + ("" if repair else " — chạy vanban check --repair để xoá"))
+    click.echo(f"Kiểm tra {len(report.checks)} văn bản: {len(report.checks) - len(bad)} khớp, "
+               f"{len(bad)} không khớp.")
+    sys.exit(0 if report.ok else 1)
 
 
 def run() -> None:

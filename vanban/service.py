@@ -2,58 +2,91 @@
 
 Everything is lazy: creating a ``Vanban`` opens nothing; listing or removing
 documents opens the store without an embedding model; the model is created
-only to ingest or to search, and the search structures (chunks, their
-vectors, BM25) are rebuilt only when the set of stored documents changed.
+only to ingest or to search.
 
-A question costs one query embedding (remembered, ``CachedQueries``), BM25
-and a matrix product in memory; Chroma stays the store of record and is asked
-only whether the documents changed, at most once per ``REGISTRY_TTL_S``.
-Ingest and removal through this object are seen at once; another process
-writing to the same Chroma server is seen at most that many seconds late.
+Questions read one immutable ``Snapshot`` of the index: its chunks, their
+vectors, BM25 and the assignments stored at ingest, all from one consistent
+read of Chroma (``Store.state``). A question costs one query embedding
+(remembered, ``CachedQueries``), BM25 and a matrix product in memory; Chroma
+is asked only whether the index changed, at most once per ``REGISTRY_TTL_S``.
+When it did, the next snapshot is built beside the current one in a
+background thread and swapped in whole: only the very first question waits
+for a build. Ingest and removal through this object build the new snapshot
+before they return, so they are seen at once; another process's writes are
+seen once the background rebuild they trigger has finished.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from index.chunks import Chunk, SearchFilters
 from index.embedders import CachedQueries, Embedder, make_embedder, relevance_floor
-from index.pipeline import FileResult, ProgressFn, ingest_paths, refresh_lexical
-from index.search import Hit, Mode, Searcher, matrix_dense_fn
-from index.store import DocRecord, Store
+from index.lexical import LexicalIndex
+from index.pipeline import (
+    FileResult,
+    ProgressFn,
+    ensure_lexical,
+    ingest_paths,
+    refresh_lexical,
+    walk,
+)
+from index.search import DenseFn, Hit, Mode, Searcher, matrix_dense_fn
+from index.store import DocCheck, DocRecord, IndexState, Store
 from ingest.errors import InputError
 from vanban.answer.compose import NOT_FOUND, answer_question
-from vanban.answer.tasks import Responsibilities, ResponsibilitiesCache, to_row
+from vanban.answer.tasks import Responsibilities, to_row
 from vanban.settings import Config
 
 # How stale the registry may be before a question re-checks it (seconds). Our own
-# writes reset it; only other writers (``--chroma-url`` with several clients) wait.
+# writes reset it; only other writers (another process, or ``--chroma-url``) wait.
 REGISTRY_TTL_S = 1.0
 
-
-@dataclass
-class _Cache:
-    signature: str
-    searcher: Searcher
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class _RecentlyChecked:
-    """The store as the responsibilities cache sees it: a signature at most
-    ``REGISTRY_TTL_S`` old, so a question costs no registry round trip."""
+class Snapshot:
+    """What questions read for one index state; built once, never changed."""
 
-    store: Store
+    revision: str  # the registry revision it was read at
+    chunks: Mapping[str, Chunk]  # visible chunks by id, in storage order
+    lexical: LexicalIndex
+    dense: DenseFn
+    responsibilities: Responsibilities
 
-    def signature(self) -> str:
-        return self.store.signature(REGISTRY_TTL_S)
+    @classmethod
+    def of(cls, state: IndexState, lexical: LexicalIndex) -> Snapshot:
+        return cls(state.revision, {c.id: c for c in state.chunks}, lexical,
+                   matrix_dense_fn(state.chunks, state.vectors), responsibilities_of(state))
 
-    def chunks(self) -> list[Chunk]:
-        return self.store.chunks()
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What ``vanban check`` found (after ``--repair``, what is left)."""
+
+    checks: list[DocCheck]
+    strays: int  # chunk records of no registered document
+    repaired: list[FileResult] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # inconsistent files with no original given
+
+    @property
+    def ok(self) -> bool:
+        return self.strays == 0 and all(c.ok for c in self.checks)
+
+
+def responsibilities_of(state: IndexState) -> Responsibilities:
+    """The assignments stored with the visible documents, documents in storage order."""
+    order = list(dict.fromkeys(c.doc_id for c in state.chunks))
+    files = {r.doc_id: r.file for r in state.records}
+    return Responsibilities([a for d in order for a in state.assignments.get(d, [])],
+                            {d: files[d] for d in order if d in files})
 
 
 def check_question(question: str, limit: int) -> None:
@@ -95,10 +128,10 @@ class Vanban:
         self._embedder = embedder
         self._store: Store | None = None
         self._bound = False
-        self._cache: _Cache | None = None
-        self._responsibilities = ResponsibilitiesCache()
+        self._snapshot: Snapshot | None = None
+        self._building = threading.Lock()  # one snapshot build at a time
         self._queries: CachedQueries | None = None
-        self._rebuilding = threading.Lock()
+        self.on_wait: Callable[[str], None] | None = None  # told when another writer holds the index
 
     @property
     def embedder(self) -> Embedder:
@@ -111,7 +144,7 @@ class Vanban:
     def store(self) -> Store:
         """The store, opened on first use without binding a model."""
         if self._store is None:
-            self._store = Store.open(self.config)
+            self._store = Store.open(self.config, on_wait=self.on_wait)
         return self._store
 
     @property
@@ -134,11 +167,13 @@ class Vanban:
         """Ingest files/folders (idempotent); ``rebuild`` first empties the index;
         ``ocr`` reads scanned or garbled PDFs with tesseract."""
         if rebuild:
-            self._store = Store.open(self.config, self.embedder, rebuild=True)
+            self._store = Store.open(self.config, self.embedder, rebuild=True, on_wait=self.on_wait)
             self._bound = True
+        serving = self._snapshot is not None
+        # A serving process builds BM25 with its next snapshot (one read of the chunks).
         results = ingest_paths(paths, self._bound_store(), self.embedder, progress, ocr=ocr,
-                               follow_symlinks=self.config.follow_symlinks)
-        self._cache = None
+                               lexical=not serving, follow_symlinks=self.config.follow_symlinks)
+        self._after_write(serving)
         return results
 
     def documents(self) -> list[DocRecord]:
@@ -148,25 +183,90 @@ class Vanban:
         """Remove one document; returns the number of clauses removed (0 when not found)."""
         removed = self.store.remove(file_or_id)
         if removed:
-            refresh_lexical(self.store)
-        self._cache = None
+            self._after_write(self._snapshot is not None)
         return removed
 
+    def _after_write(self, serving: bool) -> None:
+        """Our own write is seen at once: the next snapshot (or the saved BM25) now."""
+        if not serving:
+            ensure_lexical(self.store)
+            return
+        with self._building:
+            self._snapshot = self._build()
+
+    def check(self, repair: bool = False, originals: Iterable[str | Path] = ()) -> CheckReport:
+        """Every registered document against its stored content (``vanban check``).
+
+        ``repair``: delete stray chunk records (under the writer lock) and re-ingest
+        each inconsistent document from its original, looked up by file name under
+        ``originals``; the files not found there are listed in ``missing``.
+        """
+        checks, strays = self.store.check()
+        bad = [c.record.file for c in checks if not c.ok]
+        if not repair or not (bad or strays):
+            return CheckReport(checks, strays)
+        if self.config.chroma_url:
+            self.store.cleanup()  # on a server only abandoned intents: others may be writing
+        else:
+            self.store.delete_orphans()
+        by_name = {p.name: p for p in walk(originals).files}
+        wanted = {f: by_name.get(f.split("#", 1)[0]) for f in bad}  # "luat.json#3" → luat.json
+        found = sorted({p for p in wanted.values() if p is not None})
+        results = self.ingest(found) if found else []
+        checks, strays = self.store.check()
+        return CheckReport(checks, strays, results, sorted(f for f, p in wanted.items() if p is None))
+
+    def snapshot(self) -> Snapshot:
+        """The current snapshot; a newer one is built in the background when the index changed.
+
+        Only the first call (no snapshot yet) waits for a build.
+        """
+        store = self.store
+        revision = store.revision(REGISTRY_TTL_S)
+        snap = self._snapshot
+        if snap is not None:
+            if snap.revision != revision:
+                self._rebuild_in_background()
+            return snap
+        with self._building:
+            if self._snapshot is None:
+                self._snapshot = self._build()
+            return self._snapshot
+
+    def refresh(self) -> Snapshot:
+        """Build the snapshot of the index as it is now, waiting for it (tests, warm-up)."""
+        with self._building:
+            self._snapshot = self._build()
+            return self._snapshot
+
+    def settle(self) -> None:
+        """Wait for a background snapshot build, if one is running."""
+        with self._building:
+            pass
+
+    def _build(self) -> Snapshot:
+        store = self.store
+        state = store.state()
+        return Snapshot.of(state, refresh_lexical(store, state.chunks, state.signature))
+
+    def _rebuild_in_background(self) -> None:
+        if not self._building.acquire(blocking=False):
+            return  # a build is already running; questions keep the current snapshot
+
+        def run() -> None:
+            try:
+                self._snapshot = self._build()
+            except Exception:  # noqa: BLE001 — keep answering from the old snapshot
+                log.exception("vanban: không dựng được ảnh chụp chỉ mục mới; vẫn dùng ảnh cũ")
+            finally:
+                self._building.release()
+
+        threading.Thread(target=run, name="vanban-snapshot", daemon=True).start()
+
     def _searcher(self) -> Searcher:
-        store = self._bound_store()
-        signature = store.signature(REGISTRY_TTL_S)
-        cache = self._cache
-        if cache is not None and cache.signature == signature:
-            return cache.searcher
-        with self._rebuilding:  # concurrent questions: one rebuild, the others wait for it
-            cache = self._cache
-            if cache is None or cache.signature != signature:
-                chunks, vectors = store.chunk_vectors()
-                lexical = refresh_lexical(store, chunks)
-                searcher = Searcher({c.id: c for c in chunks}, lexical,
-                                    matrix_dense_fn(chunks, vectors), self.queries)
-                cache = self._cache = _Cache(signature, searcher)
-            return cache.searcher
+        self._bound_store()
+        snap = self.snapshot()
+        return Searcher(snap.chunks, snap.lexical, snap.dense, self.queries)
 
     def search(self, question: str, k: int | None = None, filters: SearchFilters | None = None,
                mode: Mode = "hybrid") -> list[Hit]:
@@ -211,8 +311,8 @@ class Vanban:
         return True
 
     def responsibilities(self) -> Responsibilities:
-        """Who owns which task by when, re-derived from the stored chunks when they change."""
-        return self._responsibilities.get(_RecentlyChecked(self.store))
+        """Who owns which task by when: the assignments stored at ingest, current snapshot."""
+        return self.snapshot().responsibilities
 
     def tasks(self, body: str) -> list[dict[str, Any]]:
         """Every task of a body (any spelling), as ``vanban deadlines --json`` rows."""

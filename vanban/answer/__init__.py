@@ -9,12 +9,11 @@
 from __future__ import annotations
 
 from vanban.answer.compose import NOT_FOUND, answer_question, classify, compose_answer
-from vanban.answer.tasks import Responsibilities, ResponsibilitiesCache, to_row
+from vanban.answer.tasks import Responsibilities, to_row
 
 __all__ = [
     "NOT_FOUND",
     "Responsibilities",
-    "ResponsibilitiesCache",
     "answer_question",
     "classify",
     "compose_answer",

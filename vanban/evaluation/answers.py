@@ -32,7 +32,7 @@ from typing import Any
 
 from ingest.bodies import canonical_body
 from vanban.answer.compose import answer_question
-from vanban.answer.tasks import Responsibilities, responsibilities_of
+from vanban.answer.tasks import Responsibilities
 from vanban.evaluation.paths import EVALS, SHARED
 
 QUESTIONS = EVALS / "questions.jsonl"
@@ -123,7 +123,7 @@ def evaluate_answers(questions: Sequence[dict[str, Any]] | None = None, corpus: 
     db = db or Path(tempfile.gettempdir()) / f"vanban-answer-eval-{embedder.replace(':', '_')}"
     service = _service(embedder, db)
     service.ingest(files, rebuild=rebuild)
-    resp: Responsibilities = responsibilities_of(service.store)
+    resp: Responsibilities = service.responsibilities()
     floor = service.min_score if min_score is None else min_score  # the product's own default
     rows = []
     for q in qs:

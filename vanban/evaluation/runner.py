@@ -49,6 +49,7 @@ import numpy as np
 
 from index.chunks import Chunk, embedding_text
 from index.embedders import Embedder, make_embedder, relevance_floor
+from ingest.assignments import Assignment
 from ingest.errors import ConfigError
 from vanban.evaluation import alqac as AL
 from vanban.evaluation import answers as A
@@ -241,11 +242,8 @@ def retrieval_part(devset: Sequence[dict[str, Any]], chunks: Sequence[Chunk], em
     return out
 
 
-def extraction_part(gold: Sequence[dict[str, Any]], chunks: Sequence[Chunk]) -> dict[str, Any]:
-    """P/R/F1 of (body, role) and (body, due) for the assignments re-derived from the index."""
-    from vanban.answer.tasks import Responsibilities
-
-    predicted = Responsibilities.from_chunks(chunks).all()
+def extraction_part(gold: Sequence[dict[str, Any]], predicted: Sequence[Assignment]) -> dict[str, Any]:
+    """P/R/F1 of (body, role) and (body, due) for the assignments stored in the index."""
     result: dict[str, Any] = E.evaluate(gold, predicted)
     result["documents"] = len(result["per_document"])
     return result
@@ -388,7 +386,7 @@ def _corpus_parts(run: _Run, inputs: EvalInputs, options: EvalOptions,
         run.run("retrieval", lambda: retrieval_part(devset, chunks, embedder, baselines))
     gold = _dataset(run, "extraction", inputs.gold, files)
     if gold is not None:
-        run.run("extraction", lambda: extraction_part(gold, chunks))
+        run.run("extraction", lambda: extraction_part(gold, service.responsibilities().all()))
     questions = _dataset(run, "answers", inputs.questions, files)
     if questions is not None:
         run.run("answers", lambda: answers_part(questions, inputs.corpus, options.embedder, db,

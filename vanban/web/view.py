@@ -58,7 +58,7 @@ DEADLINE_HEADERS = [
     "Định kỳ",
     "Trích dẫn",
 ]
-DOC_HEADERS = ["Tệp", "Loại", "Số", "Ngày", "Cơ quan ban hành", "Trích yếu", "Điều khoản"]
+DOC_HEADERS = ["Tệp", "Loại", "Số", "Ngày", "Cơ quan ban hành", "Trích yếu", "Điều khoản", "Ghi chú"]
 UPLOAD_HEADERS = ["Tệp", "Kết quả", "Điều khoản", "Ghi chú"]
 
 
@@ -439,8 +439,24 @@ def _clause_count(doc: Any) -> int:
     return clauses if isinstance(clauses, int) else len(clauses or ())
 
 
+def document_note(doc: Any) -> str:
+    """What is wrong with a stored document, in Vietnamese; '' when nothing is.
+
+    A file kept as needing OCR says so; a document whose assignments could not be
+    extracted is searchable but gives no owners or deadlines, and says why.
+    """
+    notes = []
+    status = str(getattr(doc, "status", "ok") or "ok")
+    if status != "ok":
+        label = {"unreadable_text_layer": "unreadable"}.get(status, status)
+        notes.append(STATUS_LABELS.get(label, status) + (f": {doc.message}" if getattr(doc, "message", "") else ""))
+    if getattr(doc, "extraction", "") == "error":
+        notes.append(str(getattr(doc, "extraction_message", "") or "không trích được phân công"))
+    return "; ".join(notes)
+
+
 def document_rows(docs: Sequence[Any]) -> list[list[str]]:
-    """Rows of the Văn bản table: the header fields of each indexed document."""
+    """Rows of the Văn bản table: the header fields of each indexed document, and what is wrong."""
     return [
         [
             str(d.file),
@@ -450,6 +466,7 @@ def document_rows(docs: Sequence[Any]) -> list[list[str]]:
             str(getattr(d, "issuer", "") or ""),
             str(getattr(d, "title", "") or ""),
             str(_clause_count(d)),
+            document_note(d),
         ]
         for d in docs
     ]
