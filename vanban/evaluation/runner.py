@@ -64,6 +64,7 @@ PARTS = ("ingestion", "retrieval", "extraction", "answers", "wide_ingestion", "w
 CORPUS_PARTS = ("ingestion", "retrieval", "extraction", "answers")
 WIDE_PARTS = ("wide_ingestion", "wide_extraction", "wide_answers")
 Log = Callable[[str], None]
+Records = Callable[[], list[Assignment]]  # the assignments an index holds, read when needed
 
 
 def _stderr(message: str) -> None:
@@ -365,9 +366,9 @@ def _baselines(run: _Run, specs: Sequence[str], cache_dir: Path | None) -> list[
 
 
 def _corpus_parts(run: _Run, inputs: EvalInputs, options: EvalOptions,
-                  db: Path) -> list[Chunk] | None:
+                  db: Path) -> Records | None:
     """Ingest into ``db``, then retrieval, extraction and answers against that index;
-    returns the indexed clauses (``None`` when ingestion failed)."""
+    returns how to read the assignments stored in it (``None`` when ingestion failed)."""
     from index.pipeline import discover
     from vanban.service import Vanban
 
@@ -391,7 +392,7 @@ def _corpus_parts(run: _Run, inputs: EvalInputs, options: EvalOptions,
     if questions is not None:
         run.run("answers", lambda: answers_part(questions, inputs.corpus, options.embedder, db,
                                                 options.k, inputs.questions))
-    return chunks
+    return lambda: service.responsibilities().all()
 
 
 # ---------------------------------------------------------------- corpus-wide
@@ -401,7 +402,7 @@ def _corpus_parts(run: _Run, inputs: EvalInputs, options: EvalOptions,
 class WideIndex:
     """What the corpus-wide index yields for later parts: its records and the split."""
 
-    records: list[Any]  # Assignment, every one with a body
+    records: list[Assignment]  # every one with a body
     split: dict[str, str]
 
 
@@ -447,7 +448,6 @@ def _wide_skip_reason(inputs: EvalInputs, options: EvalOptions) -> str | None:
 def _wide_parts(run: _Run, inputs: EvalInputs, options: EvalOptions, db: Path) -> WideIndex | None:
     """Ingest the split's files of corpus-wide into ``db`` (one index, both halves, as a user
     would); then extraction and answers per half."""
-    from vanban.answer.tasks import Responsibilities
     from vanban.service import Vanban
 
     reason = _wide_skip_reason(inputs, options)
@@ -471,7 +471,7 @@ def _wide_parts(run: _Run, inputs: EvalInputs, options: EvalOptions, db: Path) -
     if run.run("wide_ingestion", lambda: wide_ingestion_part(service, files, options.wide_ocr)) is None:
         return None
     run.report["notes"].append(f"wide_ingestion: {embedder.embedded} đoạn được nhúng mới.")
-    records = Responsibilities.from_chunks(service.store.chunks()).all()
+    records = service.responsibilities().all()
     gold = _wide_jsonl(run, "wide_extraction", inputs, "assignments",
                        lambda g: str(g["file"]) in present)
     if gold:
@@ -484,26 +484,26 @@ def _wide_parts(run: _Run, inputs: EvalInputs, options: EvalOptions, db: Path) -
     return WideIndex(records, split)
 
 
-def _well_formed(run: _Run, corpus_chunks: list[Chunk] | None, wide: WideIndex | None) -> None:
+def _well_formed(run: _Run, corpus: Records | None, wide: WideIndex | None) -> None:
     """The well-formed body share over every record of both corpora (when the product can tell)."""
-    from vanban.answer.tasks import Responsibilities
-
     valid = W.well_formed_validator()
     if valid is None:
         run.skip("well_formed", "sản phẩm chưa có ingest.bodies.is_well_formed_body (bộ kiểm tên "
                                 "cơ quan); phần này chạy khi hàm đó có mặt.")
         return
-    records: dict[str, list[Any]] = {}
-    if corpus_chunks is not None:
-        records["corpus"] = Responsibilities.from_chunks(corpus_chunks).all()
-    if wide is not None:
-        for half in W.HALVES:
-            records[f"corpus-wide {half}"] = [r for r in wide.records
-                                              if wide.split.get(Path(r.file).name) == half]
-    if not records:
+    if corpus is None and wide is None:
         run.skip("well_formed", "không có chỉ mục nào (cả corpus và corpus-wide đều bị bỏ qua).")
         return
-    run.run("well_formed", lambda: W.well_formed_share(records, valid))
+
+    def share() -> dict[str, Any]:
+        records: dict[str, list[Assignment]] = {"corpus": corpus()} if corpus is not None else {}
+        if wide is not None:
+            for half in W.HALVES:
+                records[f"corpus-wide {half}"] = [r for r in wide.records
+                                                  if wide.split.get(Path(r.file).name) == half]
+        return W.well_formed_share(records, valid)
+
+    run.run("well_formed", share)
 
 
 def _alqac(run: _Run, inputs: EvalInputs, options: EvalOptions) -> None:
@@ -545,15 +545,15 @@ def run_evaluation(inputs: EvalInputs, options: EvalOptions | None = None,
     run = _Run(log)
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="vanban-eval-") as tmp:
-        corpus_chunks = None
+        corpus_records = None
         if not inputs.corpus.is_dir():
             for part in CORPUS_PARTS:
                 run.skip(part, f"không thấy thư mục văn bản {inputs.corpus} — đặt VANBAN_SHARED tới "
                                "thư mục chứa corpus/ hoặc dùng --corpus THU_MUC.")
         else:
-            corpus_chunks = _corpus_parts(run, inputs, options, Path(tmp) / "index")
+            corpus_records = _corpus_parts(run, inputs, options, Path(tmp) / "index")
         wide = _wide_parts(run, inputs, options, Path(tmp) / "wide-index")
-        _well_formed(run, corpus_chunks, wide)
+        _well_formed(run, corpus_records, wide)
     _alqac(run, inputs, options)
     run.report["timings"]["total"] = round(time.perf_counter() - start, 1)
     run.report["meta"] = {
