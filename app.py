@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ingest.errors import VanbanError
 from vanban.settings import Config
 from vanban.tracking import DEFAULT_WINDOW, WINDOWS
+from vanban.web.protocol import PageService
 from vanban.web.view import (
     DEADLINE_HEADERS,
     DOC_HEADERS,
@@ -39,6 +40,8 @@ from vanban.web.view import (
 
 if TYPE_CHECKING:
     import gradio as gr
+
+    from index.pipeline import Progress
 
 CSS = """
 .vb-sources { display: flex; flex-direction: column; gap: 10px; }
@@ -185,8 +188,8 @@ def _doc_choices(docs: Sequence[Any]) -> list[tuple[str, str]]:
     return [(f"{d.name} — {d.file}", str(d.file)) for d in docs]
 
 
-def build_app(service: Any, config: Config) -> gr.Blocks:
-    """The whole page around ``service`` (a ``Vanban`` or anything with its methods)."""
+def build_app(service: PageService, config: Config) -> gr.Blocks:
+    """The whole page around ``service`` (a ``Vanban``, or a fake of the same protocol)."""
     import gradio as gr
 
     page = Page(service, config)
@@ -238,7 +241,7 @@ def _api_ask(page: Page) -> Callable[[str], dict[str, Any]]:
         try:
             return page.ask_json(question)
         except VanbanError as err:
-            return page.refusal(question or "", err)
+            return page.refusal(question or "", err).to_json()
 
     return ask
 
@@ -477,8 +480,8 @@ def _documents_tab(page: Page) -> dict[str, Any]:
             use_ocr: bool,
             progress: gr.Progress = gr.Progress(),  # noqa: B008 — how gradio injects the bar
         ) -> list[list[str]]:
-            def report(*args: Any, **_: Any) -> None:
-                _report_progress(progress, args)
+            def report(p: Progress) -> None:
+                _report_progress(progress, p)
 
             return page.upload(paths, report, ocr=bool(use_ocr))
 
@@ -506,18 +509,10 @@ def _documents_tab(page: Page) -> dict[str, Any]:
     return {"refresh": [table, victim], "changed": [uploaded, removed]}
 
 
-def _report_progress(progress: Any, args: Sequence[Any]) -> None:
-    """Adapt the service's progress reports to gradio's bar.
-
-    The pipeline sends one ``Progress(files_done, files_total, clauses, current)``
-    object per step; plain ``(done, total, name)`` calls are accepted too.
-    """
-    if len(args) == 1 and hasattr(args[0], "files_total"):
-        p = args[0]
-        args = (int(p.files_done), int(p.files_total), str(p.current))
-    if len(args) >= 2 and isinstance(args[0], int) and isinstance(args[1], int) and args[1] > 0:
-        desc = f"Đang nạp {Path(str(args[2])).name}" if len(args) > 2 else "Đang nạp"
-        progress((args[0], args[1]), desc=desc, unit="tệp")
+def _report_progress(progress: Any, p: Progress) -> None:
+    """Show one pipeline report on gradio's bar: files done of total, and the current file."""
+    if p.files_total > 0:
+        progress((p.files_done, p.files_total), desc=f"Đang nạp {Path(p.current).name}", unit="tệp")
 
 
 def launch_kwargs(config: Config) -> dict[str, Any]:
@@ -554,7 +549,7 @@ def set_offline_env() -> None:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
-def start(service: Any, config: Config, *, block: bool = True) -> tuple[gr.Blocks, str]:
+def start(service: PageService, config: Config, *, block: bool = True) -> tuple[gr.Blocks, str]:
     """Build, queue and launch the page; with ``block=False`` return once it serves."""
     set_offline_env()
     demo = build_app(service, config)

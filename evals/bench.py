@@ -50,11 +50,11 @@ import numpy as np  # noqa: E402
 
 from index.chunks import embedding_text  # noqa: E402
 from ingest.model import Clause, Document, Header  # noqa: E402
-from vanban.settings import Config  # noqa: E402
+from vanban.settings import Config, shared_dir  # noqa: E402
 
 SAMPLE_CORPUS = ROOT / "corpus"
 COLD_QUESTION = "Ai chủ trì kiểm tra an toàn phòng cháy, chữa cháy tại các cụm công nghiệp?"
-SHARED_CORPUS = Path(os.environ.get("VANBAN_SHARED", ROOT.parent / "shared")) / "corpus"
+SHARED_CORPUS = shared_dir(ROOT) / "corpus"
 CLAUSES_PER_DOC = 50
 QUERIES = 60
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import random
 import shutil
 import subprocess
@@ -36,8 +35,9 @@ if str(ROOT) not in sys.path:
 from ingest.assignments import Assignment, extract_assignments  # noqa: E402
 from ingest.bodies import is_well_formed_body  # noqa: E402
 from ingest.parse import parse_file  # noqa: E402
+from vanban.settings import shared_dir  # noqa: E402
 
-SHARED = Path(os.environ.get("VANBAN_SHARED", ROOT.parent / "shared"))
+SHARED = shared_dir(ROOT)
 SPLIT = ROOT / "evals" / "wide" / "split.tsv"
 OUT = ROOT / "evals" / "body_wellformed_sample.tsv"
 

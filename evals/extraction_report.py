@@ -22,8 +22,9 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 from ingest.errors import InputError  # noqa: E402
 from ingest.model import RawDocument, Table  # noqa: E402
 from ingest.readers import SUPPORTED_EXTENSIONS, read_file  # noqa: E402
+from vanban.settings import shared_dir  # noqa: E402
 
-DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+DEFAULT_CORPUS = shared_dir(ROOT) / "corpus"
 OUTPUT = ROOT / "evals" / "extraction_report.md"
 COLUMNS = (
     "file",

@@ -18,6 +18,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from ingest.parse import parse_files  # noqa: E402
+from vanban.settings import shared_dir  # noqa: E402
 
 COLUMNS = ("file", "status", "type", "number", "date", "clauses", "table rows", "signer")
 
@@ -59,7 +60,7 @@ def to_markdown(rows: list[dict[str, str]]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    corpus = Path(argv[1]) if len(argv) > 1 else ROOT.parent / "shared" / "corpus"
+    corpus = Path(argv[1]) if len(argv) > 1 else shared_dir(ROOT) / "corpus"
     text = to_markdown(parse_report_rows(corpus))
     print(text, end="")
     out = ROOT / "evals" / "parse_report.md"

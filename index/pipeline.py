@@ -23,11 +23,13 @@ from typing import Literal
 
 import numpy as np
 
-from index.chunks import Chunk, chunks_from_document, embedding_text
+from index.chunks import Chunk, chunks_from_document
 from index.embedders import Embedder
+from index.embedders import embed_chunks as embed_windows
+from index.errors import StoreError, StoreUnavailableError
 from index.lexical import LexicalIndex, fingerprint
 from index.store import Store
-from ingest.errors import StoreError, StoreUnavailableError
+from ingest.bounded import Bounded, ReadLimits, parse_bounded
 from ingest.model import Document
 
 FileStatus = Literal["ingested", "unchanged", "replaced", "needs_ocr", "unreadable", "error",
@@ -51,6 +53,7 @@ class FileResult:
     clauses: int = 0
     seconds: float = 0.0
     doc_id: str = ""
+    peak_rss_mb: float = 0.0  # of the worker that read the file (0 when none was needed)
 
 
 @dataclass(frozen=True)
@@ -160,7 +163,8 @@ class _Walk:
         if path.is_dir():
             if path.is_symlink() and not self.follow:
                 self.skip(path, "symlinked_dir", "thư mục là liên kết tượng trưng, không duyệt theo "
-                          "(mặc định) — bỏ qua; hãy nạp trực tiếp thư mục gốc của nó")
+                          "(mặc định) — bỏ qua; hãy nạp trực tiếp thư mục gốc của nó, hoặc "
+                          "dùng --follow-symlinks (VANBAN_FOLLOW_SYMLINKS=1)")
                 return
             self.folder(path)
         elif not path.is_file():
@@ -223,11 +227,9 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def parse(path: Path, ocr: bool = False) -> Document:
-    """``ingest.parse.parse_file``, imported lazily (it pulls in the PDF/DOCX readers)."""
-    from ingest.parse import parse_file
-
-    return parse_file(path, ocr=ocr)
+def parse(path: Path, ocr: bool = False, limits: ReadLimits | None = None) -> Bounded:
+    """``ingest.parse.parse_file`` in a bounded worker process (``ingest.bounded``)."""
+    return parse_bounded(path, limits, ocr=ocr)
 
 
 def embed_chunks(chunks: Sequence[Chunk], store: Store, embedder: Embedder,
@@ -241,7 +243,7 @@ def embed_chunks(chunks: Sequence[Chunk], store: Store, embedder: Embedder,
             vectors[i] = cached[c.text_hash]
     for start in range(0, len(todo), EMBED_BATCH):
         rows = todo[start : start + EMBED_BATCH]
-        vectors[rows] = embedder.embed_passages([embedding_text(chunks[i]) for i in rows])
+        vectors[rows] = embed_windows(embedder, [chunks[i] for i in rows])
         if on_batch:
             on_batch(len(rows))
     return vectors, len(todo)
@@ -291,24 +293,28 @@ def _problem_message(doc: Document) -> str:
 
 
 def ingest_file(path: Path, store: Store, embedder: Embedder,
-                on_batch: Callable[[int], None] | None = None, *, ocr: bool = False) -> FileResult:
-    """Ingest one file; never raises for a bad file (``StoreError`` still propagates)."""
+                on_batch: Callable[[int], None] | None = None, *, ocr: bool = False,
+                limits: ReadLimits | None = None) -> FileResult:
+    """Ingest one file; never raises for a bad file (``StoreError`` still propagates).
+
+    The file is read in a worker process bounded by ``limits`` (``ingest.bounded``).
+    """
     start = time.perf_counter()
     try:
         if path.suffix.lower() == ".json":
             result = _ingest_law_json(path, store, embedder, on_batch)
         else:
-            result = _ingest_file(path, store, embedder, on_batch, ocr)
+            result = _ingest_file(path, store, embedder, on_batch, ocr, limits)
     except StoreError:
         raise
     except Exception as exc:  # any parser/embedder failure is this file's problem only
         result = FileResult(path.name, "error", f"lỗi khi nạp ({type(exc).__name__}: {exc})")
-    return FileResult(result.file, result.status, result.message, result.clauses,
-                      round(time.perf_counter() - start, 3), result.doc_id)
+    return dataclasses.replace(result, seconds=round(time.perf_counter() - start, 3))
 
 
 def _ingest_file(path: Path, store: Store, embedder: Embedder,
-                 on_batch: Callable[[int], None] | None, ocr: bool = False) -> FileResult:
+                 on_batch: Callable[[int], None] | None, ocr: bool = False,
+                 limits: ReadLimits | None = None) -> FileResult:
     if not path.is_file():
         return FileResult(path.name, "error", f"không tìm thấy tệp {path} — kiểm tra lại đường dẫn")
     sha = file_sha256(path)
@@ -316,16 +322,18 @@ def _ingest_file(path: Path, store: Store, embedder: Embedder,
     if skipped:
         return skipped
     old = store.find(path.name)
-    doc = parse(path, ocr) if ocr else parse(path)
+    read = parse(path, ocr, limits)
+    doc, rss = read.document, read.peak_rss_mb
     if doc.status != "ok":
         if doc.status != "error":  # remembered, so `vanban list` shows what needs OCR
             noted = dataclasses.replace(doc, message=_problem_message(doc))
             store.put_document(noted, [], None, sha256=sha)
-        return FileResult(path.name, _PROBLEM[doc.status], _problem_message(doc), doc_id=doc.doc_id)
+        return FileResult(path.name, _PROBLEM[doc.status], _problem_message(doc), doc_id=doc.doc_id,
+                          peak_rss_mb=rss)
     chunks = chunks_from_document(doc)
     if not chunks:
         return FileResult(path.name, "error", "không tìm thấy đoạn văn bản nào để lập chỉ mục — "
-                          "kiểm tra tệp có nội dung chữ", doc_id=doc.doc_id)
+                          "kiểm tra tệp có nội dung chữ", doc_id=doc.doc_id, peak_rss_mb=rss)
     vectors, embedded = embed_chunks(chunks, store, embedder, on_batch)
     record = store.put_document(doc, chunks, vectors, sha256=sha)
     replaced = old is not None and old.status == "ok"
@@ -333,9 +341,10 @@ def _ingest_file(path: Path, store: Store, embedder: Embedder,
     note = f"{len(chunks)} điều khoản" + (f", dùng lại {reused} vectơ đã có" if reused else "")
     if record.extraction == "error":
         note += f"; {record.extraction_message}"
+    note += f"; {_without_name(doc.message, path.name)}" if doc.message else ""
     return FileResult(path.name, "replaced" if replaced else "ingested",
                       ("thay thế bản cũ; " if replaced else "") + note, len(chunks),
-                      doc_id=doc.doc_id)
+                      doc_id=doc.doc_id, peak_rss_mb=rss)
 
 
 def _put_law(doc: Document, store: Store, embedder: Embedder,
@@ -382,7 +391,8 @@ def _ingest_law_json(path: Path, store: Store, embedder: Embedder,
 
 def ingest_paths(paths: Iterable[str | Path], store: Store, embedder: Embedder,
                  progress: ProgressFn | None = None, *, ocr: bool = False,
-                 follow_symlinks: bool = False, lexical: bool = True) -> list[FileResult]:
+                 follow_symlinks: bool = False, lexical: bool = True,
+                 limits: ReadLimits | None = None) -> list[FileResult]:
     """Ingest files and folders; one ``FileResult`` per file, then refresh BM25
     (unless ``lexical`` is off: the caller rebuilds it from its own read of the chunks).
 
@@ -395,8 +405,14 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, embedder: Embedder,
     for a deliberate skip (other extension, hidden or temporary file, a symlinked
     folder when ``follow_symlinks`` is off).
 
-    >>> [r.status for r in ingest_paths(["corpus/"], store, embedder)]  # doctest: +SKIP
-    ['ingested', 'ingested', 'needs_ocr']
+    >>> import tempfile, types
+    >>> from index.embedders import FakeEmbedder
+    >>> corpus, fake, tmp = Path(__file__).parents[1] / "corpus", FakeEmbedder(), tempfile.TemporaryDirectory()
+    >>> store = Store.open(types.SimpleNamespace(db_path=Path(tmp.name), chroma_url=None), fake)
+    >>> found = ingest_paths([corpus / "cong-van-612-SCT-QLCN.docx", corpus / "khong-co.txt"], store, fake)
+    >>> [(r.file, r.status, r.clauses) for r in found]
+    [('cong-van-612-SCT-QLCN.docx', 'ingested', 8), ('khong-co.txt', 'error', 0)]
+    >>> tmp.cleanup()
     """
     found = walk(paths, follow_symlinks=follow_symlinks)
     files = found.files
@@ -418,7 +434,7 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, embedder: Embedder,
         before = clauses
         try:
             with store.writing():
-                result = ingest_file(path, store, embedder, on_batch, ocr=ocr)
+                result = ingest_file(path, store, embedder, on_batch, ocr=ocr, limits=limits)
         except StoreUnavailableError as err:  # the server is gone: report, never guess on
             results += interrupted(files[n:], err)
             return results + [skipped_result(s) for s in found.skipped]

@@ -179,8 +179,12 @@ class Searcher:
     def search(self, query: str, k: int = 5, filters: SearchFilters | None = None, mode: Mode = "hybrid") -> list[Hit]:
         """The ``k`` best chunks for ``query`` under ``filters``.
 
-        >>> searcher.search("Ai chủ trì thẩm định hồ sơ?", k=3)  # doctest: +SKIP
-        [Hit(chunk=Chunk(path='2.b', ...), score=0.032, bm25_rank=1, dense_rank=2, ...), ...]
+        >>> chunks = [Chunk(f"d:{i}", "d", "cv.docx", "Công văn 1/UBND", str(i), f"Mục {i}", (), t)
+        ...           for i, t in enumerate(["Sở Công Thương chủ trì kiểm tra.",
+        ...                                  "Sở Tư pháp chủ trì thẩm định hồ sơ."], start=1)]
+        >>> searcher = Searcher({c.id: c for c in chunks}, LexicalIndex.build(chunks), None, None)
+        >>> [(h.chunk.path, h.bm25_rank, h.dense_rank) for h in searcher.search("Ai thẩm định hồ sơ?")]
+        [('2', 1, None)]
         """
         if mode not in MODES:
             raise ValueError(f"unknown search mode {mode!r}; expected one of {MODES}")
@@ -210,22 +214,6 @@ def fuse(lexical: Sequence[tuple[Chunk, float]], dense: Sequence[tuple[Chunk, fl
         hits.append(Hit(by_id[cid], float(score), bm25_rank.get(cid), dense_rank.get(cid),
                         cosine.get(cid), bm25_score.get(cid)))
     return hits
-
-
-def hybrid_search(
-    query: str,
-    *,
-    chunks_by_id: Mapping[str, Chunk],
-    lexical: LexicalIndex | None,
-    dense_fn: DenseFn | None,
-    embedder: Embedder | None,
-    k: int = 5,
-    filters: SearchFilters | None = None,
-    mode: Mode = "hybrid",
-    fusion: Fusion = DEFAULT_FUSION,
-) -> list[Hit]:
-    """Function form of ``Searcher(...).search(...)``."""
-    return Searcher(chunks_by_id, lexical, dense_fn, embedder, fusion).search(query, k, filters, mode)
 
 
 def relevance(hits: Sequence[Hit]) -> float | None:

@@ -45,8 +45,8 @@ from urllib.parse import urlparse
 import numpy as np
 
 from index.chunks import Chunk, SearchFilters, chunks_from_document
+from index.errors import EmbedderMismatchError, StoreError, StoreUnavailableError
 from ingest.assignments import Assignment, extract_assignments
-from ingest.errors import EmbedderMismatchError, StoreError, StoreUnavailableError
 from ingest.model import Document
 
 CHUNKS = "vanban_chunks"
@@ -462,10 +462,17 @@ class _Remote:
 class Store:
     """Clause vectors and the document registry; see the module docstring.
 
-    >>> store = Store.open(Config(db="/tmp/vb"), FakeEmbedder())  # doctest: +SKIP
-    >>> store.put_document(doc, chunks, vectors)  # doctest: +SKIP
-    >>> [r.name for r in store.documents()]  # doctest: +SKIP
-    ['Chỉ thị 13/CT-TTg']
+    >>> import tempfile, types
+    >>> from index.chunks import chunks_from_document
+    >>> from index.embedders import FakeEmbedder, embed_chunks
+    >>> from ingest.parse import parse_file
+    >>> doc = parse_file(Path(__file__).parents[1] / "corpus" / "cong-van-612-SCT-QLCN.docx")
+    >>> chunks, fake, tmp = chunks_from_document(doc), FakeEmbedder(), tempfile.TemporaryDirectory()
+    >>> store = Store.open(types.SimpleNamespace(db_path=Path(tmp.name), chroma_url=None), fake)
+    >>> record = store.put_document(doc, chunks, embed_chunks(fake, chunks))
+    >>> [(r.name, r.clauses) for r in store.documents()]
+    [('Công văn 612/SCT-QLCN', 8)]
+    >>> tmp.cleanup()
     """
 
     def __init__(self, config: Location, client: Any, chunks: Any, registry: Any) -> None:
@@ -977,40 +984,6 @@ class Store:
                        for m, d in zip(got.get("metadatas") or [], got.get("documents") or [], strict=True)
                        if str(m["doc_id"]) in allowed}
         return IndexState(_signature(records), revision or "", records, chunks, vectors, assignments)
-
-    def dense(self, query_vec: np.ndarray, k: int,
-              filters: SearchFilters | None = None) -> list[tuple[Chunk, float]]:
-        """Top ``k`` visible chunks by cosine similarity to ``query_vec``, best first."""
-        allowed = self.visible_doc_ids(filters)
-        total = self.count()
-        if not allowed or k <= 0 or total == 0:
-            return []
-        self._check_query(query_vec)
-        if filters is None or filters.empty:
-            # Usually every stored chunk is visible: ask without a where clause
-            # (fast HNSW path) and fall back to filtering only when needed.
-            hits = self._query(query_vec, min(total, k + 16), None, allowed)
-            if len(hits) >= min(k, total) or len(hits) == total:
-                return hits[:k]
-        return self._query(query_vec, min(total, k), _in("doc_id", allowed), allowed)[:k]
-
-    def _check_query(self, query_vec: np.ndarray) -> None:
-        if self.dim and np.asarray(query_vec).reshape(-1).shape[0] != self.dim:
-            raise EmbedderMismatchError(
-                f"Chỉ mục {self.location} dùng vectơ {self.dim} chiều nhưng câu hỏi được nhúng "
-                f"thành {np.asarray(query_vec).size} chiều — dùng đúng mô hình '{self.embedder_name}' "
-                "hoặc chạy vanban ingest --rebuild <thư mục văn bản>."
-            )
-
-    def _query(self, query_vec: np.ndarray, n: int, where: dict[str, Any] | None,
-               allowed: set[str]) -> list[tuple[Chunk, float]]:
-        got = self._chunks.query(query_embeddings=[np.asarray(query_vec, np.float32).reshape(-1)],
-                                 n_results=max(1, n), where=where,
-                                 include=["metadatas", "documents", "distances"])
-        rows = zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0],
-                   strict=True)
-        return [(chunk_from_record(i, t, m), 1.0 - float(d))
-                for i, t, m, d in rows if m["doc_id"] in allowed]
 
     def cached_vectors(self, text_hashes: Iterable[str]) -> dict[str, np.ndarray]:
         """Stored vectors of texts already embedded with this model, by ``Chunk.text_hash``."""

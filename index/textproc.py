@@ -79,7 +79,7 @@ def syllables(text: str) -> list[str]:
 def words(text: str) -> list[str]:
     """Lowercase underthesea words, syllables of a word joined by ``_``; no punctuation.
 
-    >>> words("Giao Sở Công Thương chủ trì")  # doctest: +SKIP
+    >>> words("Giao Sở Công Thương chủ trì")
     ['giao', 'sở', 'công_thương', 'chủ_trì']
     """
     from underthesea import word_tokenize  # heavy: loads a CRF model on first call
@@ -95,7 +95,7 @@ def words(text: str) -> list[str]:
 def compounds(text: str) -> list[str]:
     """Every syllable, plus each multi-syllable underthesea word as one more token.
 
-    >>> compounds("Sở Công Thương chủ trì")  # doctest: +SKIP
+    >>> compounds("Sở Công Thương chủ trì")
     ['sở', 'công', 'thương', 'chủ', 'trì', 'công_thương', 'chủ_trì']
     """
     return syllables(text) + [w for w in words(text) if "_" in w]

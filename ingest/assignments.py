@@ -75,11 +75,6 @@ class Assignment:
     page: int = 1
     province: str | None = None  # "tỉnh lâm đồng" for a provincial body; part of body_key
 
-    @property
-    def citation(self) -> str:
-        """``Chỉ thị 13/CT-TTg › 2.b``."""
-        return f"{self.document} › {self.clause}" if self.clause else self.document
-
 
 # --- words -----------------------------------------------------------------
 

@@ -283,9 +283,18 @@ def body_key(name: str, province: str | None = None) -> str:
 
 
 def _without_place(text: str) -> str:
-    """``sở công thương tỉnh lào cai`` → ``sở công thương tỉnh`` (any case)."""
-    m = _PLACE_AT_END.search(_nfc(text).strip(" .,;:()"))
-    return _nfc(text).strip(" .,;:()")[: m.start("name")].strip() if m else text
+    """``sở công thương tỉnh lào cai`` → ``sở công thương tỉnh`` (any case); a place in
+    brackets, as :func:`labelled_body` adds it, goes whole.
+
+    >>> _without_place("Công an tỉnh (tỉnh Lào Cai)")
+    'Công an tỉnh'
+    """
+    text = _nfc(text).strip(" .,;:()")
+    m = _PLACE_AT_END.search(text)
+    if not m:
+        return text
+    before = text[: m.start("level")].rstrip()
+    return before[:-1].strip() if before.endswith("(") else text[: m.start("name")].strip()
 
 
 def labelled_body(name: str, key: str) -> str:

@@ -1,18 +1,22 @@
-"""The one error hierarchy of vanban.
+"""The one error hierarchy of vanban; each class lives in the layer that raises it.
 
-    VanbanError                     anything vanban raises on purpose
+    VanbanError                     anything vanban raises on purpose        ingest/errors.py
     ├── InputError                  a file or value given by the user is unusable
     │   ├── UnsupportedFormatError  extension not one of .pdf .docx .doc .odt .rtf .txt .md .json
     │   ├── ConverterMissingError   .doc/.odt/.rtf, but no converter (LibreOffice, antiword)
     │   ├── EmptyFileError          zero bytes, or no text at all
     │   ├── CorruptFileError        cannot be opened as its format says
-    │   └── EncryptedFileError      password-protected PDF
-    ├── StoreError                  the index on disk or the Chroma server
+    │   ├── EncryptedFileError      password-protected PDF
+    │   └── ResourceLimitError      too large or abnormally built: a reading limit tripped
+    ├── StoreError                  the index on disk or the Chroma server   index/errors.py
     │   ├── EmbedderMismatchError   index built with another embedding model
     │   └── StoreUnavailableError   the Chroma server refused, dropped or did not answer in time
     └── ConfigError                 a setting or command-line option is wrong
+                                    (the embedder named, a variable's value,
+                                    the web login)                           index/errors.py
 
-Every message is Vietnamese, names the file or input, and says what to do.
+``vanban`` re-exports them all (``from vanban import StoreError``). Every
+message is Vietnamese, names the file or input, and says what to do.
 """
 
 from __future__ import annotations
@@ -57,17 +61,10 @@ class EncryptedFileError(InputError):
     pass
 
 
-class StoreError(VanbanError):
-    pass
+class ResourceLimitError(InputError):
+    """Reading the file tripped a limit of ``ingest.bounded.ReadLimits`` (memory,
+    time, pages, characters, clauses, inflated size); ``limit`` names which one."""
 
-
-class EmbedderMismatchError(StoreError):
-    pass
-
-
-class StoreUnavailableError(StoreError):
-    """The Chroma server is down, unreachable or frozen: nothing this file or question can fix."""
-
-
-class ConfigError(VanbanError):
-    pass
+    def __init__(self, source: str | Path, limit: str, detail: str, hint: str) -> None:
+        self.limit = limit
+        super().__init__(source, f"quá lớn hoặc có cấu trúc bất thường — {detail}", hint)

@@ -135,20 +135,3 @@ class Document:
     def name(self) -> str:
         return self.header.name
 
-
-@dataclass(frozen=True)
-class Citation:
-    """Where a statement comes from; renders the same everywhere.
-
-    >>> Citation("a.txt", "Kế hoạch 28/KH-BCĐCVĐ", "IV.1.1", "Mục IV › 1 › 1.1").render()
-    'Kế hoạch 28/KH-BCĐCVĐ › IV.1.1'
-    """
-
-    file: str
-    document: str
-    clause: str
-    label: str
-    page: int = 1
-
-    def render(self) -> str:
-        return f"{self.document} › {self.clause}" if self.clause else self.document

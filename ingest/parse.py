@@ -48,6 +48,12 @@ _ATTACHMENTS: tuple[tuple[str, str, str], ...] = (
 )
 _KEM_THEO = re.compile(r"^\(?\s*(?:Ban hành\s+)?[Kk]èm theo")
 _PAGE_NUMBER = re.compile(r"^\d{1,3}$")
+# Shorter lines ("- Như trên;", "- Sở Tài chính;") may rightly appear both in the
+# body and in the distribution list; longer ones seen again after the closing
+# are a copy of the text (a file holding the same document many times).
+_MIN_REPEATED = 60
+# A form's footnote may recur after its signature once or twice; a copy repeats more.
+_MIN_REPEATS = 3
 
 
 def _attachment(blocks: list[Line | Table], i: int) -> tuple[str, str] | None:
@@ -99,6 +105,8 @@ class _BodyReader:
         self.in_closing = False
         # Only the first closing is the document's; later ones sign forms in appendices.
         self.closing_done = False
+        self.body_lines: set[str] = set()
+        self.repeated = 0  # body lines seen again after the closing: not indexed, reported
         self.tables: list[Table] = []
         self.section = ("", "")  # (prefix, title)
         self.table_count = 0
@@ -138,10 +146,12 @@ class _BodyReader:
             self.in_closing = True
             if not self.closing_done:
                 self.closing_lines.append(text)
+            self.repeated += len(text) >= _MIN_REPEATED and text in self.body_lines
             return i + 1
         self.last_cols = None
         self.pending.append((text, b.page))
         self.lefts.append(b.x0)
+        self.body_lines.add(text)
         return i + 1
 
     def open_section(self, i: int, prefix: str, name: str) -> int:
@@ -240,6 +250,20 @@ class _BodyReader:
         self.last_cols = cols
 
 
+def _repeated_note(count: int) -> str:
+    if count < _MIN_REPEATS:
+        return ""
+    return (f"{count} đoạn lặp lại nguyên văn nội dung phía trên (sau phần ký tên/nơi nhận) "
+            "đã bỏ qua — nếu tệp ghép nhiều văn bản, hãy tách mỗi văn bản thành một tệp")
+
+
+def _with_note(message: str, file: str, note: str) -> str:
+    """``message`` with ``note`` added; a message names its file first."""
+    if not note:
+        return message
+    return f"{message}; {note}" if message else f"{Path(file).name}: {note}"
+
+
 def parse_raw(raw: RawDocument, doc_id: str) -> Document:
     """Parse what a reader produced into a ``Document`` (pure; never reads files).
 
@@ -264,7 +288,8 @@ def parse_raw(raw: RawDocument, doc_id: str) -> Document:
     reader.run()
     text, clauses = reader.builder.build()
     return Document(
-        file=raw.file, doc_id=doc_id, status="ok", message=raw.message,
+        file=raw.file, doc_id=doc_id, status="ok",
+        message=_with_note(raw.message, raw.file, _repeated_note(reader.repeated)),
         extractor=raw.extractor, header=header, clauses=clauses,
         tables=tuple(reader.tables), closing=parse_closing(reader.closing_lines),
         text=text, pages=raw.pages,
@@ -297,10 +322,14 @@ def parse_file(path: str | Path, *, ocr: bool = False) -> Document:
         raw = read_file(p, ocr=True) if ocr else read_file(p)
     except InputError as err:
         return Document(str(p), doc_id, "error", str(err))
+    except MemoryError:
+        raise  # a memory limit: the bounded worker reports it (ingest.bounded)
     except Exception as err:  # noqa: BLE001 — one broken file must not stop a batch
         return Document(str(p), doc_id, "error", _unexpected(p, "đọc", err))
     try:
         return parse_raw(raw, doc_id)
+    except MemoryError:
+        raise
     except Exception as err:  # noqa: BLE001
         return Document(str(p), doc_id, "error", _unexpected(p, "phân tích cấu trúc", err),
                         extractor=raw.extractor)

@@ -21,7 +21,6 @@ __all__ = [
     "cell_role",
     "find_task_header",
     "is_closing_table",
-    "is_header_table",
     "rows_from_flat_cells",
     "stacked_header",
     "task_columns",
@@ -38,7 +37,6 @@ _ROLE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("task", ("nhiệm vụ", "nội dung", "công việc", "hoạt động", "giải pháp", "đề án")),
 )
 _NO_CELLS = {"tt", "stt", "số tt", "số thứ tự", "thứ tự", "số"}
-_MOTTO = re.compile(r"CHỦ\s+NGHĨA\s+VIỆT\s+NAM|Độc\s+lập\s*[-–]\s*Tự\s+do", re.IGNORECASE)
 
 
 def _key(cell: str) -> str:
@@ -110,16 +108,6 @@ def stacked_header(rows: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
                 seen.append(p.strip())
         out.append(" ".join(seen))
     return tuple(out)
-
-
-def is_header_table(table: Table) -> bool:
-    """True for the two-column table that prints issuer, number and date.
-
-    >>> is_header_table(Table(rows=(("THỦ TƯỚNG CHÍNH PHỦ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),)))
-    True
-    """
-    text = " ".join(" ".join(r) for r in table.rows)
-    return bool(_MOTTO.search(text) or re.search(r"\bSố\s*:", text) or "Kính gửi" in text)
 
 
 def is_closing_table(table: Table) -> bool:

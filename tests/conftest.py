@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from vanban.settings import shared_dir
+
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("VANBAN_SHARED", ROOT.parent / "shared"))
+SHARED = shared_dir(ROOT)
 SHARED_CORPUS = SHARED / "corpus"
 SAMPLE_CORPUS = ROOT / "corpus"
 

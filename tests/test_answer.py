@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -13,20 +12,20 @@ from index.chunks import Chunk, SearchFilters, chunks_from_document
 from index.search import Hit
 from index.store import extract
 from ingest.assignments import Assignment
+from ingest.bodies import canonical_body
 from ingest.parse import parse_file
 from tests.conftest import shared_file
-from vanban.answer.compose import (
-    NOT_FOUND,
-    NoRephraser,
-    answer_question,
+from vanban.answer.compose import Answerer, compose_answer, scoped_hits
+from vanban.answer.phrasing import NOT_FOUND, deadline_phrase
+from vanban.answer.question import (
+    Question,
     classify,
-    compose_answer,
-    deadline_phrase,
     find_period,
     named_body,
+    named_place,
     referenced_documents,
-    scoped_hits,
 )
+from vanban.answer.select import issued_by_asker
 from vanban.answer.tasks import Responsibilities
 
 FILE = "02_CV_giao-SCT.docx"
@@ -45,8 +44,13 @@ def _hit(chunk: Chunk, cosine: float | None = 0.8, score: float = 0.03) -> Hit:
 def _a(body: str, role: str, clause: str, task: str, due: dt.date | None = None,
        text: str | None = None, file: str = FILE, recurrence: str | None = None) -> Assignment:
     return Assignment(file=file, document=DOC, clause=clause, label=f"Mục {clause}", body=body,
-                      body_key="", role=role, task=task, deadline_text=text, due=due,
+                      body_key=canonical_body(body), role=role, task=task, deadline_text=text, due=due,
                       recurrence=recurrence, clause_text=task)
+
+
+def _answer(question: str, hits: list[Hit], resp: Responsibilities, min_score: float = 0.0) -> dict[str, Any]:
+    """The ``vanban ask --json`` object composed for ``question``."""
+    return compose_answer(Question.parse(question), hits, resp, min_score=min_score).to_json()
 
 
 TASK_1 = ("Chủ trì, phối hợp với Sở Tư pháp tham mưu ủy quyền thủ tục cấp giấy chứng nhận "
@@ -86,7 +90,7 @@ def test_classify(question: str, kind: str) -> None:
 
 
 def test_who_names_lead_coordinator_and_deadline() -> None:
-    result = compose_answer("Ai chủ trì tham mưu ủy quyền cấp giấy chứng nhận huấn luyện?",
+    result = _answer("Ai chủ trì tham mưu ủy quyền cấp giấy chứng nhận huấn luyện?",
                             [_hit(CLAUSE_1), _hit(CLAUSE_2)], RESP)
     assert result["found"] is True
     assert result["answer"] == "Sở Công Thương chủ trì, phối hợp với Sở Tư pháp; hạn trước ngày 15/9/2025 [1]."
@@ -103,27 +107,27 @@ def test_who_names_lead_coordinator_and_deadline() -> None:
 
 def test_who_picks_the_task_the_question_is_about() -> None:
     # the second hit holds the task; the first hit's owner is not the answer
-    result = compose_answer("Ai kiểm tra việc sử dụng khoáng sản làm vật liệu xây dựng?",
+    result = _answer("Ai kiểm tra việc sử dụng khoáng sản làm vật liệu xây dựng?",
                             [_hit(CLAUSE_1), _hit(CLAUSE_2)], RESP)
     assert result["answer"] == "Sở Xây dựng chủ trì [2]."
     assert [o["body"] for o in result["owners"]] == ["Sở Xây dựng"]
 
 
 def test_with_whom_answers_the_other_owners() -> None:
-    result = compose_answer("Sở Tư pháp phối hợp với ai để tham mưu ủy quyền?", [_hit(CLAUSE_1)], RESP)
+    result = _answer("Sở Tư pháp phối hợp với ai để tham mưu ủy quyền?", [_hit(CLAUSE_1)], RESP)
     assert result["owners"][0]["body"] == "Sở Công Thương"
     assert result["answer"] == "Sở Công Thương chủ trì; hạn trước ngày 15/9/2025 [1]."
 
 
 def test_when_leads_with_the_deadline() -> None:
-    result = compose_answer("SCT phải báo cáo việc ủy quyền trước ngày nào?", [_hit(CLAUSE_1)], RESP)
+    result = _answer("SCT phải báo cáo việc ủy quyền trước ngày nào?", [_hit(CLAUSE_1)], RESP)
     assert result["answer"] == ("Hạn: trước ngày 15/9/2025 (Sở Công Thương chủ trì, "
                                 "phối hợp với Sở Tư pháp) [1].")
     assert result["owners"][0]["due"] == "2025-09-15"
 
 
 def test_when_without_a_deadline_says_so() -> None:
-    result = compose_answer("Sở Xây dựng phải kiểm tra vật liệu xây dựng khi nào?", [_hit(CLAUSE_2)], RESP)
+    result = _answer("Sở Xây dựng phải kiểm tra vật liệu xây dựng khi nào?", [_hit(CLAUSE_2)], RESP)
     assert result["found"] is True
     assert result["answer"] == ("Văn bản không nêu thời hạn cụ thể cho việc này [1]. "
                                 "Sở Xây dựng chủ trì [1].")
@@ -139,8 +143,8 @@ def test_when_picks_the_deadline_the_period_words_name() -> None:
            "trước ngày 15/12", recurrence="hằng năm"),
     ])
     hits = [_hit(CLAUSE_1)]
-    yearly = compose_answer("Báo cáo cả năm về cuộc vận động phải gửi trước ngày nào?", hits, resp)
-    half = compose_answer("Báo cáo 6 tháng về cuộc vận động phải gửi trước ngày nào?", hits, resp)
+    yearly = _answer("Báo cáo cả năm về cuộc vận động phải gửi trước ngày nào?", hits, resp)
+    half = _answer("Báo cáo 6 tháng về cuộc vận động phải gửi trước ngày nào?", hits, resp)
     assert yearly["owners"][0]["due"] == "2023-12-15"
     assert half["owners"][0]["due"] == "2023-06-15"
     assert yearly["answer"] == ("Hạn: trước ngày 15/12/2023, hằng năm "
@@ -153,7 +157,7 @@ def test_what_lists_a_body_tasks_with_citations_and_a_cap() -> None:
                 f"trước ngày {i}/10/2026") for i in range(1, 11)]
     resp = Responsibilities([*tasks, _a("Sở Tư pháp", "phối hợp", "1", "Kiểm tra mỏ số 1")])
     hits = [_hit(_chunk("3", "Sở Công Thương chủ trì kiểm tra mỏ số 3."))]
-    result = compose_answer("Sở Công thương có những nhiệm vụ gì?", hits, resp)
+    result = _answer("Sở Công thương có những nhiệm vụ gì?", hits, resp)
     lines = result["answer"].split("\n")
     assert lines[0] == "Sở Công Thương có 10 nhiệm vụ:"
     assert lines[1] == "- Chủ trì: Kiểm tra mỏ số 3; hạn trước ngày 3/10/2026 [1]"  # the hit first
@@ -167,7 +171,7 @@ def test_what_lists_a_body_tasks_with_citations_and_a_cap() -> None:
 
 
 def test_what_names_the_lead_on_a_coordinator_line() -> None:
-    result = compose_answer("Sở Tư pháp có nhiệm vụ gì?", [_hit(CLAUSE_1)], RESP)
+    result = _answer("Sở Tư pháp có nhiệm vụ gì?", [_hit(CLAUSE_1)], RESP)
     assert result["answer"].split("\n")[1].startswith(
         "- Phối hợp (Sở Công Thương chủ trì): Chủ trì, phối hợp với Sở Tư pháp tham mưu")
 
@@ -178,14 +182,14 @@ def test_period_lists_what_falls_due() -> None:
         _a("Sở Tư pháp", "chủ trì", "2", "Rà soát văn bản", dt.date(2026, 10, 1), "trong tháng 10/2026"),
         _a("Sở Xây dựng", "chủ trì", "3", "Kiểm tra", dt.date(2026, 11, 1), "trước ngày 1/11/2026"),
     ])
-    result = compose_answer("Những việc nào đến hạn trong tháng 10/2026?", [], resp)
+    result = _answer("Những việc nào đến hạn trong tháng 10/2026?", [], resp)
     assert result["found"] is True
     assert result["answer"] == (
         "Có 2 nhiệm vụ đến hạn trong tháng 10/2026:\n"
         "- Sở Tư pháp (chủ trì): Rà soát văn bản; hạn trong tháng 10/2026 (đến 1/10/2026) [1]\n"
         "- Sở Công Thương (chủ trì): Báo cáo quý; hạn trước ngày 31/10/2026 [2]")
     assert [c["clause"] for c in result["citations"]] == ["2", "1"]
-    empty = compose_answer("Sở Xây dựng có việc gì đến hạn trong tháng 10/2026?", [], resp)
+    empty = _answer("Sở Xây dựng có việc gì đến hạn trong tháng 10/2026?", [], resp)
     assert empty["found"] is False
     assert empty["answer"] == ("Không có nhiệm vụ nào của Sở Xây dựng đến hạn trong tháng 10/2026 "
                                "trong các văn bản đã nạp.")
@@ -193,35 +197,17 @@ def test_period_lists_what_falls_due() -> None:
 
 def test_search_question_quotes_the_best_clause() -> None:
     clause = _chunk("Điều 3", "Quy chế gồm 5 chương, 30 điều. Chương I quy định chung.")
-    result = compose_answer("Quy chế gồm mấy chương?", [_hit(clause)], RESP)
+    result = _answer("Quy chế gồm mấy chương?", [_hit(clause)], RESP)
     assert result["answer"] == "Theo Công văn 123/UBND-KT › Điều 3 [1]: Quy chế gồm 5 chương, 30 điều."
     assert result["owners"] == []
     assert len(result["citations"]) == 1
 
 
 def test_not_found_without_relevant_hits() -> None:
-    assert compose_answer("Ai chủ trì?", [], RESP) == {
+    assert _answer("Ai chủ trì?", [], RESP) == {
         "question": "Ai chủ trì?", "found": False, "answer": NOT_FOUND, "owners": [], "citations": []}
-    weak = compose_answer("Ai chủ trì?", [_hit(CLAUSE_1, cosine=0.2)], RESP, min_score=0.5)
+    weak = _answer("Ai chủ trì?", [_hit(CLAUSE_1, cosine=0.2)], RESP, min_score=0.5)
     assert weak["found"] is False and weak["citations"] == []
-
-
-class _Dropping:
-    def rephrase(self, question: str, answer: str, citations: Sequence[dict[str, Any]]) -> str:
-        return "Sở Công Thương chủ trì."  # lost the [1]
-
-
-class _Polite:
-    def rephrase(self, question: str, answer: str, citations: Sequence[dict[str, Any]]) -> str:
-        return "Theo văn bản: " + answer
-
-
-def test_rephraser_must_keep_citation_marks() -> None:
-    q, hits = "Ai chủ trì tham mưu ủy quyền?", [_hit(CLAUSE_1)]
-    plain = answer_question(q, hits, RESP)
-    assert answer_question(q, hits, RESP, rephraser=NoRephraser()) == plain
-    assert answer_question(q, hits, RESP, rephraser=_Dropping())["answer"] == plain["answer"]
-    assert answer_question(q, hits, RESP, rephraser=_Polite())["answer"] == "Theo văn bản: " + plain["answer"]
 
 
 def test_deadline_phrases() -> None:
@@ -263,17 +249,18 @@ def test_referenced_documents_and_scoped_hits() -> None:
     cited = _hit(_chunk("8", "…", file="ct13.txt", document="Chỉ thị 13/CT-TTg"))
     resp = Responsibilities([replace(_a("Văn phòng Chính phủ", "theo dõi, đôn đốc", "8", "t"),
                                      file="ct13.txt", document="Chỉ thị 13/CT-TTg")])
-    asked: list[SearchFilters] = []
+    asked: list[SearchFilters | None] = []
 
-    def search(q: str, k: int, filters: SearchFilters) -> list[Hit]:
+    def search(q: str, k: int, filters: SearchFilters | None) -> list[Hit]:
         asked.append(filters)
-        return [cited]
+        return [other] if filters is None else [cited]
 
-    got = scoped_hits("Theo CT 13, ai theo dõi?", [other], resp, 5, search)
+    got = scoped_hits(Question.parse("Theo CT 13, ai theo dõi?"), [other], resp, 5, search)
     assert [h.chunk.file for h in got] == ["b.txt", "ct13.txt"]
     assert asked == [SearchFilters(files=("ct13.txt",))]
-    result = answer_question("Theo CT 13, ai theo dõi, đôn đốc?", [other], resp, search=search)
-    assert result["owners"][0]["body"] == "Văn phòng Chính phủ"
+    result = Answerer(search).answer("Theo CT 13, ai theo dõi, đôn đốc?", resp, 5, 0.0)
+    assert result.owners[0].body == "Văn phòng Chính phủ"
+    assert asked[1:] == [None, SearchFilters(files=("ct13.txt",))]  # searched once, then scoped
 
 
 def test_real_document_owner_and_deadline() -> None:
@@ -282,12 +269,12 @@ def test_real_document_owner_and_deadline() -> None:
     chunks = {c.path: c for c in chunks_from_document(doc)}
     resp = Responsibilities(extract(doc).assignments, {doc.doc_id: doc.file})
     hits = [_hit(chunks["2.b"]), _hit(chunks["3.b"])]
-    who = compose_answer("Ai chủ trì xây dựng Nghị định sửa đổi Nghị định 06/2022?", hits, resp)
+    who = _answer("Ai chủ trì xây dựng Nghị định sửa đổi Nghị định 06/2022?", hits, resp)
     assert who["answer"] == "Bộ Tài nguyên và Môi trường chủ trì; hạn trước ngày 30/7/2024 [1]."
     assert who["owners"] == [{"body": "Bộ Tài nguyên và Môi trường", "role": "chủ trì", "due": "2024-07-30",
                               "deadline_text": "trước ngày 30 tháng 7 năm 2024", "citation": 1}]
     assert who["citations"][0]["document"] == "Chỉ thị 13/CT-TTg"
-    when = compose_answer("Bộ NN&PTNT phải xác định tiềm năng hấp thụ các-bon rừng trước ngày nào?", hits, resp)
+    when = _answer("Bộ NN&PTNT phải xác định tiềm năng hấp thụ các-bon rừng trước ngày nào?", hits, resp)
     assert when["owners"][0]["body"] == "Bộ Nông nghiệp và Phát triển nông thôn"
     assert when["owners"][0]["due"] == "2024-10-31"
     assert when["answer"].startswith("Hạn: hoàn thành trước ngày 31/10/2024 (Bộ Nông nghiệp và Phát triển "
@@ -297,10 +284,14 @@ def test_real_document_owner_and_deadline() -> None:
 def test_docstring_examples_hold() -> None:
     import doctest
 
-    import vanban.answer.compose
+    import vanban.answer.phrasing
+    import vanban.answer.question
+    import vanban.answer.select
     import vanban.answer.tasks
+    import vanban.answer.types
 
-    for module in (vanban.answer.compose, vanban.answer.tasks):
+    for module in (vanban.answer.question, vanban.answer.phrasing, vanban.answer.select,
+                   vanban.answer.tasks, vanban.answer.types):
         assert doctest.testmod(module).failed == 0
 
 
@@ -312,9 +303,9 @@ def test_answer_eval_scoring() -> None:
             "quote": ""}
     what = {"id": "q3", "kind": "what", "expected_body": "Sở Công Thương", "expected_due": None,
             "quote": "tham mưu ủy quyền"}
-    result = compose_answer("Ai chủ trì tham mưu ủy quyền?", [_hit(CLAUSE_1)], RESP)
+    result = _answer("Ai chủ trì tham mưu ủy quyền?", [_hit(CLAUSE_1)], RESP)
     rows = [score_answer(who, result), score_answer(when, result),
-            score_answer(what, compose_answer("Sở Công Thương có nhiệm vụ gì?", [_hit(CLAUSE_1)], RESP))]
+            score_answer(what, _answer("Sở Công Thương có nhiệm vụ gì?", [_hit(CLAUSE_1)], RESP))]
     assert [r["owner_ok"] for r in rows] == [True, False, True]
     assert rows[1]["due_ok"] is True  # the first owner is the lead, but its due date is the asked one
     report = summarize(rows)
@@ -323,27 +314,23 @@ def test_answer_eval_scoring() -> None:
 
 
 def test_the_asking_body_points_to_its_own_document() -> None:
-    from vanban.answer.compose import issued_by_asker
-
     theirs = _hit(replace(_chunk("1.a", "…", file="32.txt", document="Công văn 9389/BNNMT-BĐKH"),
                           issuer="Bộ Nông nghiệp và Môi trường"))
     other = _hit(replace(_chunk("7", "…", file="29.txt", document="Chỉ thị 13/CT-TTg"), issuer="Thủ tướng Chính phủ"))
     q = "Bộ NN&MT đề nghị UBND tỉnh làm gì về giảm phát thải?"
-    assert issued_by_asker(q, [other, theirs]) == {"Công văn 9389/BNNMT-BĐKH"}
-    assert issued_by_asker("UBND tỉnh phải làm gì?", [other, theirs]) == set()
+    assert issued_by_asker(Question.parse(q), [other, theirs]) == {"Công văn 9389/BNNMT-BĐKH"}
+    assert issued_by_asker(Question.parse("UBND tỉnh phải làm gì?"), [other, theirs]) == set()
     variants = Responsibilities([
         replace(_a("Ủy ban nhân dân các tỉnh và thành phố trực thuộc trung ương", "phối hợp", "7", "Phối hợp"),
                 file="29.txt", document="Chỉ thị 13/CT-TTg"),
         replace(_a("Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương", "thực hiện", "1.a", "Kiểm kê"),
                 file="32.txt", document="Công văn 9389/BNNMT-BĐKH"),
     ])
-    result = compose_answer(q, [other, theirs], variants)
+    result = _answer(q, [other, theirs], variants)
     assert [o["body"] for o in result["owners"]] == ["Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"]
 
 
 def test_named_place_and_place_scoped_search() -> None:
-    from vanban.answer.compose import named_place
-
     assert named_place("Ở Lào Cai, sở nào là đầu mối triển khai Nghị định 180?") == "Lào Cai"
     assert named_place("Ai hướng dẫn áp dụng QĐ 1074 tại tỉnh Quảng Ngãi?") == "Quảng Ngãi"
     assert named_place("Ai chủ trì?") is None
@@ -353,14 +340,15 @@ def test_named_place_and_place_scoped_search() -> None:
                          issuer="Ủy ban nhân dân tỉnh Lào Cai"))
     asked: list[SearchFilters] = []
 
-    def search(q: str, k: int, filters: SearchFilters) -> list[Hit]:
+    def search(q: str, k: int, filters: SearchFilters | None) -> list[Hit]:
         asked.append(filters)
         return [local]
 
-    got = scoped_hits("Ở Lào Cai, sở nào là đầu mối?", [central], Responsibilities([]), 5, search)
+    q = Question.parse("Ở Lào Cai, sở nào là đầu mối?")
+    got = scoped_hits(q, [central], Responsibilities([]), 5, search)
     assert [h.chunk.file for h in got] == ["34.txt", "36.txt"]
     assert asked == [SearchFilters(issuers=("Lào Cai",))]
-    assert scoped_hits("Ở Lào Cai, sở nào là đầu mối?", [local], Responsibilities([]), 5, search) == [local]
+    assert scoped_hits(q, [local], Responsibilities([]), 5, search) == [local]
 
 
 def test_the_kind_of_body_asked_for_wins() -> None:
@@ -371,7 +359,7 @@ def test_the_kind_of_body_asked_for_wins() -> None:
         _a("Sở Nông nghiệp và Môi trường", "thực hiện", "2", task),
     ])
     hits = [_hit(CLAUSE_1), _hit(CLAUSE_2)]
-    assert compose_answer("Sở nào là đầu mối triển khai Nghị định?", hits, resp)["owners"][0]["body"] == \
+    assert _answer("Sở nào là đầu mối triển khai Nghị định?", hits, resp)["owners"][0]["body"] == \
         "Sở Nông nghiệp và Môi trường"
-    assert compose_answer("Ai là đầu mối triển khai Nghị định?", hits, resp)["owners"][0]["body"] == \
+    assert _answer("Ai là đầu mối triển khai Nghị định?", hits, resp)["owners"][0]["body"] == \
         "Ủy ban nhân dân các xã, phường"

@@ -1,18 +1,22 @@
 """The web page without a browser: pure formatting, upload guards, bind checks, handlers.
 
-A small fake with ``Vanban``'s methods stands in for the service here; the real
-service is driven end to end in ``test_app_browser.py``.
+A small fake implementing the page's service protocol (``vanban.web.protocol``)
+stands in for the service here, returning the real value types; the real
+service is driven over the sample corpus at the end and end to end in
+``test_app_browser.py``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import os
 import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,72 +24,49 @@ import pytest
 
 import app
 from index.chunks import SearchFilters
+from index.embedders import FakeEmbedder
+from index.errors import ConfigError
+from index.pipeline import FileResult, Progress, ProgressFn
 from index.store import DocRecord
-from ingest.errors import ConfigError, InputError
+from ingest.errors import InputError
+from vanban.answer.types import Answer, Citation, Owner
+from vanban.service import Vanban
 from vanban.settings import Config
 from vanban.web import view
+from vanban.web.protocol import PageService
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@dataclass(frozen=True)
-class FakeDoc:
-    doc_id: str
-    file: str
-    name: str
-    type: str
-    number: str
-    date: str
-    issuer: str
-    title: str
-    clauses: int
-
-
-@dataclass(frozen=True)
-class FakeResult:
-    file: str
-    status: str
-    message: str = ""
-    clauses: int = 0
-
-
-CV = FakeDoc(
-    "d1",
-    "cv-<b>612</b>.docx",
-    "Công văn 612/SCT-QLCN",
-    "Công văn",
-    "612/SCT-QLCN",
-    "2025-09-01",
-    "Sở Công Thương tỉnh Lào Cai",
-    "V/v kiểm tra vật liệu nổ",
-    7,
+CV = DocRecord(
+    doc_id="d1",
+    file="cv-<b>612</b>.docx",
+    name="Công văn 612/SCT-QLCN",
+    type="Công văn",
+    number="612/SCT-QLCN",
+    date="2025-09-01",
+    issuer="Sở Công Thương tỉnh Lào Cai",
+    title="V/v kiểm tra vật liệu nổ",
+    clauses=7,
 )
 
-ANSWER: dict[str, Any] = {
-    "question": "Ai chủ trì kiểm tra vật liệu nổ?",
-    "found": True,
-    "answer": "Sở Công Thương chủ trì kiểm tra, hoàn thành trước ngày 15/9/2025 [1].",
-    "owners": [
-        {
-            "body": "Sở Công Thương",
-            "role": "chủ trì",
-            "due": "2025-09-15",
-            "deadline_text": "trước ngày 15/9/2025",
-            "citation": "Công văn 612/SCT-QLCN › 2",
-        }
-    ],
-    "citations": [
-        {
-            "n": 1,
-            "file": "cv-<b>612</b>.docx",
-            "document": "Công văn 612/SCT-QLCN",
-            "clause": "2",
-            "label": "Mục 2",
-            "text": "Giao Sở Công Thương chủ trì <script>x</script> kiểm tra, xong trước ngày 15/9/2025.",
-            "score": 0.91,
-        }
-    ],
-}
+ANSWER = Answer(
+    question="Ai chủ trì kiểm tra vật liệu nổ?",
+    found=True,
+    text="Sở Công Thương chủ trì kiểm tra, hoàn thành trước ngày 15/9/2025 [1].",
+    owners=(Owner("Sở Công Thương", "chủ trì", dt.date(2025, 9, 15), "trước ngày 15/9/2025", 1),),
+    citations=(
+        Citation(
+            file="cv-<b>612</b>.docx",
+            document="Công văn 612/SCT-QLCN",
+            clause="2",
+            label="Mục 2",
+            text="Giao Sở Công Thương chủ trì <script>x</script> kiểm tra, xong trước ngày 15/9/2025.",
+            score=0.91,
+            n=1,
+        ),
+    ),
+)
 
 TASKS: list[dict[str, Any]] = [
     {
@@ -128,7 +109,7 @@ TASKS: list[dict[str, Any]] = [
 
 
 class FakeVanban:
-    """The methods of ``vanban.service.Vanban`` the page calls, recording what it got."""
+    """The page's service protocol over fixed data, recording what it got."""
 
     def __init__(self) -> None:
         self.docs = [CV]
@@ -136,28 +117,25 @@ class FakeVanban:
         self.ingested: list[list[Path]] = []
         self.removed: list[str] = []
 
-    def ask(self, question: str, k: int | None = None, filters: Any = None) -> dict[str, Any]:
+    def ask(self, question: str, k: int | None = None,
+            filters: SearchFilters | None = None) -> Answer:
         self.asked.append((question, filters))
         if "thời tiết" in question:
-            return {
-                "question": question,
-                "found": False,
-                "answer": "",
-                "owners": [],
-                "citations": [],
-            }
-        return dict(ANSWER, question=question)
+            return Answer(question, False, "")
+        return replace(ANSWER, question=question)
 
-    def documents(self) -> list[FakeDoc]:
+    def documents(self) -> list[DocRecord]:
         return list(self.docs)
 
-    def ingest(self, paths: list[Path], progress: Any = None, ocr: bool = False) -> list[FakeResult]:
-        self.ingested.append(list(paths))
+    def ingest(self, paths: Iterable[str | Path], progress: ProgressFn | None = None,
+               rebuild: bool = False, ocr: bool = False) -> list[FileResult]:
+        files = [Path(p) for p in paths]
+        self.ingested.append(files)
         self.ocr = ocr
-        for i, p in enumerate(paths, 1):
+        for i, p in enumerate(files, 1):
             if progress:
-                progress(i, len(paths), str(p))
-        return [FakeResult(str(p), "ingested", "", 3) for p in paths]
+                progress(Progress(i, len(files), 3 * i, str(p)))
+        return [FileResult(p.name, "ingested", "", 3) for p in files]
 
     def remove(self, file_or_id: str) -> int:
         self.removed.append(file_or_id)
@@ -166,8 +144,12 @@ class FakeVanban:
     def tasks(self, body: str) -> list[dict[str, Any]]:
         return [r for r in TASKS if body.lower() in r["body"].lower()]
 
-    def deadlines(self, date_from: Any, date_to: Any, body: Any) -> list[dict[str, Any]]:
+    def deadlines(self, date_from: dt.date | None = None, date_to: dt.date | None = None,
+                  body: str | None = None) -> list[dict[str, Any]]:
         return list(TASKS)
+
+    def bodies(self) -> list[str]:
+        return sorted({r["body"] for r in TASKS})
 
 
 @pytest.fixture()
@@ -232,7 +214,7 @@ def test_sources_html_has_anchor_meta_label_highlight_and_escaped_file() -> None
 
 
 def test_sources_html_says_plainly_when_nothing_found() -> None:
-    out = view.sources_html({"found": False, "citations": []}, {})
+    out = view.sources_html(Answer("Ai?", False, ""), {})
     assert "Không có nguồn phù hợp" in out
 
 
@@ -243,9 +225,9 @@ def test_answer_html_names_owner_role_deadline_and_links_the_citation() -> None:
 
 
 def test_answer_html_not_found_is_a_plain_vietnamese_sentence() -> None:
-    assert view.answer_html({"found": False}) == view.NOT_FOUND
+    assert view.answer_html(Answer("Ai?", False, "")) == view.NOT_FOUND
     # the service's own explanation wins (e.g. the index is empty), escaped
-    said = view.answer_html({"found": False, "answer": "Chưa có văn bản <nào>"})
+    said = view.answer_html(Answer("Ai?", False, "Chưa có văn bản <nào>"))
     assert said == "Chưa có văn bản &lt;nào&gt;"
 
 
@@ -259,32 +241,16 @@ def test_shared_runs_find_the_question_wording_across_punctuation() -> None:
     assert view.shared_runs(text, "Ai chủ trì?") == []  # two syllables are not enough
 
 
-def test_source_card_shows_heading_when_the_service_gives_it() -> None:
-    cite = dict(ANSWER["citations"][0], heading=["2. Công an <tỉnh>:"])
-    assert '<div class="vb-src-heading">2. Công an &lt;tỉnh&gt;:</div>' in view.source_card(
-        cite, None, []
-    )
-
-
-def test_progress_objects_of_the_pipeline_drive_the_bar() -> None:
-    @dataclass
-    class P:
-        files_done: int
-        files_total: int
-        clauses: int
-        current: str
-
+def test_progress_reports_of_the_pipeline_drive_the_bar() -> None:
     calls: list[tuple[Any, ...]] = []
-    app._report_progress(lambda *a, **k: calls.append((a, k)), (P(1, 4, 9, "/x/ke-hoach.docx"),))
+    app._report_progress(lambda *a, **k: calls.append((a, k)), Progress(1, 4, 9, "/x/ke-hoach.docx"))
     assert calls == [(((1, 4),), {"desc": "Đang nạp ke-hoach.docx", "unit": "tệp"})]
 
 
-def test_owner_citation_may_be_number_mapping_or_rendered_text() -> None:
-    cite = ANSWER["citations"][0]
-    assert view._owner_cites({"citation": 1}, cite)
-    assert view._owner_cites({"citation": {"n": 1}}, cite)
-    assert view._owner_cites({"citation": "Công văn 612/SCT-QLCN › 2"}, cite)
-    assert not view._owner_cites({"citation": "Công văn 612/SCT-QLCN › 3"}, cite)
+def test_highlights_come_from_the_owners_resting_on_that_citation() -> None:
+    cite = ANSWER.citations[0]
+    assert view.relevant_needles(ANSWER, cite) == ["Sở Công Thương", "trước ngày 15/9/2025"]
+    assert view.relevant_needles(ANSWER, replace(cite, n=2)) == []
 
 
 def test_task_and_deadline_rows_show_vietnamese_dates_and_citations() -> None:
@@ -331,12 +297,12 @@ def test_document_and_upload_rows() -> None:
     assert view.document_rows([failed])[0][-1] == "không trích được phân công (RuntimeError: boom)"
     scan = DocRecord(doc_id="d3", file="scan.pdf", name="scan", status="needs_ocr", message="PDF scan")
     assert view.document_rows([scan])[0][-1] == "cần OCR: PDF scan"
-    results = [FakeResult("/tmp/x/a.pdf", "needs_ocr", "PDF scan, không có lớp chữ", 0)]
+    results = [FileResult("a.pdf", "needs_ocr", "PDF scan, không có lớp chữ", 0)]
     assert view.upload_rows(results) == [["a.pdf", "cần OCR", "", "PDF scan, không có lớp chữ"]]
 
 
 def test_example_questions_name_numbered_documents_first() -> None:
-    blank = FakeDoc("d2", "b.docx", "Kế hoạch /KH-UBND", "Kế hoạch", "/KH-UBND", "", "", "", 1)
+    blank = DocRecord("d2", "b.docx", "Kế hoạch /KH-UBND", "Kế hoạch", "/KH-UBND", clauses=1)
     qs = view.example_questions([blank, CV])
     assert qs[0] == "Theo Công văn 612/SCT-QLCN, cơ quan nào chủ trì và hạn hoàn thành là khi nào?"
     assert len(qs) == 4 and qs[1] == view.GENERIC_EXAMPLES[0]
@@ -390,12 +356,12 @@ def test_upload_handler_enforces_limits_server_side(page: view.Page, tmp_path: P
     good.write_text("KẾ HOẠCH", encoding="utf-8")
     bad = tmp_path / "x.html"
     bad.write_text("<script>", encoding="utf-8")
-    seen: list[tuple[Any, ...]] = []
-    rows = page.upload([str(good), str(bad)], lambda *a: seen.append(a))
+    seen: list[Progress] = []
+    rows = page.upload([str(good), str(bad)], seen.append)
     assert rows[0][:2] == ["x.html", "từ chối"]
     assert rows[1] == ["ke-hoach.txt", "đã nạp", "3", ""]
     assert page.service.ingested == [[good]]  # the refused file never reached the service
-    assert seen == [(1, 1, str(good))]
+    assert seen == [Progress(1, 1, 3, str(good))]
 
 
 def test_upload_with_ocr_asks_the_service_to_ocr(page: view.Page, tmp_path: Path) -> None:
@@ -437,7 +403,7 @@ def test_chat_not_found_says_so(page: view.Page) -> None:
 
 def test_ask_json_is_the_service_result_unchanged_and_nfc(page: view.Page) -> None:
     decomposed = "Ai chu\u0309 tri\u0300?"
-    assert page.ask_json(decomposed) == dict(ANSWER, question="Ai chủ trì?")
+    assert page.ask_json(decomposed) == dict(ANSWER.to_json(), question="Ai chủ trì?")
     with pytest.raises(InputError, match="câu hỏi đang trống"):
         page.ask_json("   ")
 
@@ -521,12 +487,42 @@ def test_deadlines_tab_rejects_a_bad_date(page: view.Page) -> None:
         page.deadlines("32/13/2025", "", "", view.SORT_CHOICES[0])
 
 
-def test_body_choices_are_unique_and_sorted(page: view.Page) -> None:
+def test_body_choices_are_the_service_bodies(page: view.Page) -> None:
     assert page.body_choices() == [
         "Ban Quản lý các khu công nghiệp",
         "Công an tỉnh",
         "Sở Công Thương",
     ]
+
+
+@pytest.mark.parametrize("service", [FakeVanban, Vanban])
+def test_the_fake_and_the_service_implement_the_page_protocol(service: type) -> None:
+    """Same methods, same parameters: the fake cannot drift into shapes the service lacks."""
+    assert issubclass(service, PageService)
+    for name in ("documents", "ask", "ingest", "remove", "tasks", "deadlines", "bodies"):
+        want = inspect.signature(getattr(PageService, name)).parameters
+        got = inspect.signature(getattr(service, name)).parameters
+        assert list(got) == list(want), name
+        assert [p.default for p in got.values()] == [p.default for p in want.values()], name
+
+
+def test_body_picker_offers_every_body_with_a_task_in_the_sample_corpus(tmp_path: Path) -> None:
+    """Bodies without a deadline are in the picker too (it was built from deadline rows),
+    and each one offered opens its tasks in the Trách nhiệm tab."""
+    service = Vanban(Config(db=str(tmp_path / "db")), FakeEmbedder())
+    assert {r.status for r in service.ingest([ROOT / "corpus"])} == {"ingested"}
+    page = view.Page(service, Config(db=str(tmp_path / "db")))
+    found = service.responsibilities().all()
+    spellings, keys = {a.body for a in found}, {a.body_key for a in found}
+    choices = page.body_choices()
+    opened = {name: page.tasks(name)[1] for name in choices}
+    assert [name for name, rows in opened.items() if not rows] == []
+    assert len(spellings) == 22 and {row[0] for rows in opened.values() for row in rows} == spellings
+    # one entry per body (its most frequent spelling, with its province when it has one)
+    assert len(choices) == len(set(choices)) == len(keys)
+    undated = {"Các cơ quan, đơn vị", "Giám đốc các sở", "Các doanh nghiệp trong cụm công nghiệp"}
+    assert undated <= set(choices)
+    assert not undated & {r["body"] for r in service.deadlines()}
 
 
 def test_remove_names_the_file(page: view.Page) -> None:

@@ -9,7 +9,8 @@ import pytest
 
 from ingest.assignments import Assignment, extract_assignments, role_of, split_actor
 from ingest.model import Clause, Document, Header, Table
-from tests.conftest import shared_file
+from tests.conftest import SHARED, shared_file
+from vanban.answer.types import Citation
 
 
 def _doc(*clauses: Clause, day: date | None = None, tables: tuple[Table, ...] = ()) -> Document:
@@ -176,7 +177,7 @@ def test_purpose_sections_assign_nothing() -> None:
 def test_record_carries_citation_and_text() -> None:
     doc = _doc(_c("4", "Bộ Công Thương chủ trì rà soát, báo cáo Thủ tướng trước ngày 30 tháng 9 năm 2024."))
     (rec,) = extract_assignments(doc)
-    assert rec.citation == "Chỉ thị 13/CT-TTg › 4"
+    assert Citation.of_assignment(rec).render() == "Chỉ thị 13/CT-TTg › 4"
     assert rec.clause_text.startswith("Bộ Công Thương chủ trì")
     assert rec.task.startswith("chủ trì rà soát")
 
@@ -265,7 +266,7 @@ def test_evaluate_scores_sets_of_triples() -> None:
 
 # --- issue 9: names, field lines, provinces -------------------------------------------
 
-WIDE = Path(__import__("os").environ.get("VANBAN_SHARED", Path(__file__).resolve().parents[2] / "shared")) / "corpus-wide"
+WIDE = SHARED / "corpus-wide"
 
 
 def _provincial(*clauses: Clause, issuer: str = "Ủy ban nhân dân tỉnh Lâm Đồng") -> Document:

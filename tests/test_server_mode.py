@@ -23,13 +23,14 @@ import pytest
 import index.pipeline as pipeline
 from index.chunks import SearchFilters
 from index.embedders import FakeEmbedder
+from index.errors import StoreError, StoreUnavailableError
 from index.store import Store
-from ingest.errors import StoreError, StoreUnavailableError
-from ingest.model import Document
+from ingest.bounded import Bounded, ReadLimits
+from vanban.answer.types import Answer
 from vanban.service import Vanban
 from vanban.settings import Config, load_config
 
-from .test_pipeline import line_parser
+from .test_pipeline import line_reader
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
@@ -105,7 +106,7 @@ def config(chroma_url: str, tmp_path: Path) -> Config:
 def test_ingest_and_ask_over_http(
     config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pipeline, "parse", line_parser)
+    monkeypatch.setattr(pipeline, "parse", line_reader)
     doc = tmp_path / "cv-5973.txt"
     doc.write_text(
         "Sở Công Thương chủ trì kiểm tra hoạt động khai thác khoáng sản.\n"
@@ -116,15 +117,12 @@ def test_ingest_and_ask_over_http(
     assert [r.status for r in service.ingest([doc])] == ["ingested"]
     assert [r.status for r in service.ingest([doc])] == ["unchanged"]
     answer = service.ask("Ai chủ trì kiểm tra khai thác khoáng sản?", k=1)
-    assert answer["found"] is True
-    assert (
-        answer["citations"][0]["text"]
-        == "Sở Công Thương chủ trì kiểm tra hoạt động khai thác khoáng sản."
-    )
+    assert answer.found is True
+    assert answer.citations[0].text == "Sở Công Thương chủ trì kiểm tra hoạt động khai thác khoáng sản."
     # The registry lives on the server: a second client with another local dir sees it.
     other = Vanban(config.with_(db=str(tmp_path / "other")), FakeEmbedder())
     assert [d.file for d in other.documents()] == ["cv-5973.txt"]
-    assert other.ask("Công an tỉnh phối hợp xử lý gì?", k=1)["citations"][0]["clause"] == "2"
+    assert other.ask("Công an tỉnh phối hợp xử lý gì?", k=1).citations[0].clause == "2"
     assert (tmp_path / "other" / "lexical" / "lexical.json").exists()  # BM25 kept locally
     assert other.remove("cv-5973.txt") == 2
     assert service.documents() == []
@@ -174,11 +172,11 @@ def test_server_killed_mid_ingest_prints_the_summary_so_far_and_exits_nonzero(
     proc, url, data = own_server
     files = _three_files(tmp_path / "in")
 
-    def parse_then_kill(path: Path, ocr: bool = False) -> Document:
+    def parse_then_kill(path: Path, ocr: bool = False, limits: ReadLimits | None = None) -> Bounded:
         if path.name.startswith("02"):  # the server dies while the second file is read
             proc.kill()
             proc.wait()
-        return line_parser(path, ocr)
+        return line_reader(path, ocr)
 
     monkeypatch.setattr(pipeline, "parse", parse_then_kill)
     args = ["ingest", str(tmp_path / "in"), "--db", str(tmp_path / "local"), "--chroma-url", url,
@@ -198,7 +196,7 @@ def test_server_killed_mid_ingest_prints_the_summary_so_far_and_exits_nonzero(
     port = int(url.rsplit(":", 1)[1])
     restarted, _ = start_chroma(data, port)
     try:
-        monkeypatch.setattr(pipeline, "parse", line_parser)
+        monkeypatch.setattr(pipeline, "parse", line_reader)
         again = CliRunner().invoke(main, args, env=env)
         assert again.exit_code == 0, again.output
         assert [ln.split("]")[0] for ln in again.output.splitlines()[:3]] == [
@@ -220,7 +218,7 @@ def test_frozen_server_gives_a_vietnamese_timeout_within_the_limit(
     from vanban.web import view
 
     proc, url, _ = own_server
-    monkeypatch.setattr(pipeline, "parse", line_parser)
+    monkeypatch.setattr(pipeline, "parse", line_reader)
     config = load_config(environ={}, db=str(tmp_path / "local"), chroma_url=url,
                          chroma_connect_timeout_s=2.0, chroma_read_timeout_s=2.0)
     service = Vanban(config, FakeEmbedder())
@@ -241,6 +239,8 @@ def test_frozen_server_gives_a_vietnamese_timeout_within_the_limit(
             start = time.monotonic()
             try:
                 result: object = ask()
+                if isinstance(result, Answer):
+                    result = result.to_json()
             except StoreUnavailableError as err:
                 result = str(err)
             assert time.monotonic() - start < limit
@@ -251,4 +251,4 @@ def test_frozen_server_gives_a_vietnamese_timeout_within_the_limit(
     finally:
         os.kill(proc.pid, signal.SIGCONT)
     time.sleep(1.1)
-    assert service.ask("Ai chủ trì kiểm tra việc số 2?")["found"] is True  # back to normal
+    assert service.ask("Ai chủ trì kiểm tra việc số 2?").found is True  # back to normal

@@ -13,8 +13,9 @@ import pytest
 
 import vanban.service as service_module
 from index.chunks import SearchFilters
-from index.embedders import CachedQueries, FakeEmbedder
+from index.embedders import CachedQueries, FakeEmbedder, embed_chunks
 from index.search import matrix_dense_fn
+from vanban.answer.types import Answer
 from vanban.service import Vanban
 from vanban.settings import load_config
 
@@ -25,8 +26,8 @@ FIRE = "Ai chủ trì kiểm tra an toàn phòng cháy, chữa cháy tại các 
 FIRE_ANSWER = "Công an tỉnh chủ trì, phối hợp với Sở Công Thương; hạn trước ngày 15/12/2026, hằng năm [1]."
 
 
-def _cited(result: dict[str, object]) -> list[tuple[str, str]]:
-    return [(c["file"], c["clause"]) for c in result["citations"]]  # type: ignore[attr-defined]
+def _cited(answer: Answer) -> list[tuple[str, str]]:
+    return [(c.file, c.clause) for c in answer.citations]
 
 
 def _service(db: Path) -> Vanban:
@@ -44,7 +45,7 @@ def test_ingest_and_remove_in_this_process_are_seen_at_once(
     assert {f for f, _ in _cited(before)} == {"cong-van-612-SCT-QLCN.docx"}
     vb.ingest([KE_HOACH])
     after = vb.ask(FIRE, k=2)
-    assert after["answer"] == FIRE_ANSWER
+    assert after.text == FIRE_ANSWER
     assert _cited(after) == [("ke-hoach-45-KH-UBND.docx", "II.2.2.a"),
                              ("ke-hoach-45-KH-UBND.docx", "II.2.2.b")]
     assert {a["file"] for a in vb.tasks("Công an tỉnh")} == {
@@ -71,22 +72,25 @@ def test_another_writer_is_seen_once_the_ttl_has_passed(
     assert {f for f, _ in _cited(reader.ask(FIRE, k=2))} == {"cong-van-612-SCT-QLCN.docx"}
     reader.settle()
     # … and once it is swapped in, questions see the other writer's document
-    assert reader.ask(FIRE, k=2)["answer"] == FIRE_ANSWER
+    assert reader.ask(FIRE, k=2).text == FIRE_ANSWER
 
 
-def test_in_memory_dense_search_ranks_like_the_store(tmp_path: Path) -> None:
+def test_in_memory_dense_search_ranks_the_stored_vectors_exactly(tmp_path: Path) -> None:
     vb = _service(tmp_path / "db")
     vb.ingest([CONG_VAN, KE_HOACH])
     chunks, vectors = vb.store.chunk_vectors()
     assert [c.id for c in chunks] == [c.id for c in vb.store.chunks()]
     assert vectors.shape == (len(chunks), FakeEmbedder().dim) and len(chunks) == 44
+    np.testing.assert_allclose(vectors, embed_chunks(FakeEmbedder(), chunks), atol=1e-6)
     dense = matrix_dense_fn(chunks, vectors)
     query = FakeEmbedder().embed_query(FIRE)
     only_cv = SearchFilters(files=("cong-van-612-SCT-QLCN.docx",))
     for filters in (None, only_cv):
-        mine, chroma = dense(query, 10, filters), vb.store.dense(query, 10, filters)
-        assert [c.id for c, _ in mine] == [c.id for c, _ in chroma]
-        np.testing.assert_allclose([s for _, s in mine], [s for _, s in chroma], atol=1e-5)
+        exact = sorted(((float(v @ query), c.id) for c, v in zip(chunks, vectors, strict=True)
+                        if filters is None or filters.accepts(c)), key=lambda t: -t[0])[:10]
+        mine = dense(query, 10, filters)
+        assert [c.id for c, _ in mine] == [cid for _, cid in exact]
+        np.testing.assert_allclose([s for _, s in mine], [s for s, _ in exact], atol=1e-5)
     assert {c.file for c, _ in dense(query, 50, only_cv)} == {"cong-van-612-SCT-QLCN.docx"}
     assert len(dense(query, 50, only_cv)) == 8
 

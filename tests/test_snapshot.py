@@ -17,9 +17,9 @@ from click.testing import CliRunner
 import index.store as store_module
 import vanban.service as service_module
 from index.embedders import FakeEmbedder
+from index.errors import StoreError
 from index.pipeline import parse
 from index.store import Store, extract
-from ingest.errors import StoreError
 from vanban.cli import main
 from vanban.service import Vanban
 from vanban.settings import load_config
@@ -81,7 +81,7 @@ def test_a_question_during_a_rebuild_is_answered_from_the_old_snapshot(
     release.set()
     reader.settle()
     assert reader.snapshot() is not old
-    assert reader.ask(FIRE, k=2)["answer"] == FIRE_ANSWER
+    assert reader.ask(FIRE, k=2).text == FIRE_ANSWER
     assert {a["file"] for a in reader.tasks("Công an tỉnh")} == {CONG_VAN.name, KE_HOACH.name}
 
 

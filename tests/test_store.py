@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from index.chunks import Chunk, SearchFilters, chunks_from_document, embedding_text
 from index.embedders import FakeEmbedder
+from index.errors import EmbedderMismatchError
+from index.search import matrix_dense_fn
 from index.store import Store, chunk_from_record, chunk_metadata, date_int
-from ingest.errors import EmbedderMismatchError
 from ingest.model import Clause, Document, Header
 from vanban.settings import Config
 
@@ -104,13 +105,13 @@ def test_put_document_round_trips_chunks_and_registers_the_document(
     assert store.find("khac.txt") is None
 
 
-def test_dense_scores_are_cosine_similarities_best_first(
+def test_stored_vectors_give_cosine_similarities_best_first(
     config: Config, fake: FakeEmbedder
 ) -> None:
     store = Store.open(config, fake)
     chunks = put(store, make_doc("ct13.txt", CT13), fake)
     query = vectors_for([chunks[1]], fake)[0]
-    hits = store.dense(query, 2)
+    hits = matrix_dense_fn(*store.chunk_vectors())(query, 2, None)
     assert [c.path for c, _ in hits][0] == "2.b"
     assert hits[0][1] == pytest.approx(1.0, abs=1e-5)
     assert hits[0][1] >= hits[1][1]
@@ -130,13 +131,14 @@ def test_filters_apply_to_dense_and_chunks(config: Config, fake: FakeEmbedder) -
     )
     put(store, kh, fake)
     query = fake.embed_query("kiểm kê khí nhà kính")
+    dense = matrix_dense_fn(*store.chunk_vectors())
     only_kh = SearchFilters(doc_types=("Kế hoạch",))
-    assert {c.file for c, _ in store.dense(query, 5, only_kh)} == {"kh09.txt"}
+    assert {c.file for c, _ in dense(query, 5, only_kh)} == {"kh09.txt"}
     after_june = SearchFilters(date_from=dt.date(2024, 6, 1))
     assert {c.file for c in store.chunks(after_june)} == {"kh09.txt"}
     by_issuer = SearchFilters(issuers=("thủ tướng",))
-    assert {c.file for c, _ in store.dense(query, 5, by_issuer)} == {"ct13.txt"}
-    assert len(store.dense(query, 10)) == 4
+    assert {c.file for c, _ in dense(query, 5, by_issuer)} == {"ct13.txt"}
+    assert len(dense(query, 10, None)) == 4
 
 
 def test_remove_deletes_chunks_and_record(config: Config, fake: FakeEmbedder) -> None:
@@ -172,7 +174,8 @@ def test_crash_before_registry_flip_hides_document_and_next_open_cleans_up(
     assert store.count() == 4  # the three clauses were written…
     assert [r.file for r in store.documents()] == ["old.txt"]  # …but are not visible
     assert {c.file for c in store.chunks()} == {"old.txt"}
-    assert {c.file for c, _ in store.dense(fake.embed_query("tín chỉ các-bon"), 10)} == {"old.txt"}
+    hidden, vectors = store.chunk_vectors()
+    assert {c.file for c in hidden} == {"old.txt"} and vectors.shape == (1, fake.dim)
     monkeypatch.undo()
     reopened = Store.open(config, fake)
     assert reopened.count() == 1

@@ -13,7 +13,7 @@ from index.pipeline import Skipped, discover, ingest_paths, walk
 from index.store import Store
 from vanban.settings import Config
 
-from .test_pipeline import line_parser
+from .test_pipeline import line_reader
 
 
 @pytest.fixture
@@ -100,7 +100,7 @@ def test_unreadable_entries_are_reported(tree: Path) -> None:
 
 def test_ingest_gives_each_skipped_path_a_result_and_the_batch_goes_on(
         tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pipeline, "parse", line_parser)
+    monkeypatch.setattr(pipeline, "parse", line_reader)
     store = Store.open(Config(db=str(tmp_path / "db")), FakeEmbedder())
     results = ingest_paths([tree / "vong.txt", tree], store, FakeEmbedder())
     assert {r.file: r.status for r in results} == {
@@ -125,7 +125,7 @@ def test_cli_ingest_survives_a_symlink_loop(tree: Path, tmp_path: Path,
 
     from vanban.cli import main
 
-    monkeypatch.setattr(pipeline, "parse", line_parser)
+    monkeypatch.setattr(pipeline, "parse", line_reader)
     args = ["ingest", str(tree / "vong.txt"), str(tree / "a.txt"), "--db", str(tmp_path / "db"),
             "--embedder", "fake", "-q"]
     out = CliRunner().invoke(main, args, catch_exceptions=False)
@@ -140,7 +140,28 @@ def test_cli_ingest_lists_skipped_files(tree: Path, tmp_path: Path,
 
     from vanban.cli import main
 
-    monkeypatch.setattr(pipeline, "parse", line_parser)
+    monkeypatch.setattr(pipeline, "parse", line_reader)
     out = CliRunner().invoke(main, ["ingest", str(tree), "--db", str(tmp_path / "db"),
                                     "--embedder", "fake", "-q"], catch_exceptions=False)
     assert "MANIFEST.tsv — định dạng .tsv không được hỗ trợ" in out.output
+
+
+@pytest.mark.parametrize(("flags", "env", "followed"), [
+    ([], {}, False),
+    (["--follow-symlinks"], {}, True),
+    ([], {"VANBAN_FOLLOW_SYMLINKS": "1"}, True),
+    (["--no-follow-symlinks"], {"VANBAN_FOLLOW_SYMLINKS": "1"}, False),
+])
+def test_cli_follows_symlinked_folders_by_option_or_setting(
+        tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        flags: list[str], env: dict[str, str], followed: bool) -> None:
+    """The setting reaches the walk through ``Vanban.ingest``; the option overrides it."""
+    from click.testing import CliRunner
+
+    from vanban.cli import main
+
+    monkeypatch.setattr(pipeline, "parse", line_reader)
+    args = ["ingest", str(tree), "--db", str(tmp_path / "db"), "--embedder", "fake", "-q", *flags]
+    out = CliRunner(env=env).invoke(main, args, catch_exceptions=False).output
+    assert ("[đã nạp] d.txt" in out) is followed
+    assert ("[bỏ qua] lien-ket" in out) is not followed

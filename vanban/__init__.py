@@ -22,7 +22,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ingest.errors import ConfigError, InputError, StoreError, VanbanError
+from index.errors import ConfigError, StoreError
+from ingest.errors import InputError, VanbanError
+from vanban.answer.types import Answer, Citation, Owner
 from vanban.settings import SETTINGS, Config, Setting, load_config
 
 if TYPE_CHECKING:
@@ -30,9 +32,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SETTINGS",
+    "Answer",
+    "Citation",
     "Config",
     "ConfigError",
     "InputError",
+    "Owner",
     "Setting",
     "StoreError",
     "Vanban",

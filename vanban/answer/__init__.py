@@ -1,21 +1,20 @@
 """Answers above retrieval: who owns which task by when, each statement cited.
 
-- :mod:`vanban.answer.compose`: the question's kind, the assignments selected for
-  it, the Vietnamese phrasing and the ``vanban ask --json`` result;
+Read top-down:
+
+- :mod:`vanban.answer.types`: ``Answer``, ``Owner``, ``Citation`` — what every face prints;
+- :mod:`vanban.answer.compose`: ``Answerer`` (search given once) and ``compose_answer``;
+- :mod:`vanban.answer.question`: the question parsed once (kind, body, documents, place, period);
+- :mod:`vanban.answer.select`: which assignments answer it;
+- :mod:`vanban.answer.phrasing`: the Vietnamese sentences;
 - :mod:`vanban.answer.tasks`: lookups over the assignments of the indexed documents
   (``Responsibilities``), and their rows for the tables and exports.
+
+Importing the package loads only the value types; the rest is imported from its module.
 """
 
 from __future__ import annotations
 
-from vanban.answer.compose import NOT_FOUND, answer_question, classify, compose_answer
-from vanban.answer.tasks import Responsibilities, to_row
+from vanban.answer.types import Answer, Citation, Owner
 
-__all__ = [
-    "NOT_FOUND",
-    "Responsibilities",
-    "answer_question",
-    "classify",
-    "compose_answer",
-    "to_row",
-]
+__all__ = ["Answer", "Citation", "Owner"]

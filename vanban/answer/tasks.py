@@ -12,13 +12,12 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
-from ingest.assignments import ROLES, Assignment, extract_assignments
+from ingest.assignments import ROLES, Assignment
 from ingest.bodies import body_matches, canonical_body, labelled_body
 from ingest.errors import InputError
-from ingest.model import Document
+from vanban.answer.types import Citation
 
 __all__ = [
     "ROW_KEYS",
@@ -37,8 +36,11 @@ ROW_KEYS = ("file", "document", "clause", "label", "body", "role", "task",
 def to_row(a: Assignment) -> dict[str, Any]:
     """One assignment as the ``vanban deadlines --json`` row (``due`` in ISO or None).
 
-    >>> to_row(a)["due"]  # doctest: +SKIP
-    '2025-09-15'
+    >>> a = Assignment("cv.docx", "Công văn 612/SCT-QLCN", "2", "Mục 2", "Sở Công Thương",
+    ...                "so cong thuong", "chủ trì", "Kiểm tra", "trước ngày 15/9/2025",
+    ...                dt.date(2025, 9, 15), None, "Sở Công Thương chủ trì kiểm tra")
+    >>> to_row(a)["due"], to_row(a)["clause"]
+    ('2025-09-15', '2')
     """
     return {"file": a.file, "document": a.document, "clause": a.clause, "label": a.label,
             "body": a.body, "role": a.role, "task": a.task, "deadline_text": a.deadline_text,
@@ -65,19 +67,6 @@ class Responsibilities:
         for a in self._all:
             self._by_clause.setdefault((a.file, a.clause), []).append(a)
 
-    @classmethod
-    def from_documents(cls, docs: Iterable[Document]) -> Responsibilities:
-        """Build from parsed documents (tests, evals); file names without directory."""
-        from pathlib import Path
-
-        records: list[Assignment] = []
-        doc_ids: dict[str, str] = {}
-        for doc in docs:
-            named = doc if Path(doc.file).name == doc.file else _renamed(doc, Path(doc.file).name)
-            doc_ids[doc.doc_id] = named.file
-            records.extend(extract_assignments(named))
-        return cls(records, doc_ids)
-
     def all(self) -> list[Assignment]:
         """Every assignment with a named body, in document order."""
         return list(self._all)
@@ -89,8 +78,12 @@ class Responsibilities:
     def for_body(self, query: str) -> list[Assignment]:
         """Assignments of the body a user names, any variant (``SCT``, ``sở công thương``).
 
-        >>> [a.body for a in r.for_body("sở công thương")][:1]  # doctest: +SKIP
-        ['Sở Công Thương']
+        >>> a = Assignment("cv.docx", "Công văn 612/SCT-QLCN", "2", "Mục 2", "Sở Công Thương",
+        ...                canonical_body("Sở Công Thương"), "chủ trì", "Kiểm tra", None, None,
+        ...                None, "Sở Công Thương chủ trì kiểm tra")
+        >>> r = Responsibilities([a])
+        >>> [x.body for x in r.for_body("sở công thương")], [x.body for x in r.for_body("SCT")]
+        (['Sở Công Thương'], ['Sở Công Thương'])
         """
         if not query.strip():
             return []
@@ -196,14 +189,10 @@ def task_lines(records: Sequence[Assignment], with_body: bool = True,
         lines.append(f"{i:3}. {who}" + (f" — hạn {when}" if when else "") + status)
         task = re.sub(r"\s+", " ", a.task).strip()
         lines.append(f"     {task[:300] + ' …' if len(task) > 300 else task}")
-        lines.append(f"     {a.citation}")
+        lines.append(f"     {Citation.of_assignment(a).render()}")
     return lines
 
 
 def _sort_key(name: str) -> str:
     """Vietnamese-friendly sort key: case-folded, with Đ after D rather than after Z."""
     return re.sub(r"đ", "d~", name.casefold())
-
-
-def _renamed(doc: Document, file: str) -> Document:
-    return replace(doc, file=file)

@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from index.chunks import Chunk, chunks_from_document, embedding_text
+from index.chunks import MAX_EMBED_CHARS, Chunk, chunks_from_document, embedding_text, windows
 from index.embedders import Embedder, make_embedder
 from index.lexical import LexicalIndex
 from index.search import DEFAULT_FUSION, Fusion, fuse
@@ -56,7 +56,7 @@ MODES = ("bm25", "dense", "hybrid")
 DENSE_STRATEGIES = ("windows", "whole", "truncate")
 KS = (1, 5, 10)
 DEPTH = 100  # candidate articles per ranker
-MAX_CHARS = 1200  # ≈ 300 e5 tokens of Vietnamese (0.25 token/char measured): one window
+MAX_CHARS = MAX_EMBED_CHARS  # one window (index.chunks.windows)
 # Chosen on ALQAC 2023 train only (``--tune``): normalized-score fusion, dense weight
 # 0.75, 100 candidates — best MRR@10 (0.956) on a plateau (weights 0.5–1.0 and
 # depths 20–100 all give R@1 0.90–0.93); RRF's best was R@1 0.90. 2022 is held out.
@@ -119,42 +119,6 @@ def load_articles(laws_path: Path) -> list[Article]:
 
 
 # ---------------------------------------------------------------- windows and the vector cache
-
-
-def _split_long(line: str, budget: int) -> list[str]:
-    """A paragraph longer than ``budget`` cut at spaces into pieces that fit."""
-    pieces, current = [], ""
-    for word in line.split(" "):
-        if current and len(current) + 1 + len(word) > budget:
-            pieces.append(current)
-            current = word
-        else:
-            current = f"{current} {word}" if current else word
-    return [*pieces, current] if current else pieces
-
-
-def windows(text: str, max_chars: int = MAX_CHARS) -> list[str]:
-    """An article in windows of ≤ ``max_chars``: title line + whole paragraphs, packed greedily.
-
-    A short article is one window equal to its text, so it shares cache entries.
-
-    >>> windows("Điều 1. T\\nmột hai\\nba bốn", max_chars=18)
-    ['Điều 1. T\\nmột hai', 'Điều 1. T\\nba bốn']
-    """
-    if len(text) <= max_chars:
-        return [text]
-    title, *body = text.split("\n")
-    budget = max(max_chars - len(title) - 1, max_chars // 2)  # long titles still leave room
-    paragraphs = [p for line in body for p in _split_long(line, budget)]
-    out, current = [], ""
-    for par in paragraphs:
-        if current and len(current) + 1 + len(par) > budget:
-            out.append(current)
-            current = par
-        else:
-            current = f"{current}\n{par}" if current else par
-    out.append(current)
-    return [f"{title}\n{w}" for w in out]
 
 
 def _slug(name: str) -> str:

@@ -6,7 +6,7 @@
 The files the questions name are ingested from ../shared/corpus through the
 real pipeline (``Vanban.ingest``) into an index kept under the temp directory
 (one per embedder; ingest skips unchanged files, so re-runs are fast). Each
-question is searched and answered with ``vanban.answer.compose.answer_question``.
+question is answered by ``vanban.answer.compose.Answerer`` over the service's search.
 
 Scoring, with body names compared by ``canonical_body``:
 
@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.bodies import canonical_body
-from vanban.answer.compose import answer_question
+from vanban.answer.compose import Answerer
 from vanban.answer.tasks import Responsibilities
 from vanban.evaluation.paths import EVALS, SHARED
 
@@ -125,12 +125,12 @@ def evaluate_answers(questions: Sequence[dict[str, Any]] | None = None, corpus: 
     service.ingest(files, rebuild=rebuild)
     resp: Responsibilities = service.responsibilities()
     floor = service.min_score if min_score is None else min_score  # the product's own default
+    answerer = Answerer(service.search)
     rows = []
     for q in qs:
-        hits = service.search(q["question"], k)
-        result = answer_question(q["question"], hits, resp, k, floor, search=service.search)
-        rows.append({**score_answer(q, result), "answer": result["answer"]})
-    refused = [not service.ask(q["question"], k)["found"] for q in offtopic]
+        answer = answerer.answer(q["question"], resp, k, floor)
+        rows.append({**score_answer(q, answer.to_json()), "answer": answer.text})
+    refused = [not service.ask(q["question"], k).found for q in offtopic]
     return {**summarize(rows), "embedder": embedder, "k": k, "assignments": len(resp),
             "offtopic_refused": round(sum(refused) / len(refused), 3) if refused else None,
             "rows": rows}

@@ -8,8 +8,9 @@ from a checkout finds the data sets there too.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from vanban.settings import shared_dir
 
 PACKAGE_HOME = Path(__file__).resolve().parents[2]
 
@@ -21,4 +22,4 @@ def checkout_root(home: Path = PACKAGE_HOME) -> Path:
 
 ROOT = checkout_root()
 EVALS = ROOT / "evals"
-SHARED = Path(os.environ.get("VANBAN_SHARED", ROOT.parent / "shared"))  # as tests/ do
+SHARED = shared_dir(ROOT)

@@ -49,8 +49,8 @@ import numpy as np
 
 from index.chunks import Chunk, embedding_text
 from index.embedders import Embedder, make_embedder, relevance_floor
+from index.errors import ConfigError
 from ingest.assignments import Assignment
-from ingest.errors import ConfigError
 from vanban.evaluation import alqac as AL
 from vanban.evaluation import answers as A
 from vanban.evaluation import extraction as E
@@ -480,7 +480,7 @@ def _wide_parts(run: _Run, inputs: EvalInputs, options: EvalOptions, db: Path) -
                             lambda q: q.get("file") is None or str(q["file"]) in present)
     if questions:
         run.run("wide_answers", lambda: W.answers_by_half(
-            lambda text: service.ask(text, options.k), questions))
+            lambda text: service.ask(text, options.k).to_json(), questions))
     return WideIndex(records, split)
 
 

@@ -18,12 +18,19 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from index.chunks import SearchFilters
-from ingest.errors import ConfigError, InputError, VanbanError
+from index.errors import ConfigError
+from ingest.errors import InputError, VanbanError
+from vanban.answer.types import Answer, Citation, Owner
 from vanban.settings import Config
 from vanban.tracking import DEFAULT_WINDOW, mark_rows
+from vanban.web.protocol import PageService
+
+if TYPE_CHECKING:
+    from index.pipeline import FileResult, ProgressFn
+    from index.store import DocRecord
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 UPLOAD_EXTENSIONS = (".pdf", ".docx", ".doc", ".odt", ".rtf", ".txt", ".md")
@@ -247,34 +254,12 @@ def highlight(text: str, needles: Sequence[str], question: str = "") -> str:
     return "".join(out)
 
 
-def _owner_cites(owner: Mapping[str, Any], citation: Mapping[str, Any]) -> bool:
-    """Whether an owner line rests on this citation (the service gives ``n`` or the rendered text)."""
-    ref = owner.get("citation")
-    if isinstance(ref, Mapping):
-        return ref.get("n") == citation.get("n") or (
-            ref.get("file") == citation.get("file") and ref.get("clause") == citation.get("clause")
-        )
-    if isinstance(ref, int):
-        return ref == citation.get("n")
-    text = str(ref or "")
-    rendered = citation_text(citation)
-    return bool(text) and (text == rendered or f"[{citation.get('n')}]" in text)
-
-
-def relevant_needles(result: Mapping[str, Any], citation: Mapping[str, Any]) -> list[str]:
+def relevant_needles(answer: Answer, citation: Citation) -> list[str]:
     """What to highlight in a source: the owners and deadlines the answer took from it."""
-    owners = [o for o in result.get("owners") or [] if _owner_cites(o, citation)]
     needles: list[str] = []
-    for o in owners:
-        needles += [str(o.get("body") or ""), str(o.get("deadline_text") or "")]
+    for o in answer.owners_of(citation):
+        needles += [o.body, o.deadline_text or ""]
     return [n for n in needles if n]
-
-
-def citation_text(row: Mapping[str, Any]) -> str:
-    """``Kế hoạch 28/KH-BCĐCVĐ › IV.1.1``, as the CLI, the spreadsheet and the page print it."""
-    clause = row.get("clause") or ""
-    document = str(row.get("document") or row.get("file") or "")
-    return f"{document} › {clause}" if clause else document
 
 
 def esc(value: object) -> str:
@@ -289,48 +274,36 @@ def _doc_meta(doc: Any | None) -> str:
     return " · ".join(html.escape(p) for p in parts if p)
 
 
-def source_card(
-    citation: Mapping[str, Any], doc: Any | None, needles: Sequence[str], question: str = ""
-) -> str:
+def source_card(citation: Citation, doc: Any | None, needles: Sequence[str], question: str = "") -> str:
     """One numbered source: document, date and issuer, clause label, file, highlighted text.
 
     Every value from a document is escaped; only our own tags remain.
     """
-    n = int(citation.get("n") or 0)
+    n = citation.n
     meta = _doc_meta(doc)
-    head = f'<span class="vb-src-n">[{n}]</span> <b>{esc(citation.get("document"))}</b>'
+    head = f'<span class="vb-src-n">[{n}]</span> <b>{esc(citation.document)}</b>'
     if meta:
         head += f' <span class="vb-src-meta">{meta}</span>'
     parts = [f'<div class="vb-src-head">{head}</div>']
     title = str(getattr(doc, "title", "") or "") if doc is not None else ""
     if title:
         parts.append(f'<div class="vb-src-title">{esc(title)}</div>')
-    label = citation.get("label") or citation.get("clause")
-    parts.append(f'<div class="vb-src-label">{esc(label)}</div>')
-    heading = " › ".join(str(h) for h in citation.get("heading") or () if h)
-    if heading:  # the enclosing item often names the actor ("2. Công an tỉnh:")
-        parts.append(f'<div class="vb-src-heading">{esc(heading)}</div>')
-    text = highlight(str(citation.get("text") or ""), needles, question)
+    parts.append(f'<div class="vb-src-label">{esc(citation.label or citation.clause)}</div>')
+    text = highlight(citation.text, needles, question)
     parts.append(f'<blockquote class="vb-src-text">{text}</blockquote>')
-    parts.append(f'<div class="vb-src-file">Tệp: {esc(citation.get("file"))}</div>')
+    parts.append(f'<div class="vb-src-file">Tệp: {esc(citation.file)}</div>')
     return f'<div class="vb-src" id="src-{n}">' + "".join(parts) + "</div>"
 
 
-def sources_html(result: Mapping[str, Any] | None, docs_by_file: Mapping[str, Any]) -> str:
+def sources_html(answer: Answer | None, docs_by_file: Mapping[str, Any]) -> str:
     """The sources panel for one answer (or the empty-state hint before any question)."""
-    if not result:
+    if answer is None:
         return '<div class="vb-src-empty">Nguồn trích dẫn của câu trả lời sẽ hiện ở đây.</div>'
-    cites = list(result.get("citations") or [])
-    if not result.get("found") or not cites:
+    if not answer.found or not answer.citations:
         return '<div class="vb-src-empty">Không có nguồn phù hợp cho câu hỏi này.</div>'
     cards = [
-        source_card(
-            c,
-            docs_by_file.get(str(c.get("file"))),
-            relevant_needles(result, c),
-            str(result.get("question") or ""),
-        )
-        for c in cites
+        source_card(c, docs_by_file.get(c.file), relevant_needles(answer, c), answer.question)
+        for c in answer.citations
     ]
     return '<div class="vb-sources">' + "".join(cards) + "</div>"
 
@@ -340,27 +313,26 @@ def role_label(role: object) -> str:
     return str(role or "")
 
 
-def owner_line(owner: Mapping[str, Any], citations: Sequence[Mapping[str, Any]]) -> str:
+def owner_line(owner: Owner, citations: Sequence[Citation]) -> str:
     """``**Sở Công Thương** — chủ trì — hạn 15/09/2025 [1]`` with the marker linked."""
-    parts = [f"<b>{html.escape(str(owner.get('body') or ''))}</b>"]
-    if owner.get("role"):
-        parts.append(html.escape(role_label(owner["role"])))
-    due, text = vn_date(owner.get("due")), str(owner.get("deadline_text") or "")
+    parts = [f"<b>{html.escape(owner.body)}</b>"]
+    if owner.role:
+        parts.append(html.escape(role_label(owner.role)))
+    due, text = vn_date(owner.due), owner.deadline_text or ""
     if due or text:
         parts.append(
             "hạn " + html.escape(due or text) + (f" ({html.escape(text)})" if due and text else "")
         )
-    marks = [f"[{c.get('n')}]" for c in citations if _owner_cites(owner, c)]
+    marks = [f"[{c.n}]" for c in citations if c.n == owner.citation]
     return " — ".join(parts) + (" " + link_markers(" ".join(marks)) if marks else "")
 
 
-def answer_html(result: Mapping[str, Any]) -> str:
+def answer_html(answer: Answer) -> str:
     """The chat reply: the service's answer with linked markers, then one line per owner."""
-    if not result.get("found"):
-        return html.escape(str(result.get("answer") or NOT_FOUND), quote=False)
-    body = link_markers(str(result.get("answer") or "")).replace("\n", "<br>")
-    cites = list(result.get("citations") or [])
-    owners = [owner_line(o, cites) for o in result.get("owners") or []]
+    if not answer.found:
+        return html.escape(answer.text or NOT_FOUND, quote=False)
+    body = link_markers(answer.text).replace("\n", "<br>")
+    owners = [owner_line(o, answer.citations) for o in answer.owners]
     if owners:
         body += '<ul class="vb-owners">' + "".join(f"<li>{o}</li>" for o in owners) + "</ul>"
     return body
@@ -395,7 +367,7 @@ def task_rows(rows: Sequence[Mapping[str, Any]]) -> list[list[str]]:
             str(r.get("deadline_text") or ""),
             due_cell(r),
             status_cell(r),
-            citation_text(r),
+            Citation.of_row(r).render(),
         ]
         for r in rows
     ]
@@ -428,7 +400,7 @@ def deadline_rows(rows: Sequence[Mapping[str, Any]]) -> list[list[str]]:
             str(r.get("task") or ""),
             str(r.get("deadline_text") or ""),
             str(r.get("recurrence") or ""),
-            citation_text(r),
+            Citation.of_row(r).render(),
         ]
         for r in rows
     ]
@@ -560,7 +532,6 @@ class ReadWriteLock:
 # ---------------------------------------------------------------- handlers
 
 
-ProgressFn = Callable[..., Any]
 EXPORT_MAX_AGE_S = 3600.0  # exported spreadsheets are served once, then can go
 
 
@@ -581,31 +552,34 @@ class Page:
     Tests call these directly with a fake service; ``build_app`` wires them.
     """
 
-    def __init__(self, service: Any, config: Config) -> None:
+    def __init__(self, service: PageService, config: Config) -> None:
         self.service = service
         self.config = config
         self.lock = ReadWriteLock()
         self.export_dir = Path(tempfile.mkdtemp(prefix="vanban-xlsx-"))
 
     # -- reads
-    def documents(self) -> list[Any]:
+    def documents(self) -> list[DocRecord]:
         with self.lock.read():
             return list(self.service.documents())
 
-    def docs_by_file(self) -> dict[str, Any]:
+    def docs_by_file(self) -> dict[str, DocRecord]:
         return {str(d.file): d for d in self.documents()}
 
-    def ask_json(self, question: str, filters: SearchFilters | None = None) -> dict[str, Any]:
-        """Exactly what ``vanban ask --json`` prints."""
+    def ask(self, question: str, filters: SearchFilters | None = None) -> Answer:
+        """The service's answer to the question (NFC, trimmed; an empty one is refused)."""
         question = unicodedata.normalize("NFC", question or "").strip()
         if not question:
             raise InputError("câu hỏi", "câu hỏi đang trống", "nhập câu hỏi bằng tiếng Việt")
         with self.lock.read():
-            return dict(
-                self.service.ask(
-                    question, filters=None if filters is None or filters.empty else filters
-                )
+            answer: Answer = self.service.ask(
+                question, filters=None if filters is None or filters.empty else filters
             )
+            return answer
+
+    def ask_json(self, question: str, filters: SearchFilters | None = None) -> dict[str, Any]:
+        """Exactly what ``vanban ask --json`` prints."""
+        return self.ask(question, filters).to_json()
 
     def chat(
         self, question: str, history: list[dict[str, Any]] | None, filters: SearchFilters
@@ -616,7 +590,7 @@ class Page:
 
     def chat_turn(
         self, question: str, history: list[dict[str, Any]] | None, filters: SearchFilters
-    ) -> tuple[list[dict[str, Any]], str, dict[str, Any]]:
+    ) -> tuple[list[dict[str, Any]], str, Answer]:
         """:meth:`chat`, and the answer itself (kept by the page for its downloads).
 
         A question that gets no answer — too long, or the index unreachable — is
@@ -625,33 +599,33 @@ class Page:
         if not (question or "").strip():
             raise InputError("câu hỏi", "câu hỏi đang trống", "nhập câu hỏi bằng tiếng Việt")
         try:
-            result = self.ask_json(question, filters)
+            answer = self.ask(question, filters)
         except VanbanError as err:
-            result = self.refusal(question, err)
+            answer = self.refusal(question, err)
         history = list(history or []) + [
-            {"role": "user", "content": html.escape(str(result["question"]).strip(), quote=False)},
-            {"role": "assistant", "content": answer_html(result)},
+            {"role": "user", "content": html.escape(answer.question.strip(), quote=False)},
+            {"role": "assistant", "content": answer_html(answer)},
         ]
-        panel = sources_html(result, {} if "error" in result else self.docs_by_file())
-        return history, panel, result
+        panel = sources_html(answer, {} if answer.error else self.docs_by_file())
+        return history, panel, answer
 
-    def refusal(self, question: str, err: Exception) -> dict[str, Any]:
-        """``vanban ask --json``'s shape, found=false, for a question that got no answer."""
+    def refusal(self, question: str, err: Exception) -> Answer:
+        """A found=false answer saying why a question got none (``error`` set)."""
         from vanban.service import refused_answer
 
         return refused_answer(question.strip(), err, self.config.max_question_chars)
 
-    def answer_files(self, result: Mapping[str, Any] | None) -> list[str]:
+    def answer_files(self, answer: Answer | None) -> list[str]:
         """The last answer with its citations as DOCX and Markdown, for download; [] before any
         answer, or when the question was refused (too long, index unreachable)."""
-        if not result or "error" in result:
+        if answer is None or answer.error:
             return []
         from vanban.drafting import write_answer_docx, write_answer_markdown
 
         folder = self._export_folder()
         stem = f"vanban-tra-loi-{dt.date.today():%Y%m%d}"
-        return [str(write_answer_docx(result, folder / f"{stem}.docx")),
-                str(write_answer_markdown(result, folder / f"{stem}.md"))]
+        return [str(write_answer_docx(answer, folder / f"{stem}.docx")),
+                str(write_answer_markdown(answer, folder / f"{stem}.md"))]
 
     def tasks(
         self, body: str | None, today: str | None = None, window: int = DEFAULT_WINDOW
@@ -670,7 +644,7 @@ class Page:
         if not body:
             return "Chọn hoặc nhập tên cơ quan, đơn vị.", []
         with self.lock.read():
-            rows = mark_rows(self._method("tasks")(body), ref, window)
+            rows = mark_rows(self.service.tasks(body), ref, window)
         if not rows:
             return f"Không tìm thấy nhiệm vụ nào giao cho “{html.escape(body)}”.", []
         leads = sum(1 for r in rows if role_label(r.get("role")) == "chủ trì")
@@ -709,7 +683,7 @@ class Page:
         end = parse_vn_date(date_to, "Đến ngày")
         ref = parse_vn_date(today, "Ngày đối chiếu")
         with self.lock.read():
-            found = self._method("deadlines")(start, end, (body or "").strip() or None)
+            found = self.service.deadlines(start, end, (body or "").strip() or None)
         rows = sort_deadlines(mark_rows(found, ref, window), sort)
         from vanban.export import write_xlsx
 
@@ -723,21 +697,9 @@ class Page:
         return Path(tempfile.mkdtemp(dir=self.export_dir))
 
     def body_choices(self) -> list[str]:
-        """Bodies offered in the pickers: every body that has a task, A→Z."""
-        if not hasattr(self.service, "deadlines"):
-            return []
+        """Bodies offered in the pickers: every body that has a task, with or without a deadline."""
         with self.lock.read():
-            rows = self.service.deadlines(None, None, None)
-        return sorted({str(r.get("body")) for r in rows if r.get("body")}, key=_fold)
-
-    def _method(self, name: str) -> Callable[..., Any]:
-        """A service method, or a clear error when this service version lacks it."""
-        fn = getattr(self.service, name, None)
-        if fn is None:
-            raise VanbanError(
-                f"Dịch vụ chỉ mục chưa có chức năng '{name}' — cập nhật vanban rồi chạy lại."
-            )
-        return fn  # type: ignore[no-any-return]
+            return self.service.bodies()
 
     # -- writes
     def upload(
@@ -752,12 +714,10 @@ class Page:
             raise InputError("tải lên", "chưa chọn tệp nào", "chọn tệp PDF, DOCX, DOC, ODT, RTF, TXT hoặc MD")
         refused = [(p, check_upload(p, self.config.max_upload_mb)) for p in paths]
         accepted = [p for p, why in refused if why is None]
-        results: list[Any] = []
+        results: list[FileResult] = []
         if accepted:
             with self.lock.write():
-                ingest = self.service.ingest
-                results = list(ingest(accepted, progress=progress, ocr=True) if ocr
-                               else ingest(accepted, progress=progress))
+                results = self.service.ingest(accepted, progress=progress, ocr=ocr)
         rows = [[p.name, STATUS_LABELS["rejected"], "", why] for p, why in refused if why]
         return rows + upload_rows(results)
 

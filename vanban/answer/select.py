@@ -1,0 +1,203 @@
+"""Which assignments answer a question: the best-matching task's owners, a body's tasks.
+
+Pure choices over the retrieved clauses (``Hit``) and the indexed assignments
+(``Responsibilities``), guided by the parsed :class:`Question`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from index.search import Hit
+from ingest.assignments import Assignment
+from ingest.bodies import canonical_body, split_body_key
+from vanban.answer.question import Question, words
+from vanban.answer.tasks import Responsibilities, role_rank
+
+__all__ = [
+    "Scope",
+    "best_group",
+    "body_tasks",
+    "by_recurrence",
+    "issued_by_asker",
+    "lead_of",
+    "name_key",
+    "one_per_task",
+    "with_whom",
+]
+
+
+def issued_by_asker(question: Question, hits: Sequence[Hit]) -> set[str]:
+    """Documents among the hits issued by the body that asks in the question.
+
+    ``Bộ NN&MT đề nghị UBND tỉnh làm gì …`` is about what the Bộ's own document asks.
+
+    >>> issued_by_asker(Question.parse("Bộ NN&MT đề nghị UBND tỉnh làm gì?"), [])
+    set()
+    """
+    if question.asker is None:
+        return set()
+    return {h.chunk.document for h in hits
+            if h.chunk.issuer and canonical_body(h.chunk.issuer) == question.asker}
+
+
+def name_key(a: Assignment) -> str:
+    """The canonical name of an assignment's body, without the province its key may carry."""
+    return split_body_key(a.body_key)[0]
+
+
+def _is_local(hit: Hit, question: Question) -> bool:
+    c = hit.chunk
+    return question.is_local(f"{c.issuer} {c.document} {c.title}")
+
+
+@dataclass
+class Scope:
+    """What every answer kind needs, computed once per question."""
+
+    question: Question
+    hits: Sequence[Hit]
+    resp: Responsibilities
+    refs: set[str]  # documents the question cites by number
+    pool: list[tuple[int, Assignment]]  # (hit rank, assignment) of the retrieved clauses
+    local: set[str]  # files of the hits issued in the place the question names
+
+    @classmethod
+    def build(cls, question: Question, hits: Sequence[Hit], resp: Responsibilities) -> Scope:
+        pool = [(rank, a) for rank, h in enumerate(hits)
+                for a in resp.for_clause(h.chunk.file, h.chunk.path)]
+        documents = sorted({a.document for a in resp.all()} | {h.chunk.document for h in hits})
+        refs = question.documents(documents) or issued_by_asker(question, hits)
+        local = {h.chunk.file for h in hits if _is_local(h, question)}
+        return cls(question, hits, resp, refs, pool, local)
+
+    def preferred_bodies(self) -> list[str]:
+        """Bodies assigned in the cited documents, then in the retrieved clauses."""
+        cited = [a.body for a in self.resp.all() if a.document in self.refs]
+        return cited + [a.body for _, a in self.pool]
+
+
+def _relevance(scope: Scope, rank: int, a: Assignment, want_due: bool) -> float:
+    """Task words shared with the question, minus a retrieval-rank penalty, plus small
+    bonuses: the cited document, a stated deadline (when asked), the asked role, or
+    the lead when a "who" question names no role (it asks for the owner)."""
+    q = scope.question
+    score = q.overlap(a.task) - 0.1 * rank
+    score += 0.3 if a.document in scope.refs else 0.0
+    score += 0.2 if a.file in scope.local else 0.0
+    if q.head and re.match(rf"(?:các )?{q.head} ", a.body_key):
+        score += 0.4  # "Sở nào …?" is answered by a Sở
+    if want_due:
+        score += 0.3 if a.due or a.deadline_text else 0.0
+    elif q.role is None:
+        score += 0.15 if a.role == "chủ trì" else 0.0
+    # "Ai chủ trì …" asks for the lead: a body that only carries the task out is a worse answer
+    score += 0.5 if q.role and a.role == q.role else 0.0
+    return score
+
+
+def _same_task(a: Assignment, b: Assignment) -> bool:
+    return a.file == b.file and a.clause == b.clause and a.task == b.task
+
+
+def best_group(scope: Scope, want_due: bool) -> list[Assignment]:
+    """The owners of the best-matching task, best first (lead first unless a role is asked).
+
+    A "when" question naming a body (``SCT Quảng Ngãi phải … trước ngày nào``) prefers
+    that body's records, and among its spellings the one carrying the question's words.
+    """
+    if not scope.pool:
+        return []
+    body = scope.question.subject.find([a.body for _, a in scope.pool]) if want_due else None
+    key = canonical_body(body) if body else None
+    q_words = scope.question.words
+
+    def score(item: tuple[int, Assignment]) -> tuple[float, ...]:
+        rank, a = item
+        named = 0.0
+        if key and name_key(a) == key:
+            named = 1.0 + 0.1 * len(set(words(a.body)) & q_words)
+        relevance = round(_relevance(scope, rank, a, want_due), 6)  # float noise must not beat rank
+        return (named, relevance, -rank, -role_rank(a.role))
+
+    ranked = [a for _, a in sorted(scope.pool, key=score, reverse=True)]
+    return one_per_task([a for a in ranked if _same_task(a, ranked[0])])
+
+
+def with_whom(scope: Scope) -> list[Assignment]:
+    """``Sở NN&MT phối hợp với ai …``: the other owners of the named body's best task.
+
+    The body's tasks in the retrieved clauses come first; its other tasks are
+    considered too (ranked after every hit), since the question names it exactly.
+    """
+    partner = scope.question.partner
+    body = partner.find(scope.resp.bodies(), scope.preferred_bodies()) if partner else None
+    if body is None:
+        return []
+    key = canonical_body(body)
+    seen = {id(a) for _, a in scope.pool}
+    mine = [(r, a) for r, a in scope.pool if name_key(a) == key]
+    mine += [(len(scope.hits) + 2, a) for a in scope.resp.all() if name_key(a) == key and id(a) not in seen]
+    shared = [(r, a) for r, a in mine
+              if any(_same_task(a, b) and name_key(b) != key
+                     for b in scope.resp.for_clause(a.file, a.clause))]
+    if not shared:
+        return []
+    _, best = max(shared, key=lambda ra: _relevance(scope, ra[0], ra[1], False))
+    others = [b for b in scope.resp.for_clause(best.file, best.clause)
+              if _same_task(b, best) and name_key(b) != key]
+    return one_per_task(sorted(others, key=lambda a: role_rank(a.role)))
+
+
+def by_recurrence(question: Question, group: Sequence[Assignment]) -> list[Assignment]:
+    """Put first the deadline the question's period words point to (``6 tháng`` / ``cả năm``)."""
+    want = question.recurrence
+    if want is None:
+        return list(group)
+    first = group[0]
+    match = [a for a in group if a.body == first.body and (a.recurrence or "").startswith(want)]
+    return match[:1] + [a for a in group if a not in match[:1]] if match else list(group)
+
+
+def body_tasks(body: str, scope: Scope) -> list[Assignment]:
+    """A body's assignments, most relevant first: in the cited documents, in the hits,
+    in the hits' documents (document order), then the others."""
+    key = canonical_body(body)
+    mine = [a for a in scope.resp.all() if name_key(a) == key]
+    rank = {(h.chunk.file, h.chunk.path): i for i, h in reversed(list(enumerate(scope.hits)))}
+    docs = {h.chunk.file: i for i, h in reversed(list(enumerate(scope.hits)))}
+    order = {id(a): i for i, a in enumerate(mine)}
+
+    def key_of(a: Assignment) -> tuple[int, int, int, int]:
+        cited = 0 if not scope.refs or a.document in scope.refs else 1
+        if (a.file, a.clause) in rank:
+            return (cited, 0, rank[(a.file, a.clause)], order[id(a)])
+        return (cited, 1, docs.get(a.file, len(scope.hits)), order[id(a)])
+
+    ranked = sorted(mine, key=key_of)
+    if scope.refs and any(a.document in scope.refs for a in ranked):
+        ranked = [a for a in ranked if a.document in scope.refs]  # "… trong CT 13": that document only
+    return one_per_task(ranked)
+
+
+def one_per_task(records: Sequence[Assignment]) -> list[Assignment]:
+    """Drop repeats of the same (body, clause, task, role, due): several deadlines stay apart."""
+    seen: set[tuple[str, str, str, str, str, dt.date | None]] = set()
+    out: list[Assignment] = []
+    for a in records:
+        k = (name_key(a), a.file, a.clause, a.task, a.role, a.due)
+        if k not in seen:
+            seen.add(k)
+            out.append(a)
+    return out
+
+
+def lead_of(a: Assignment, resp: Responsibilities) -> str | None:
+    """The body leading the same task, when ``a`` is not the lead."""
+    if a.role == "chủ trì":
+        return None
+    same = [b for b in resp.for_clause(a.file, a.clause) if b.task == a.task and b.role == "chủ trì"]
+    return same[0].body if same else None

@@ -1,0 +1,123 @@
+"""The answer as a value: ``Answer``, its ``Owner`` lines and its numbered ``Citation``s.
+
+Every face (``vanban ask``, the page, the ``/ask`` API, the spreadsheets) takes
+these types; :meth:`Answer.to_json` is the ``vanban ask --json`` contract::
+
+    {"question", "found", "answer", "owners": [{body, role, due, deadline_text, citation}],
+     "citations": [{n, file, document, clause, label, text, score}]}
+
+>>> c = Citation("a.txt", "Kế hoạch 28/KH-BCĐCVĐ", "IV.1.1", "Mục IV › 1 › 1.1", n=1)
+>>> c.render()
+'Kế hoạch 28/KH-BCĐCVĐ › IV.1.1'
+>>> Answer("Ai?", True, "Sở X chủ trì [1].", (Owner("Sở X", "chủ trì", None, None, 1),),
+...        (c,)).to_json()["owners"]
+[{'body': 'Sở X', 'role': 'chủ trì', 'due': None, 'deadline_text': None, 'citation': 1}]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from index.chunks import Chunk
+    from ingest.assignments import Assignment
+
+__all__ = ["Answer", "Citation", "Gap", "Owner", "render_citation"]
+
+
+def render_citation(document: str, clause: str) -> str:
+    """``Kế hoạch 28/KH-BCĐCVĐ › IV.1.1``: how every face prints where a statement comes from.
+
+    >>> render_citation("Chỉ thị 13/CT-TTg", "")
+    'Chỉ thị 13/CT-TTg'
+    """
+    return f"{document} › {clause}" if clause else document
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A clause an answer rests on: its file, document, clause id (``IV.1.1``), label,
+    text and retrieval score; ``n`` is its number in an answer (``[n]``), 0 outside one."""
+
+    file: str
+    document: str
+    clause: str
+    label: str
+    text: str = ""
+    score: float = 0.0
+    page: int | None = None
+    n: int = 0
+
+    @classmethod
+    def of_chunk(cls, chunk: Chunk, score: float = 0.0, n: int = 0) -> Citation:
+        return cls(chunk.file, chunk.document, chunk.path, chunk.label, chunk.text,
+                   round(float(score), 6), chunk.page, n)
+
+    @classmethod
+    def of_assignment(cls, a: Assignment, n: int = 0) -> Citation:
+        return cls(a.file, a.document, a.clause, a.label, a.clause_text, 0.0, a.page, n)
+
+    @classmethod
+    def of_row(cls, row: Mapping[str, Any]) -> Citation:
+        """From a ``vanban deadlines --json`` row (the document's file when it has no name)."""
+        document = str(row.get("document") or row.get("file") or "")
+        return cls(str(row.get("file") or ""), document, str(row.get("clause") or ""),
+                   str(row.get("label") or ""))
+
+    def render(self) -> str:
+        return render_citation(self.document, self.clause)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"n": self.n, "file": self.file, "document": self.document, "clause": self.clause,
+                "label": self.label, "text": self.text, "score": self.score}
+
+
+@dataclass(frozen=True)
+class Owner:
+    """One body's part in the answer: role, deadline, and the number of the citation it rests on."""
+
+    body: str
+    role: str
+    due: dt.date | None
+    deadline_text: str | None
+    citation: int
+
+    @classmethod
+    def of(cls, a: Assignment, n: int) -> Owner:
+        return cls(a.body, a.role, a.due, a.deadline_text, n)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"body": self.body, "role": self.role, "due": self.due.isoformat() if self.due else None,
+                "deadline_text": self.deadline_text, "citation": self.citation}
+
+
+# Why nothing was found, when it was not: no clause relevant enough (the service words
+# it for its index and filters), or the documents state nothing for what was asked.
+Gap = Literal["no_relevant_clause", "nothing_due"]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer: its text with ``[n]`` marks, the owners it names and the citations."""
+
+    question: str
+    found: bool
+    text: str
+    owners: tuple[Owner, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    gap: Gap | None = None  # why nothing was found, when composed so
+    error: str | None = None  # why the question got no answer at all (too long, index down)
+
+    def owners_of(self, citation: Citation) -> list[Owner]:
+        """The owners this citation supports."""
+        return [o for o in self.owners if o.citation == citation.n]
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``vanban ask --json`` object (keys in this order; ``error`` only for a refusal)."""
+        out = {"question": self.question, "found": self.found, "answer": self.text,
+               "owners": [o.to_json() for o in self.owners],
+               "citations": [c.to_json() for c in self.citations]}
+        return out if self.error is None else {**out, "error": self.error}
