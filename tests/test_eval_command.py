@@ -3,8 +3,10 @@
 Fixture ``tests/fixtures/eval_tiny``: two short documents written for this test
 (a Kế hoạch whose tasks sit under body headings, a Công văn whose bodies are
 inside numbered sentences), with a devset, a gold set and questions about
-them; ALQAC comes from ``tests/fixtures/alqac_tiny``. The fake embedder keeps
-it fast and needs no ``../shared``.
+them; ALQAC comes from ``tests/fixtures/alqac_tiny``; ``corpus-wide/`` with
+``wide/`` (split, gold, questions) stands in for ``../shared/corpus-wide`` (its own
+tests are in ``tests/test_eval_wide.py``). The fake embedder keeps it fast and
+needs no ``../shared``.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from vanban.evaluation.runner import (
     summary_rows,
     text_key,
 )
+from vanban.evaluation.wide import well_formed_validator
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TINY = FIXTURES / "eval_tiny"
@@ -44,7 +47,11 @@ def _inputs(data: Path = TINY, corpus: Path = TINY / "corpus") -> EvalInputs:
     years = {y: (ALQAC_TINY / "laws.json", ALQAC_TINY / "questions.json") for y in ("2022", "2023")}
     return EvalInputs(corpus=corpus, devset=data / "devset.jsonl",
                       gold=data / "gold" / "assignments.jsonl", questions=data / "questions.jsonl",
-                      alqac=years)
+                      alqac=years, wide=TINY / "corpus-wide", wide_data=data / "wide")
+
+
+# the well-formed share runs once the product has its body-name validator
+NOT_YET: set[str] = set() if well_formed_validator() else {"well_formed"}
 
 
 def _quiet(_: str) -> None:
@@ -71,9 +78,10 @@ def _numbers(obj: Any, names: set[str]) -> Iterator[tuple[str, float]]:
 
 
 def test_report_has_every_part_and_nothing_skipped(report: dict[str, Any]) -> None:
-    for part in ("retrieval", "extraction", "ingestion", "alqac", "answers"):
-        assert report[part] is not None, part
-    assert report["skipped"] == {} and report["errors"] == {}
+    for part in ("retrieval", "extraction", "ingestion", "alqac", "answers", "wide_ingestion",
+                 "wide_extraction", "wide_answers", "well_formed"):
+        assert (report[part] is not None) == (part not in NOT_YET), part
+    assert set(report["skipped"]) == NOT_YET and report["errors"] == {}
     assert set(report["meta"]) >= {"date", "machine", "embedder", "commit"}
     assert set(report["meta"]["machine"]) >= {"cores", "ram_gb", "python", "cpu"}
 
@@ -135,19 +143,26 @@ def test_a_wrong_gold_record_lowers_precision(report: dict[str, Any], tmp_path: 
     wrong = [ln.replace('"Công an tỉnh"', '"Bộ Quốc phòng"') for ln in lines]
     assert wrong != lines
     gold.write_text("\n".join(wrong) + "\n", encoding="utf-8")
-    options = EvalOptions(embedder="fake", baselines=(), skip_alqac=True, cache_dir=None)
+    options = EvalOptions(embedder="fake", baselines=(), skip_alqac=True, skip_wide=True,
+                          cache_dir=None)
     worse = run_evaluation(_inputs(data), options, log=_quiet)
     assert worse["extraction"]["role"]["precision"] < report["extraction"]["role"]["precision"]
-    assert worse["skipped"] == {"alqac": "bỏ qua theo yêu cầu (--skip-alqac)."}
+    assert worse["skipped"]["alqac"] == "bỏ qua theo yêu cầu (--skip-alqac)."
+    for part in ("wide_ingestion", "wide_extraction", "wide_answers"):
+        assert worse["skipped"][part] == "bỏ qua theo yêu cầu (--skip-wide).", part
 
 
 def test_table_and_markdown_name_every_part(report: dict[str, Any]) -> None:
     parts = {row[0] for row in summary_rows(report)}
-    assert parts == {"ingestion", "retrieval", "extraction", "answers", "alqac"}
+    assert parts == {"ingestion", "retrieval", "extraction", "answers", "alqac", "wide", "wide dev",
+                     "wide test ★", "well_formed" if NOT_YET else "well-formed"}
     md = render_markdown(report)
     for needle in ("## Summary", "| alqac | 2022 hybrid |", "- ALQAC 2023: 5 questions, 6 articles", "## Extraction per document",
-                   f"| {PLAN} | ingested | 9 |", report["meta"]["commit"]):
+                   f"| {PLAN} | ingested | 9 |", report["meta"]["commit"], "## corpus-wide",
+                   "| wide test ★ | (body, role) |", "### Extraction per document — test ★"):
         assert needle in md, needle
+    summary = md[md.index("## Summary"):md.index("## corpus-wide")]
+    assert "wide" not in summary.split("## Data")[0]  # corpus-wide rows only in their section
 
 
 def _alqac_dir(tmp_path: Path) -> Path:
@@ -163,7 +178,7 @@ def _alqac_dir(tmp_path: Path) -> Path:
 
 def test_cli_json_and_results_file(tmp_path: Path) -> None:
     out = tmp_path / "RESULTS.md"
-    args = ["eval", "--corpus", str(TINY / "corpus"), "--data", str(TINY),
+    args = ["eval", "--corpus", str(TINY / "corpus"), "--data", str(TINY), "--wide", str(TINY / "corpus-wide"),
             "--alqac", str(_alqac_dir(tmp_path)), "--embedder", "fake", "--no-baseline",
             "--cache-dir", str(tmp_path / "cache"), "--json", "--out", str(out)]
     result = CliRunner().invoke(main, args)
@@ -171,18 +186,22 @@ def test_cli_json_and_results_file(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     assert {"retrieval", "extraction", "ingestion", "alqac", "answers"} <= set(data)
     assert set(data["alqac"]["2022"]) == {"bm25", "dense", "hybrid"}
+    assert set(data["wide_extraction"]) == set(data["wide_answers"]) == {"dev", "test"}
     assert "| extraction | (body, role) |" in out.read_text(encoding="utf-8")
 
 
 def test_cli_without_shared_says_what_was_skipped(tmp_path: Path) -> None:
     missing = tmp_path / "no-shared"
     args = ["eval", "--corpus", str(missing / "corpus"), "--alqac", str(missing / "alqac"),
+            "--wide", str(missing / "corpus-wide"),
             "--embedder", "fake", "--no-baseline", "--out", str(tmp_path / "R.md")]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
-    for part in ("ingestion", "retrieval", "extraction", "answers", "alqac"):
+    for part in ("ingestion", "retrieval", "extraction", "answers", "alqac", "wide_ingestion",
+                 "wide_extraction", "wide_answers", "well_formed"):
         assert f"Bỏ qua {part}:" in result.stderr, part
     assert str(missing / "corpus") in result.stderr and str(missing / "alqac") in result.stderr
+    assert str(missing / "corpus-wide") in result.stderr
     assert "BỎ QUA" in result.stdout
 
 

