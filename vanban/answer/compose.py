@@ -79,7 +79,7 @@ def _listing(head: str, records: Sequence[Assignment], cites: _Citations, resp: 
 
 def _what(scope: Scope, cites: _Citations) -> Answer | None:
     """``Sở Công Thương có những nhiệm vụ gì?``: the named body's tasks, listed."""
-    body = scope.question.subject.find(scope.resp.bodies(), scope.preferred_bodies())
+    body = scope.question.subject.find(scope.resp.names(), scope.preferred_bodies())
     if body is None:
         return None
     tasks = body_tasks(body, scope)
@@ -97,7 +97,7 @@ def _period(question: Question, resp: Responsibilities) -> Answer | None:
     if period is None:
         return None
     cites = _Citations([])  # cites only what falls due
-    body = question.subject.find(resp.bodies())
+    body = question.subject.find(resp.names())
     due = resp.due_between(period.start, period.end, body)
     if not due:
         return Answer(question.text, False, phrasing.nothing_due(body, period.text), gap="nothing_due")

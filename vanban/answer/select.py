@@ -134,7 +134,7 @@ def with_whom(scope: Scope) -> list[Assignment]:
     considered too (ranked after every hit), since the question names it exactly.
     """
     partner = scope.question.partner
-    body = partner.find(scope.resp.bodies(), scope.preferred_bodies()) if partner else None
+    body = partner.find(scope.resp.names(), scope.preferred_bodies()) if partner else None
     if body is None:
         return []
     key = canonical_body(body)

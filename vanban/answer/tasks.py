@@ -118,15 +118,24 @@ class Responsibilities:
         found = self._by_clause.get((file, path), [])
         return sorted(found, key=lambda a: role_rank(a.role))
 
-    def bodies(self) -> list[str]:
-        """One display name per body (the most frequent spelling), sorted, for a dropdown."""
+    def _spellings(self) -> dict[str, str]:
+        """Each body key and its most frequent printed spelling."""
         counts: dict[str, dict[str, int]] = {}
         for a in self._all:
             names = counts.setdefault(a.body_key or canonical_body(a.body), {})
             names[a.body] = names.get(a.body, 0) + 1
-        shown = [labelled_body(max(names.items(), key=lambda kv: (kv[1], -len(kv[0])))[0], key)
-                 for key, names in counts.items()]
+        return {key: max(names.items(), key=lambda kv: (kv[1], -len(kv[0])))[0]
+                for key, names in counts.items()}
+
+    def bodies(self) -> list[str]:
+        """One display name per body, sorted, for a dropdown: a provincial body carries
+        its province (``Sở Công Thương (tỉnh Lào Cai)``), so two provinces stay apart."""
+        shown = [labelled_body(name, key) for key, name in self._spellings().items()]
         return sorted(shown, key=lambda s: (_sort_key(s), s))
+
+    def names(self) -> list[str]:
+        """The bodies as printed (no province label), for finding one named in a question."""
+        return sorted(set(self._spellings().values()), key=lambda s: (_sort_key(s), s))
 
     def __len__(self) -> int:
         return len(self._all)
