@@ -190,7 +190,10 @@ def _second_body(rest: str) -> bool:
     """``Viện Kiểm sát nhân dân tỉnh, Tòa án nhân dân tỉnh``: two bodies, not one name."""
     for piece in re.split(r",\s*|\s+và\s+", rest)[1:]:
         piece = piece.strip()
-        if piece[:1].isupper() and (_ORG_RX.match(piece) or _TITLE_RX.match(piece)) and not (
+        head = _ORG_RX.match(piece) or _TITLE_RX.match(piece)
+        # A bare head word ends a name's own list of fields ("Cục Lâm nghiệp và Kiểm lâm");
+        # a second body carries a qualifier of its own ("Tòa án nhân dân tỉnh").
+        if piece[:1].isupper() and head and piece[head.end():].strip() and not (
             piece.startswith(("Thể thao", "Du lịch"))
         ):
             return True
@@ -217,6 +220,8 @@ def is_well_formed_body(name: str) -> bool:
     False
     >>> is_well_formed_body("Bộ Ngoại")
     False
+    >>> is_well_formed_body("Cục Lâm nghiệp và Kiểm lâm")
+    True
     """
     text = _tidy(name)
     if _ALONE_RX.match(text):
