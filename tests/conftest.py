@@ -28,11 +28,12 @@ def shared_corpus() -> Path:
     return SHARED_CORPUS
 
 
-def shared_file(prefix: str) -> Path:
-    """The shared corpus file whose name starts with ``prefix`` (e.g. ``"29_"``)."""
-    if not SHARED_CORPUS.exists():
-        pytest.skip(f"../shared/corpus not found at {SHARED_CORPUS} (set VANBAN_SHARED)")
-    hits = sorted(p for p in SHARED_CORPUS.iterdir() if p.name.startswith(prefix))
+def shared_file(prefix: str, folder: Path = SHARED_CORPUS) -> Path:
+    """The file of a shared folder (``corpus`` by default) whose name starts with
+    ``prefix`` (e.g. ``"29_"``); skips, saying why, when it is not there."""
+    if not folder.exists():
+        pytest.skip(f"../shared/{folder.name} not found at {folder} (set VANBAN_SHARED)")
+    hits = sorted(p for p in folder.iterdir() if p.name.startswith(prefix))
     if not hits:
-        pytest.skip(f"no file starting with {prefix!r} in {SHARED_CORPUS}")
+        pytest.skip(f"no file starting with {prefix!r} in {folder}")
     return hits[0]

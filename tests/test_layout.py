@@ -9,27 +9,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from ingest.header import parse_header, parse_number
 from ingest.model import Clause, Document, Line, RawDocument, Table
 from ingest.normalize import normalize_line, rejoin_spaced_letters
 from ingest.parse import parse_file, parse_raw
 from ingest.readers import pdf_layout as layout
 from ingest.tables import find_task_header
-from tests.conftest import SHARED
+from tests.conftest import SHARED, shared_file
 
 WIDE = SHARED / "corpus-wide"
 
 
 def wide_file(prefix: str) -> Path:
     """The corpus-wide dev file whose name starts with ``prefix``; skips when absent."""
-    if not WIDE.exists():
-        pytest.skip(f"../shared/corpus-wide not found at {WIDE} (set VANBAN_SHARED)")
-    hits = sorted(p for p in WIDE.iterdir() if p.name.startswith(prefix))
-    if not hits:
-        pytest.skip(f"no file starting with {prefix!r} in {WIDE}")
-    return hits[0]
+    return shared_file(prefix, WIDE)
 
 
 _PARSED: dict[str, Document] = {}
