@@ -163,7 +163,9 @@ def _split_on_and(piece: str) -> list[str]:
     parts = re.split(r"\s+và\s+", piece)
     out = [parts[0]]
     for part in parts[1:]:
-        if _starts_body(part) or is_generic_body(part):
+        head = name_head(part)
+        bare = head is not None and not part[head[1]:].strip()  # "Cục Lâm nghiệp và Kiểm lâm"
+        if (_starts_body(part) and not bare) or is_generic_body(part):
             out.append(part)
         else:
             out[-1] += " và " + part

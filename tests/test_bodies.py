@@ -332,3 +332,10 @@ def test_labelled_body_shows_the_province_and_still_matches() -> None:
     label = labelled_body("Sở Công Thương", "sở công thương @ tỉnh lào cai")
     assert body_matches(label, "sở công thương @ tỉnh lào cai")
     assert not body_matches(label, "sở công thương @ tỉnh lâm đồng")
+
+
+def test_a_bare_head_word_after_va_stays_in_the_name() -> None:
+    from ingest.bodies import split_actor_list
+
+    assert split_actor_list("Cục Lâm nghiệp và Kiểm lâm") == ["Cục Lâm nghiệp và Kiểm lâm"]
+    assert split_actor_list("Sở Tư pháp và Công an tỉnh") == ["Sở Tư pháp", "Công an tỉnh"]
