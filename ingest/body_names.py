@@ -193,9 +193,7 @@ def _second_body(rest: str) -> bool:
         head = _ORG_RX.match(piece) or _TITLE_RX.match(piece)
         # A bare head word ends a name's own list of fields ("Cục Lâm nghiệp và Kiểm lâm");
         # a second body carries a qualifier of its own ("Tòa án nhân dân tỉnh").
-        if piece[:1].isupper() and head and piece[head.end():].strip() and not (
-            piece.startswith(("Thể thao", "Du lịch"))
-        ):
+        if piece[:1].isupper() and head and piece[head.end():].strip():
             return True
     return False
 
