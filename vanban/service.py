@@ -28,7 +28,7 @@ from typing import Any
 
 from index.chunks import Chunk, SearchFilters
 from index.embedders import CachedQueries, Embedder, make_embedder, relevance_floor
-from index.errors import StoreUnavailableError
+from index.errors import StoreError, StoreUnavailableError
 from index.lexical import LexicalIndex
 from index.pipeline import (
     FileResult,
@@ -233,17 +233,30 @@ class Vanban:
 
         Only the first call (no snapshot yet) waits for a build.
         """
-        store = self.store
-        revision = store.revision(REGISTRY_TTL_S)
         snap = self._snapshot
         if snap is not None:
-            if snap.revision != revision:
+            if self._changed_since(snap):
                 self._rebuild_in_background()
             return snap
         with self._building:
             if self._snapshot is None:
                 self._snapshot = self._build()
             return self._snapshot
+
+    def _changed_since(self, snap: Snapshot) -> bool:
+        """Whether the index moved on from ``snap``. A check that fails (another process
+        is mid-write on the embedded index, the server blinked) is no reason to refuse a
+        question that the snapshot in hand can answer: it counts as "no change" and is
+        tried again on a later question. A server that does not answer at all is still
+        said so (``StoreUnavailableError``): the index behind the answers is gone."""
+        try:
+            return self.store.revision(REGISTRY_TTL_S) != snap.revision
+        except StoreError:
+            raise
+        except Exception as exc:  # noqa: BLE001 — e.g. Chroma's "Could not connect to tenant"
+            log.warning("vanban: chưa kiểm tra được chỉ mục (%s: %s); trả lời từ ảnh chụp hiện có",
+                        type(exc).__name__, exc)
+            return False
 
     def refresh(self) -> Snapshot:
         """Build the snapshot of the index as it is now, waiting for it (tests, warm-up)."""
@@ -339,7 +352,7 @@ class Vanban:
     def _not_found(self, question: str, filters: SearchFilters | None) -> str:
         if not question.strip():
             return "Câu hỏi trống — hãy nhập câu hỏi, ví dụ: 'Ai chủ trì việc … , hạn khi nào?'."
-        if not self.store.visible_doc_ids(max_age=REGISTRY_TTL_S):
+        if not self.snapshot().chunks:
             return ("Chưa có văn bản nào trong chỉ mục "
                     f"{self.config.chroma_url or self.config.db} — hãy nạp văn bản: "
                     "vanban ingest <tệp hoặc thư mục>.")
