@@ -13,7 +13,6 @@ import inspect
 import os
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterable
 from dataclasses import replace
@@ -26,7 +25,7 @@ import app
 from index.chunks import SearchFilters
 from index.embedders import FakeEmbedder
 from index.errors import ConfigError
-from index.pipeline import FileResult, Progress, ProgressFn
+from index.pipeline import FileResult, Progress, ProgressFn, Shard
 from index.store import DocRecord
 from ingest.errors import InputError
 from vanban.answer.types import Answer, Citation, Owner
@@ -128,7 +127,8 @@ class FakeVanban:
         return list(self.docs)
 
     def ingest(self, paths: Iterable[str | Path], progress: ProgressFn | None = None,
-               rebuild: bool = False, ocr: bool = False) -> list[FileResult]:
+               rebuild: bool = False, ocr: bool = False, workers: int = 0,
+               shard: Shard | None = None, nice: int = 0) -> list[FileResult]:
         files = [Path(p) for p in paths]
         self.ingested.append(files)
         self.ocr = ocr

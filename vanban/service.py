@@ -33,6 +33,7 @@ from index.lexical import LexicalIndex
 from index.pipeline import (
     FileResult,
     ProgressFn,
+    Shard,
     ingest_paths,
     refresh_lexical,
     walk,
@@ -169,10 +170,13 @@ class Vanban:
         return store
 
     def ingest(self, paths: Iterable[str | Path], progress: ProgressFn | None = None,
-               rebuild: bool = False, ocr: bool = False) -> list[FileResult]:
+               rebuild: bool = False, ocr: bool = False, workers: int = 0,
+               shard: Shard | None = None, nice: int = 0) -> list[FileResult]:
         """Ingest files/folders (idempotent); ``rebuild`` first empties the index;
         ``ocr`` reads scanned or garbled PDFs with tesseract; symlinked sub-folders are
-        walked when ``config.follow_symlinks``."""
+        walked when ``config.follow_symlinks``. ``workers`` > 0 reads and embeds in that
+        many processes (at ``nice`` priority); ``shard``: only this machine's part of
+        the files (``index.pipeline.Shard``)."""
         if rebuild:
             self._store = Store.open(self.config, self.embedder, rebuild=True, on_wait=self.on_wait)
             self._bound = True
@@ -180,7 +184,8 @@ class Vanban:
         # A serving process builds BM25 with its next snapshot (one read of the chunks).
         results = ingest_paths(paths, self._bound_store(), self.embedder, progress, ocr=ocr,
                                lexical=not serving, follow_symlinks=self.config.follow_symlinks,
-                               limits=self.config.read_limits())
+                               limits=self.config.read_limits(), workers=workers, shard=shard,
+                               nice=nice)
         self._after_write(serving)
         return results
 

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 UPLOAD_EXTENSIONS = (".pdf", ".docx", ".doc", ".odt", ".rtf", ".txt", ".md")
 READ_CONCURRENCY = 8  # questions answered at once; uploads are serialized apart
+UPLOAD_NICE = 10  # an upload's reader/embedder yields the CPU to questions
 STATUS_LABELS = {
     "ingested": "đã nạp",
     "replaced": "đã nạp (thay bản cũ)",
@@ -696,7 +697,8 @@ class Page:
     def _ingest(self, paths: list[Path], progress: ProgressFn, ocr: bool) -> list[FileResult]:
         if not paths:
             return []
-        return self.service.ingest(paths, progress=progress, ocr=ocr)
+        return self.service.ingest(paths, progress=progress, ocr=ocr,
+                                   workers=self.config.upload_workers, nice=UPLOAD_NICE)
 
     def remove(self, file: str | None) -> str:
         """Remove one document, named by its file; a Vietnamese confirmation line.
