@@ -149,3 +149,32 @@ def test_serve_keeps_answering_while_another_process_ingests(tmp_path: Path) -> 
     reader.settle()
     assert [d.file for d in reader.documents()] == sorted([CONG_VAN.name, *(p.name for p in plans)])
     assert {r["file"] for r in reader.tasks("Sở Công Thương")} >= {p.name for p in plans}
+
+
+# ---------------------------------------------------------------- scale-out ingestion
+
+
+def test_workers_store_what_the_serial_path_stores(tmp_path: Path) -> None:
+    plans = write_plans(tmp_path / "in", 5, clauses=4)
+    files = [*plans, CONG_VAN, KE_HOACH, tmp_path / "in" / "khong-co.txt"]
+    serial, parallel = _service(tmp_path / "serial"), _service(tmp_path / "parallel")
+    one = serial.ingest(files)
+    two = parallel.ingest(files, workers=2)
+    assert [(r.file, r.status, r.clauses) for r in two] == [(r.file, r.status, r.clauses) for r in one]
+    assert [r.status for r in two][-1] == "error" and len(two) == len(files)
+    a, b = serial.store.state(), parallel.store.state()
+    assert [c.id for c in a.chunks] == [c.id for c in b.chunks]
+    assert (a.vectors == b.vectors).all()
+    assert a.assignments == b.assignments  # extracted in the worker, stored with the record
+    assert [r.status for r in parallel.ingest(files, workers=2)][:-1] == ["unchanged"] * (len(files) - 1)
+
+
+def test_shards_split_an_archive_into_disjoint_parts_by_content() -> None:
+    from index.pipeline import Shard
+
+    files = sorted((ROOT / "corpus").iterdir()) + sorted((ROOT / "tests" / "fixtures").rglob("*.txt"))
+    parts = [Shard(i, 3).select(files) for i in (1, 2, 3)]
+    assert sorted(p for part in parts for p in part) == sorted(files)  # each file in one part
+    assert all(parts)  # none empty on this many files
+    with pytest.raises(Exception, match="dùng dạng i/n"):
+        Shard.parse("4/3")
