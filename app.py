@@ -495,11 +495,14 @@ def _documents_tab(page: Page) -> dict[str, Any]:
             text, rows, done = page.upload_status(job_id)
             return text, rows, gr.Timer(active=not done), done
 
+        # callable by clients (evals/load_test.py uploads while others ask), not documented
         uploaded = files.upload(
-            on_ingest, [files, ocr], [job, status, results, poll, finished], api_visibility="private"
+            on_ingest, [files, ocr], [job, status, results, poll, finished],
+            api_name="upload", api_visibility="undocumented",
         )
         polled = poll.tick(
-            on_poll, [job], [status, results, poll, finished], api_visibility="private"
+            on_poll, [job], [status, results, poll, finished],
+            api_name="upload_status", api_visibility="undocumented",
         )
 
         @_in_vietnamese

@@ -241,10 +241,21 @@ def test_shared_runs_find_the_question_wording_across_punctuation() -> None:
     assert view.shared_runs(text, "Ai chủ trì?") == []  # two syllables are not enough
 
 
-def test_progress_reports_of_the_pipeline_drive_the_bar() -> None:
-    calls: list[tuple[Any, ...]] = []
-    app._report_progress(lambda *a, **k: calls.append((a, k)), Progress(1, 4, 9, "/x/ke-hoach.docx"))
-    assert calls == [(((1, 4),), {"desc": "Đang nạp ke-hoach.docx", "unit": "tệp"})]
+def test_progress_reports_of_the_pipeline_become_the_upload_status_line(tmp_path: Path) -> None:
+    from vanban.web.uploads import JobStatus
+
+    running = JobStatus("j", 4, 1, 9, "/x/ke-hoach.docx", started=True)
+    assert running.text.startswith("Đang nạp tệp 2/4: ke-hoach.docx — đã lưu 9 điều khoản.")
+    page = view.Page(FakeVanban(), Config(db=str(tmp_path / "db")))
+    good, bad = tmp_path / "ke-hoach.txt", tmp_path / "x.html"
+    good.write_text("KẾ HOẠCH", encoding="utf-8")
+    bad.write_text("<p>", encoding="utf-8")
+    job = page.start_upload([str(good), str(bad)])
+    page.uploads.wait(job, 30)
+    text, rows, done = page.upload_status(job)
+    assert done and text == "Đã nạp xong 1 tệp — 3 điều khoản mới."
+    assert [r[:2] for r in rows] == [["x.html", "từ chối"], ["ke-hoach.txt", "đã nạp"]]
+    assert page.upload_status("không-có") == ("", [], True)
 
 
 def test_highlights_come_from_the_owners_resting_on_that_citation() -> None:
@@ -552,8 +563,8 @@ def test_reads_run_together_and_writes_one_at_a_time() -> None:
     assert fns["on_ask"].concurrency_limit == "default"
     assert (fns["on_remove"].concurrency_limit, fns["on_remove"].concurrency_id) == (1, "vanban-write")
     # an upload only starts a background job (uploads.UploadJobs runs them one at a time)
-    assert fns["on_ingest"].concurrency_limit == "default"
-    assert fns["on_poll"].concurrency_limit == "default"
+    assert fns["upload"].concurrency_limit == "default"
+    assert fns["upload_status"].concurrency_limit == "default"
 
 
 def test_launch_kwargs_use_system_fonts_and_cap_uploads() -> None:
