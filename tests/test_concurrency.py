@@ -59,7 +59,7 @@ def test_a_question_is_answered_while_an_upload_is_in_progress(
 ) -> None:
     vb = _service(tmp_path / "db")
     vb.ingest([CONG_VAN])
-    page = Page(vb, vb.config)
+    page = Page(vb, vb.config.with_(upload_workers=0))  # read here, so the reader can be held
     before = page.ask(FIRE)
     reading, release = threading.Event(), threading.Event()
     real_parse = pipeline.parse
