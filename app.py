@@ -554,8 +554,74 @@ def start(service: PageService, config: Config, *, block: bool = True) -> tuple[
     set_offline_env()
     demo = build_app(service, config)
     demo.queue(default_concurrency_limit=READ_CONCURRENCY)
-    _, url, _ = demo.launch(prevent_thread_lock=not block, quiet=not block, **launch_kwargs(config))
+    server, url, _ = demo.launch(prevent_thread_lock=True, quiet=not block, **launch_kwargs(config))
+    add_original_routes(server, Page(service, config))
+    if block:
+        demo.block_thread()
     return demo, url
+
+
+def add_original_routes(server: Any, page: Page) -> None:
+    """``/original/<doc_id>`` (the rendered original at a clause) and ``…/file`` (its bytes),
+    behind the page's own login (:func:`_check_login`), ahead of gradio's routes.
+
+    Only a registered document's id reaches the disk, through ``index.originals``,
+    which opens nothing outside ``<db>/originals`` (``vanban.web.original``).
+    """
+    from fastapi import Depends
+    from fastapi.responses import FileResponse, HTMLResponse, Response
+    from fastapi.routing import APIRoute
+    from starlette.requests import Request
+
+    from vanban.web import original as orig
+
+    def signed_in(request: Request) -> None:
+        _check_login(request)
+
+    # This module postpones annotations; FastAPI needs the class to inject the request.
+    signed_in.__annotations__["request"] = Request
+    safe = {"X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"}
+
+    def found(doc_id: str) -> orig.Original | None:
+        return orig.find(page.documents(), page.config.db_path, doc_id)
+
+    def view(doc_id: str, c: str = "", p: int | None = None) -> Response:
+        got = found(doc_id)
+        if got is None or got.view is None:
+            shown = doc_id if orig.is_doc_id(doc_id) else ""
+            return HTMLResponse(orig.missing_html(got, shown), 404, headers=safe)
+        return HTMLResponse(orig.render(got, c or None, p), headers=safe)
+
+    def file(doc_id: str, download: int = 0) -> Response:
+        got = found(doc_id)
+        if got is None or got.path is None:
+            return HTMLResponse(orig.missing_html(got, doc_id if orig.is_doc_id(doc_id) else ""),
+                                404, headers=safe)
+        headers = {**safe, "Content-Disposition": orig.content_disposition(got.file, bool(download))}
+        return FileResponse(got.path, media_type=orig.content_type(got.file), headers=headers)
+
+    for path, endpoint in (("/original/{doc_id}", view), ("/original/{doc_id}/file", file)):
+        route = APIRoute(path, endpoint, methods=["GET"], dependencies=[Depends(signed_in)],
+                         response_model=None)
+        server.router.routes.insert(0, route)
+
+
+def _check_login(request: Any) -> None:
+    """Refuse (401) a request without the page's login, as gradio's own ``login_check`` does:
+    with ``--auth`` set, the session cookie gradio issued at login must name a user.
+    Fails closed: an app without those attributes, or with another auth scheme, refuses."""
+    from fastapi import HTTPException
+
+    server = request.app
+    if getattr(server, "auth", None) is None and getattr(server, "auth_dependency", None) is None:
+        return
+    tokens, cookie = getattr(server, "tokens", None), getattr(server, "cookie_id", None)
+    token = (request.cookies.get(f"access-token-{cookie}")
+             or request.cookies.get(f"access-token-unsecure-{cookie}"))
+    if getattr(server, "auth_dependency", None) is None and tokens and cookie and tokens.get(token):
+        return
+    raise HTTPException(401, "Chưa đăng nhập — hãy mở trang chính của vanban và đăng nhập trước.")
 
 
 def launch(config: Config) -> None:

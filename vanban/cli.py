@@ -265,7 +265,8 @@ def ask(question: str, db: str | None, chroma_url: str | None, embedder: str | N
         click.echo("\nTrích dẫn:")
     for c in answer.citations:
         text = c.text if len(c.text) <= 300 else c.text[:300] + " …"
-        click.echo(f" [{c.n}] {c.render()} ({c.label}) — {c.file}")
+        where = f", {c.where()}" if c.where() else ""
+        click.echo(f" [{c.n}] {c.render()} ({c.label}) — {c.file}{where}")
         click.echo(f"     {text}")
 
 

@@ -4,7 +4,7 @@ Every face (``vanban ask``, the page, the ``/ask`` API, the spreadsheets) takes
 these types; :meth:`Answer.to_json` is the ``vanban ask --json`` contract::
 
     {"question", "found", "answer", "owners": [{body, role, due, deadline_text, citation}],
-     "citations": [{n, file, document, clause, label, text, score}]}
+     "citations": [{n, file, document, clause, label, text, score, page, paragraph}]}
 
 >>> c = Citation("a.txt", "Kế hoạch 28/KH-BCĐCVĐ", "IV.1.1", "Mục IV › 1 › 1.1", n=1)
 >>> c.render()
@@ -40,7 +40,12 @@ def render_citation(document: str, clause: str) -> str:
 @dataclass(frozen=True)
 class Citation:
     """A clause an answer rests on: its file, document, clause id (``IV.1.1``), label,
-    text and retrieval score; ``n`` is its number in an answer (``[n]``), 0 outside one."""
+    text and retrieval score; ``n`` is its number in an answer (``[n]``), 0 outside one.
+
+    ``page`` is the page the clause starts on (``None`` where the file has no known
+    pages: a DOCX without recorded page breaks, a text file); ``paragraph`` its
+    1-based paragraph in the document's body, to find it where there is no page.
+    """
 
     file: str
     document: str
@@ -50,15 +55,17 @@ class Citation:
     score: float = 0.0
     page: int | None = None
     n: int = 0
+    paragraph: int | None = None
 
     @classmethod
     def of_chunk(cls, chunk: Chunk, score: float = 0.0, n: int = 0) -> Citation:
         return cls(chunk.file, chunk.document, chunk.path, chunk.label, chunk.text,
-                   round(float(score), 6), chunk.page, n)
+                   round(float(score), 6), chunk.page, n, chunk.paragraph or None)
 
     @classmethod
     def of_assignment(cls, a: Assignment, n: int = 0) -> Citation:
-        return cls(a.file, a.document, a.clause, a.label, a.clause_text, 0.0, a.page, n)
+        return cls(a.file, a.document, a.clause, a.label, a.clause_text, 0.0, a.page, n,
+                   a.paragraph or None)
 
     @classmethod
     def of_row(cls, row: Mapping[str, Any]) -> Citation:
@@ -70,9 +77,22 @@ class Citation:
     def render(self) -> str:
         return render_citation(self.document, self.clause)
 
+    def where(self) -> str:
+        """Where to find the clause in the original: ``tr. 3``, else ``đoạn 12``, else ''.
+
+        >>> Citation("a.pdf", "Chỉ thị 08/CT-UBND", "1.a", "1 › điểm a", page=3).where()
+        'tr. 3'
+        >>> Citation("a.docx", "Công văn 612/SCT-QLCN", "2", "2", paragraph=12).where()
+        'đoạn 12'
+        """
+        if self.page:
+            return f"tr. {self.page}"
+        return f"đoạn {self.paragraph}" if self.paragraph else ""
+
     def to_json(self) -> dict[str, Any]:
         return {"n": self.n, "file": self.file, "document": self.document, "clause": self.clause,
-                "label": self.label, "text": self.text, "score": self.score}
+                "label": self.label, "text": self.text, "score": self.score, "page": self.page,
+                "paragraph": self.paragraph}
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from ingest.errors import InputError, VanbanError
 from vanban.answer.types import Answer, Citation, Owner
 from vanban.settings import Config
 from vanban.tracking import DEFAULT_WINDOW, mark_rows
+from vanban.web.original import links_html
 from vanban.web.protocol import PageService
 
 if TYPE_CHECKING:
@@ -291,7 +292,9 @@ def source_card(citation: Citation, doc: Any | None, needles: Sequence[str], que
     parts.append(f'<div class="vb-src-label">{esc(citation.label or citation.clause)}</div>')
     text = highlight(citation.text, needles, question)
     parts.append(f'<blockquote class="vb-src-text">{text}</blockquote>')
-    parts.append(f'<div class="vb-src-file">Tệp: {esc(citation.file)}</div>')
+    where = f" · {citation.where()}" if citation.where() else ""
+    parts.append(f'<div class="vb-src-file">Tệp: {esc(citation.file)}{where}</div>')
+    parts.append(links_html(citation, doc))
     return f'<div class="vb-src" id="src-{n}">' + "".join(parts) + "</div>"
 
 
