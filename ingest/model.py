@@ -114,7 +114,7 @@ def with_locations(clauses: tuple[Clause, ...], text: str, paged: bool) -> tuple
     span), and without a page where the file has no known pages.
 
     >>> c = with_locations((Clause("1", "1", (), "Một", 2, (0, 3)), Clause("2", "2", (), "Hai", 2, (4, 7))),
-    ...                    "Một\nHai", paged=False)
+    ...                    "Một\\nHai", paged=False)
     >>> [(x.page, x.paragraph) for x in c]
     [(None, 1), (None, 2)]
     """
