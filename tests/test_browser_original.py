@@ -17,17 +17,12 @@ from typing import Any
 
 import pytest
 
-from tests.test_app_browser import (  # noqa: F401 — fixtures, used by name
-    CORPUS,
-    FIRE_QUESTION,
-    Served,
-    Tab,
-    _ask,
-    browser,
-    served,
-    tab,
-)
+from tests import test_app_browser as base
+from tests.test_app_browser import CORPUS, FIRE_QUESTION, Served, Tab, _ask
 from vanban.answer.types import Answer, Citation
+
+# The fixtures of tests/test_app_browser.py, shared (pytest finds them by name here).
+browser, served, tab = base.browser, base.served, base.tab
 
 # Chỉ thị 08/CT-UBND › 5.b is on page 2 of corpus/chi-thi-08-CT-UBND.pdf.
 PDF_QUESTION = "Ai chỉ đạo chủ đầu tư hạ tầng kỹ thuật cụm công nghiệp hoàn thiện hồ sơ?"
@@ -40,10 +35,10 @@ def _cited(answer: Answer, file: str) -> Citation:
     return found[0]
 
 
-def _open_original(tab: Tab, n: int) -> Any:
+def _open_original(on: Tab, n: int) -> Any:
     """Click card [n]'s "Mở bản gốc" link; the new tab, loaded."""
-    link = tab.page.locator(f"#src-{n} a.vb-open")
-    with tab.page.context.expect_page() as opened:
+    link = on.page.locator(f"#src-{n} a.vb-open")
+    with on.page.context.expect_page() as opened:
         link.click()
     view = opened.value
     view.wait_for_load_state("load")
