@@ -3,8 +3,8 @@
     .venv/bin/python scripts/screenshots.py                    # index corpus/ in a temp db
     .venv/bin/python scripts/screenshots.py --url http://127.0.0.1:7860/   # a running app
 
-Writes docs/hoi-dap.png (with an answer), docs/trach-nhiem.png, docs/thoi-han.png
-and docs/van-ban.png. Uses Debian's /usr/bin/chromium; never ``playwright install``.
+Writes docs/hoi-dap.png (with an answer), docs/trach-nhiem.png, docs/thoi-han.png,
+docs/van-ban.png and docs/ban-goc.png (the answer's first source opened at its clause). Uses Debian's /usr/bin/chromium; never ``playwright install``.
 """
 
 from __future__ import annotations
@@ -64,10 +64,10 @@ def shoot(url: str, out_dir: Path) -> list[Path]:
         page.goto(url, wait_until="load")
         page.wait_for_selector("#vb-question textarea")
         for name, prepare in STEPS:
-            prepare(page)
-            page.wait_for_timeout(400)  # let transitions settle before the picture
+            shown = prepare(page) or page  # a step may open another tab to picture
+            shown.wait_for_timeout(400)  # let transitions settle before the picture
             path = out_dir / f"{name}.png"
-            page.screenshot(path=str(path), full_page=True)
+            shown.screenshot(path=str(path), full_page=shown is page)
             saved.append(path)
         browser.close()
     return saved
@@ -98,11 +98,23 @@ def _documents(page: Any) -> None:
     page.wait_for_function("() => document.querySelector('#vb-docs .virtual-body [role=gridcell]')")
 
 
-STEPS = (
+def _original(page: Any) -> Any:
+    """The first source of the chat's answer, opened at its clause in a new tab."""
+    page.get_by_role("tab", name="Hỏi đáp").click()
+    with page.context.expect_page() as opened:
+        page.locator("#vb-sources-panel a.vb-open").first.click()
+    view = opened.value
+    view.set_viewport_size({"width": 1400, "height": 1000})
+    view.wait_for_load_state("load")
+    return view
+
+
+STEPS: tuple[tuple[str, Any], ...] = (
     ("hoi-dap", _chat),
     ("trach-nhiem", _tasks),
     ("thoi-han", _deadlines),
     ("van-ban", _documents),
+    ("ban-goc", _original),
 )
 
 
