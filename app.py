@@ -555,13 +555,13 @@ def start(service: PageService, config: Config, *, block: bool = True) -> tuple[
     demo = build_app(service, config)
     demo.queue(default_concurrency_limit=READ_CONCURRENCY)
     server, url, _ = demo.launch(prevent_thread_lock=True, quiet=not block, **launch_kwargs(config))
-    add_original_routes(server, Page(service, config))
+    add_original_routes(server, service, config)
     if block:
         demo.block_thread()
     return demo, url
 
 
-def add_original_routes(server: Any, page: Page) -> None:
+def add_original_routes(server: Any, service: PageService, config: Config) -> None:
     """``/original/<doc_id>`` (the rendered original at a clause) and ``…/file`` (its bytes),
     behind the page's own login (:func:`_check_login`), ahead of gradio's routes.
 
@@ -584,7 +584,7 @@ def add_original_routes(server: Any, page: Page) -> None:
             "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"}
 
     def found(doc_id: str) -> orig.Original | None:
-        return orig.find(page.documents(), page.config.db_path, doc_id)
+        return orig.find(service.documents(), config.db_path, doc_id)
 
     def view(doc_id: str, c: str = "", p: int | None = None) -> Response:
         got = found(doc_id)
