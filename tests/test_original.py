@@ -263,6 +263,8 @@ def test_source_link_opens_at_the_clause() -> None:
     assert url.fragment == orig.anchor("Điều 5.b")
     assert 'href="original/0123456789abcdef/file#page=3"' in links
     assert orig.links_html(c, types.SimpleNamespace(doc_id="../etc")) == ""
+    law = Citation("luat.json#3", "Luật Cư trú", "Điều 5", "Điều 5", n=2)
+    assert orig.links_html(law, record) == ""  # a law of a JSON corpus has no file to open
 
 
 # ---------------------------------------------------------------- the served routes

@@ -66,8 +66,8 @@ def links_html(citation: Citation, record: Any | None) -> str:
     """The links under a source card: open the original at the clause, the PDF at its page,
     download. Empty when the document is unknown (no record, e.g. a removed file)."""
     doc_id = str(getattr(record, "doc_id", "") or "")
-    if not is_doc_id(doc_id):
-        return ""
+    if not is_doc_id(doc_id) or Path(citation.file).suffix.lower() not in _TYPES:
+        return ""  # unknown, or one law of a JSON corpus (no file of its own)
     where = citation.where()
     parts = [f'<a class="vb-open" href="{html.escape(view_url(doc_id, citation.clause, citation.paragraph))}"'
              f' target="_blank" rel="noopener">Mở bản gốc{" (" + where + ")" if where else ""}</a>']
