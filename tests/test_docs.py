@@ -15,7 +15,7 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding=
 def test_command_has_help_with_an_example(name: str) -> None:
     help_text = main.commands[name].help or ""
     assert help_text.strip(), f"vanban {name} has no help"
-    assert "Example:" in help_text and f"vanban {name}" in help_text
+    assert "Ví dụ:" in help_text and f"vanban {name}" in help_text
 
 
 @pytest.mark.parametrize("name", sorted(main.commands))
