@@ -29,3 +29,17 @@ def test_readme_settings_table_is_the_declared_settings() -> None:
 
     assert markdown_table() in README
     assert all(f"`{s.env}`" in README for s in SETTINGS)
+
+
+def test_readme_screenshots_exist_and_stay_small() -> None:
+    """The "Giao diện" pictures (``python scripts/screenshots.py``) are in the checkout."""
+    import re
+
+    root = Path(__file__).resolve().parents[1]
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+\.png)\)", README)
+    assert {Path(i).name for i in images} >= {"hoi-dap.png", "trach-nhiem.png", "thoi-han.png",
+                                              "van-ban.png"}
+    for image in images:
+        path = root / image
+        assert path.is_file(), f"README shows {image}, which is missing"
+        assert path.stat().st_size < 400_000, f"{image} is {path.stat().st_size} bytes"
