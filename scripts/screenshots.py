@@ -39,7 +39,7 @@ BODY = "Sở Công Thương"
 # the tables show every mark (quá hạn, sắp đến hạn, còn hạn, không có hạn).
 TODAY = "20/09/2026"
 WINDOW = "30 ngày"
-VIEWPORT = {"width": 1280, "height": 800}
+WIDTH, HEIGHT = 1280, 800
 
 
 @contextmanager
@@ -78,7 +78,7 @@ def shoot(url: str, out_dir: Path) -> tuple[list[Path], list[str]]:
     failed: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport=VIEWPORT)
+        page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
         page.set_default_timeout(120_000)
         page.goto(url, wait_until="load")
         page.wait_for_selector("#vb-question textarea")

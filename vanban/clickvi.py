@@ -152,17 +152,11 @@ class Command(click.Command):
         return super().main(*args, **kwargs)
 
 
-class Group(click.Group):
+class Group(Command, click.Group):
     """A click group whose commands (:class:`Command`) and messages are Vietnamese."""
 
     command_class = Command
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("options_metavar", "[TÙY_CHỌN]")
         kwargs.setdefault("subcommand_metavar", "LỆNH [THAM_SỐ]...")
         super().__init__(*args, **kwargs)
-        vietnamese_metavars(self.params)
-
-    def main(self, *args: Any, **kwargs: Any) -> Any:
-        install()
-        return super().main(*args, **kwargs)
