@@ -266,15 +266,16 @@ def ask(question: str, db: str | None, chroma_url: str | None, embedder: str | N
     from index.chunks import SearchFilters
 
     filters = SearchFilters(files=files, doc_types=doc_types)
-    service = _service(db, chroma_url, embedder)
-    try:
+    try:  # a missing index too: --json callers always get the answer object
+        service = _service(db, chroma_url, embedder)
         answer = service.ask(question, k=top_k, filters=None if filters.empty else filters)
     except VanbanError as err:
         if not as_json:
             raise
         from vanban.service import refused_answer
+        from vanban.settings import load_config
 
-        _echo_json(refused_answer(question, err, service.config.max_question_chars).to_json())
+        _echo_json(refused_answer(question, err, load_config().max_question_chars).to_json())
         sys.exit(2)
     if as_json:
         _echo_json(answer.to_json())
