@@ -112,7 +112,8 @@ _VERBS = (
 )
 _VERB_RX = re.compile(
     # "(?<!các )": in "các tổ chức" the verb-looking word is a noun; "Bộ Ngoại giao" is a name
-    r"(?<=[\s,])(?<!các )(?<!những )(?<![Nn]goại )(?<![Bb]àn )(?<![Cc]huyển )(?:"
+    # "được kiểm tra": a passive participle qualifies the noun before it ("đơn vị được kiểm tra")
+    r"(?<=[\s,])(?<!các )(?<!những )(?<![Nn]goại )(?<![Bb]àn )(?<![Cc]huyển )(?<!được )(?<!bị )(?:"
     + "|".join(sorted(map(re.escape, _VERBS), key=len, reverse=True)).replace(
         re.escape("xây dựng"), "(?<!đầu tư )xây dựng")  # "dự án đầu tư xây dựng": a compound noun
     + r")(?=[\s,:;.]|$)"
@@ -462,7 +463,9 @@ def _heading_actors(text: str) -> list[str]:
     pred = split.predicate
     # "X:", "X có trách nhiệm:", "X thực hiện các nhiệm vụ sau:" introduce items.
     if not pred or _RESPONSIBLE.fullmatch(pred) or first.rstrip().endswith(":") or text.rstrip().endswith(":"):
-        return [x for x in split.actors if not is_generic_body(x)]
+        # a heading that names only a class keeps it when the class is defined
+        # ("Các cơ quan, đơn vị được kiểm tra:"), not a catch-all ("… có liên quan")
+        return [x for x in _specific(split.actors) if not re.search(r"liên\s+quan", x)]
     return []
 
 

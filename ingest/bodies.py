@@ -158,6 +158,23 @@ def _continues_class(prev: str, piece: str) -> bool:
     )
 
 
+def _shares_words(prev: str, piece: str) -> bool:
+    """A group or a title reaches over the comma that follows it.
+
+    ``Các bộ, cơ quan ngang bộ``: a lower-case class noun after a group (or a title)
+    names more members of the same group, not a second body. ``Bộ trưởng, Thủ trưởng
+    cơ quan ngang bộ``: a bare title shares the qualifier of the title after it.
+    """
+    head = name_head(prev)
+    if head is None or head[0] not in ("group", "title"):
+        return False
+    if piece[:1].islower():
+        return not piece.startswith(("các ", "những "))
+    bare = not prev[head[1]:].strip()
+    nxt = name_head(piece)
+    return bare and nxt is not None and nxt[0] == "title"
+
+
 def _split_on_and(piece: str) -> list[str]:
     """Split on ``và`` only where a new body starts after it."""
     parts = re.split(r"\s+và\s+", piece)
@@ -202,7 +219,8 @@ def split_actor_list(text: str, tidy: bool = True) -> list[str]:
     text = re.sub(r"\s*/\s*(?=" + _HEAD_RX.pattern.lstrip("^") + r")", "; ", text)
     for chunk in re.split(r"\s*;\s*", text):
         for k, piece in enumerate(re.split(r"\s*,\s*", chunk)):
-            if k and out and (not _starts_body(piece) or _continues_class(out[-1], piece)):
+            if k and out and (not _starts_body(piece) or _continues_class(out[-1], piece)
+                              or _shares_words(out[-1], piece)):
                 out[-1] += ", " + piece
             else:
                 out.append(piece)
