@@ -551,15 +551,37 @@ def _task_columns(header: Sequence[str]) -> dict[str, int] | None:
     return task_columns(tuple(header)) or _own_task_columns(header)
 
 
-def _row_columns(row: Clause, doc: Document) -> dict[str, int] | None:
-    """Column map of the table this row belongs to."""
+def _row_columns(row: Clause, doc: Document) -> tuple[dict[str, int] | None, tuple[str, ...]]:
+    """Column map of the table this row belongs to, and its header row (empty when guessed)."""
     for table in doc.tables:
         if any(tuple(r) == tuple(row.cells) for r in table.rows):
             for r in table.rows:
                 cols = _task_columns(r)
                 if cols:
-                    return cols
-    return _guess_columns(row.cells)
+                    return cols, tuple(r)
+    return _guess_columns(row.cells), ()
+
+
+def _column_role(header: Sequence[str], cols: dict[str, int]) -> str:
+    """The role of the bodies in the lead column: ``Cơ quan chủ trì`` leads; a column headed
+    ``Trách nhiệm thực hiện`` / ``Đơn vị thực hiện`` beside no coordination column carries out."""
+    i = cols.get("lead")
+    head = _nfc(header[i]).lower() if header and i is not None and i < len(header) else ""
+    if not head or "chủ trì" in head or "coord" in cols:
+        return LEAD
+    return DO if "thực hiện" in head else LEAD
+
+
+def _column_year(header: Sequence[str], cols: dict[str, int], doc_date: date | None) -> date | None:
+    """The date a day without a year in the time column is read against: the header's
+    year (``Thời gian (Năm 2026)``) when it prints one, else the document's date."""
+    i = cols.get("due")
+    head = _nfc(header[i]) if header and i is not None and i < len(header) else ""
+    m = re.search(r"[Nn]ăm\s+(\d{4})", head)
+    if not m:
+        return doc_date
+    year = int(m.group(1))
+    return doc_date if doc_date and doc_date.year == year else date(year, 1, 1)
 
 
 def _guess_columns(cells: Sequence[str]) -> dict[str, int] | None:
@@ -719,7 +741,7 @@ def _clause_records(doc: Document, clause: Clause, by_path: dict[str, Clause],
 
 
 def _row_records(doc: Document, row: Clause) -> list[Assignment]:
-    cols = _row_columns(row, doc)
+    cols, header = _row_columns(row, doc)
     if not cols:
         return []
     cells = row.cells
@@ -730,9 +752,10 @@ def _row_records(doc: Document, row: Clause) -> list[Assignment]:
     task = _cell(cells, cols, "task")
     if not leads or not task or re.fullmatch(r"\(?\d+\)?|cơ quan chủ trì", leads[0].lower()):
         return []
-    dues: list[Deadline | None] = list(parse_deadlines(_cell(cells, cols, "due"), doc.header.date))
+    ref = _column_year(header, cols, doc.header.date)
+    dues: list[Deadline | None] = list(parse_deadlines(_cell(cells, cols, "due"), ref))
     dues = dues or [None]
-    pairs = [(b, LEAD) for b in leads] + [(b, COORD) for b in coords]
+    pairs = [(b, _column_role(header, cols)) for b in leads] + [(b, COORD) for b in coords]
     return _kept(_record(doc, row, b, r, task, d) for b, r in pairs for d in dues)
 
 

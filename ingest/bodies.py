@@ -97,6 +97,8 @@ def canonical_body(name: str) -> str:
     True
     """
     text = expand_abbreviations(name)
+    # "Lãnh đạo Sở Y tế" (the Sở's leadership) answers for the Sở: one key for both
+    text = re.sub(r"^\s*[Ll]ãnh đạo\s+(?=[A-ZĐÀ-Ỹ])", "", text)
     text = _PLACE_RX.sub(lambda m: " " + m.group(1), text.strip(" .,;:"))
     text = text.lower()
     text = _TONE_RX.sub(lambda m: _TONE_MAP[m.group(1)], text)

@@ -74,6 +74,9 @@ _PATTERNS: tuple[tuple[str, str, bool], ...] = (
     ("monthly", _MONTHLY, True),
     ("date", r"^\s*(?:ngày\s+)?(?P<d>\d{1,2})\s*(?:tháng\s*|" + _SEP + r")(?P<m>\d{1,2})"
      r"\s*(?:năm\s*|" + _SEP + r")(?P<y>\d{4})\b", False),
+    # a table's time cell: "Từ 20 giờ 15 phút - 20 giờ 45 phút ngày 23 tháng 1" (year of the column)
+    ("date", r"(?<!\w)ngày\s+(?P<d>\d{1,2})\s*(?:tháng\s*|/)(?P<m>\d{1,2})(?![\d/])"
+     r"(?:\s*(?:năm\s*|/)(?P<y>\d{4}))?", False),
     ("quarter", r"(?:(?:hoàn\s+thành\s+|xong\s+)?trong\s+)?quý\s+(?P<qs>" + _Q + r"(?:\s*(?:,|và|-)\s*"
      + _Q + r")*)\s*(?:năm\s+|/\s*)(?P<y>\d{4})(?:\s*,\s*(?P<y2>\d{4})\b)?", True),
     ("month", r"(?:(?:hoàn\s+thành\s+|xong\s+)?(?:trong|trước|đến\s+hết|cuối|hết)\s+)"
