@@ -214,6 +214,7 @@ class _Split:
     predicate: str
 
 
+_UNITS = r"xã|phường|huyện|quận|thị xã|thành phố|tỉnh|đặc khu"
 _ROLE_WORDS = re.compile(r"chủ trì|phối hợp|trách nhiệm|thực hiện|theo dõi|tham mưu|giao")
 _TITLE = re.compile(r"\s+[-–]\s+(?:[Tt]hường trực|[Cc]ơ quan thường trực)\b[^:]*$")
 
@@ -233,6 +234,9 @@ def _actor_end(seg: str) -> int:
         before = seg[: colon.start()].strip()
         # "Các Bộ: Công Thương, …" is a list, not "actor: task".
         if re.fullmatch(r"(?:[Cc]ác\s+)?(?:Bộ|Sở|Cục|Vụ|bộ|sở)", before):
+            continue
+        # "UBND các xã: Đức Trọng, Hiệp Thạnh" lists places, not "actor: task"
+        if re.search(r"\scác\s+(?:" + _UNITS + r")$", before):
             continue
         rest = seg[colon.end() :]
         if len(before) < 200 and not _ROLE_WORDS.search(before) and (not rest or rest[:1].isupper()):

@@ -61,6 +61,11 @@ _HEADS = (
 )
 _HEAD_RX = re.compile(r"^(?:" + "|".join(re.escape(h) for h in _HEADS) + r")(?=[\s,:;]|$)")
 _PREFIX_LIST_RX = re.compile(r"^(?:các\s+)?(bộ|sở|cục|vụ)\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
+# "UBND các xã: Đức Trọng, Hiệp Thạnh": one head and level, then the places' names
+_UNITS = r"xã|phường|huyện|quận|thị xã|thành phố|tỉnh|đặc khu"
+_UNIT_LIST_RX = re.compile(
+    r"^(?P<head>\S.*?)\s+các\s+(?P<unit>" + _UNITS + r")\s*:\s*(?P<names>[A-ZĐÀ-Ỹ].*)$", re.DOTALL
+)
 _CLASS = r"(?:bộ|ngành|sở|ban|cơ\s+quan|đơn\s+vị|địa\s+phương|tổ\s+chức|cấp|chính\s+quyền(?:\s+địa\s+phương)?)"
 _GENERIC_RX = re.compile(
     r"liên\s+quan|^(?:các\s+|những\s+)?(?:cơ\s+quan|đơn\s+vị|tổ\s+chức)"
@@ -216,6 +221,9 @@ def split_actor_list(text: str, tidy: bool = True) -> list[str]:
         head = prefixed.group(1).capitalize()
         items = re.split(r"\s*[,;]\s*", prefixed.group(2))
         return [display_body(f"{head} {i}") for i in items if i.strip(" .")]
+    units = _UNIT_LIST_RX.match(text)
+    if units and _starts_body(units.group("head")):
+        return _unit_list(units, tidy)
     out: list[str] = []
     # "Bộ Chỉ huy Quân sự tỉnh/Ban Chỉ huy Bộ đội Biên phòng tỉnh": two bodies
     text = re.sub(r"\s*/\s*(?=" + _HEAD_RX.pattern.lstrip("^") + r")", "; ", text)
@@ -228,6 +236,20 @@ def split_actor_list(text: str, tidy: bool = True) -> list[str]:
                 out.append(piece)
     split = [part.strip(" .,;:") for piece in out for part in _split_on_and(piece)]
     return [display_body(p) if tidy else p for p in split if p.strip(" .,;:-")]
+
+
+def _unit_list(m: re.Match[str], tidy: bool) -> list[str]:
+    """``UBND các xã: Đức Trọng, Hiệp Thạnh và đơn vị tư vấn`` → ``UBND xã Đức Trọng``,
+    ``UBND xã Hiệp Thạnh``, then any other body the list names after ``và``."""
+    head, unit = m.group("head").strip(), m.group("unit")
+    out: list[str] = []
+    for item in re.split(r"\s*[,;]\s*", m.group("names")):
+        parts = _split_on_and(item.strip())
+        name = parts[0].strip(" .")
+        if name:
+            out.append(f"{head} {unit} {name}" if name[:1].isupper() else name)
+        out.extend(p.strip(" .") for p in parts[1:] if p.strip(" ."))
+    return [display_body(p) if tidy else p for p in out]
 
 
 # --- provinces -------------------------------------------------------------
