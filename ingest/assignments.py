@@ -153,7 +153,8 @@ _ADVERBS = re.compile(
 )
 _RESPONSIBLE = re.compile(r"^(?:có|chịu)\s+trách\s+nhiệm\s*:?\s*", re.IGNORECASE)
 _ROLE_NEAR = re.compile(r"chủ trì|phối hợp|tham mưu", re.IGNORECASE)
-_COORD_WITH = re.compile(r"phối hợp(?:\s+(?:chặt chẽ|thực hiện))?\s+với\s+", re.IGNORECASE)
+# "phối hợp với Sở X", and "phối hợp Sở X" when a body's name follows at once
+_COORD_WITH = re.compile(r"phối hợp(?:\s+(?:chặt chẽ|thực hiện))?\s+(?P<with>với\s+)?", re.IGNORECASE)
 _OWNER_HEADING = re.compile(
     r"^(?:(?:nhiệm vụ|trách nhiệm)(?:\s+(?:chủ yếu|cụ thể|trọng tâm))?\s+của|giao)\s+(.+)$",
     re.IGNORECASE,
@@ -270,6 +271,8 @@ def _coordinators(predicate: str) -> list[str]:
     found: list[str] = []
     for m in _COORD_WITH.finditer(predicate):
         rest = predicate[m.end() :]
+        if not m.group("with") and not _looks_like_body(rest):
+            continue
         stop = re.search(r"[;.]|\n", rest)
         rest = rest[: stop.start()] if stop else rest
         end = _actor_end(rest)
