@@ -47,7 +47,7 @@ from ingest.bodies import (
     trim_body,
 )
 from ingest.body_names import has_stray_number
-from ingest.deadlines import Deadline, find_deadlines, parse_deadlines
+from ingest.deadlines import Deadline, cell_deadlines, find_deadlines, parse_deadlines
 from ingest.model import Clause, Document
 
 __all__ = ["ROLES", "Assignment", "extract_assignments"]
@@ -760,7 +760,7 @@ def _row_records(doc: Document, row: Clause) -> list[Assignment]:
     if not leads or not task or re.fullmatch(r"\(?\d+\)?|cơ quan chủ trì", leads[0].lower()):
         return []
     ref = _column_year(header, cols, doc.header.date)
-    dues: list[Deadline | None] = list(parse_deadlines(_cell(cells, cols, "due"), ref))
+    dues: list[Deadline | None] = list(cell_deadlines(_cell(cells, cols, "due"), ref))
     dues = dues or [None]
     pairs = [(b, _column_role(header, cols)) for b in leads] + [(b, COORD) for b in coords]
     return _kept(_record(doc, row, b, r, task, d) for b, r in pairs for d in dues)

@@ -216,6 +216,8 @@ def split_actor_list(text: str, tidy: bool = True) -> list[str]:
     ['Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương']
     """
     text = re.sub(r"\s+", " ", _nfc(text)).strip(" .;:")
+    # a table cell merged down over two lines prints the same name twice
+    text = re.sub(r"^(?P<a>\S.{2,}?)\s+(?P=a)$", r"\g<a>", text)
     prefixed = _PREFIX_LIST_RX.match(text) or _plural_list(text)
     if prefixed:
         head = prefixed.group(1).capitalize()

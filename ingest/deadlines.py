@@ -27,7 +27,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date
 
-__all__ = ["Deadline", "find_deadlines", "parse_deadline"]
+__all__ = ["Deadline", "cell_deadlines", "find_deadlines", "parse_deadline"]
 
 # kind: "date" | "month" | "quarter" | "year" | "period" | "relative" | "recurring" | "monthly"
 #       | "ongoing"
@@ -273,3 +273,26 @@ def parse_deadline(text: str, doc_date: date | None = None) -> Deadline | None:
 def parse_deadlines(text: str, doc_date: date | None = None) -> list[Deadline]:
     """All deadlines in a table cell, bare forms included."""
     return _find(text, doc_date, cell=True)
+
+
+# where a second deadline starts inside one cell: "Tháng 4/2026 Tháng 10/2026"
+_CELL_PART = re.compile(r"\s+(?=(?:Tháng|Quý|Năm|Trước|Trong)\s+\S*\d)")
+
+
+def cell_deadlines(text: str, doc_date: date | None = None) -> list[Deadline]:
+    """The deadlines of a table's time cell, also when the cell holds one per line of a
+    row merged down (``Tháng 4/2026 Tháng 10/2026``: two results, two dates).
+
+    >>> [d.due.isoformat() for d in cell_deadlines("Tháng 4/2026 Tháng 10/2026")]
+    ['2026-04-30', '2026-10-31']
+    """
+    whole = parse_deadlines(text, doc_date)
+    parts = _CELL_PART.split(unicodedata.normalize("NFC", text))
+    if len(parts) < 2:
+        return whole
+    each: list[Deadline] = []
+    at = 0
+    for part in parts:
+        at = text.find(part, at)
+        each.extend(replace(d, span=(at + d.span[0], at + d.span[1])) for d in parse_deadlines(part, doc_date))
+    return each if len(each) > len(whole) else whole
