@@ -136,11 +136,11 @@ _NOT_A_TASK = re.compile(
     r"|^(?:nghiêm túc\s+)?(?:triển khai\s+)?thực hiện\W*$"  # "… nghiêm túc thực hiện./."
     # closing formulas: "… tổ chức triển khai và chỉ đạo … thực hiện nghiêm Chỉ thị này."
     r"|(?:nghiêm(?: túc)? (?:triển khai )?(?:thực hiện|thi hành)|(?:thực hiện|thi hành) nghiêm(?: túc)?)"
-    r" (?:Chỉ thị|Quyết định|Kế hoạch|Thông tư|Nghị định|Công văn) này\W*$",
+    r" (?:Chỉ thị|Quyết định|Kế hoạch|Thông tư|Nghị định|Nghị quyết|Công văn) này\W*$",
     re.IGNORECASE,
 )
 # The enforcement formula that closes a decision: "… chịu trách nhiệm thi hành Quyết định này."
-_FORMULA = re.compile(r"chịu trách nhiệm thi hành (?:Quyết định|Thông tư|Nghị định|Chỉ thị) này")
+_FORMULA = re.compile(r"chịu trách nhiệm thi hành (?:Quyết định|Thông tư|Nghị định|Nghị quyết|Chỉ thị) này")
 _SKIP_HEADING = re.compile(r"mục đích|yêu cầu|căn cứ|quan điểm|mục tiêu|kinh phí", re.IGNORECASE)
 # Monitoring is "đôn đốc" near the start ("Theo dõi, đôn đốc", "Là cơ quan thường trực, đôn
 # đốc"); "theo dõi diễn biến thời tiết" alone watches the weather, it monitors no one.

@@ -229,6 +229,8 @@ def split_actor_list(text: str, tidy: bool = True) -> list[str]:
     out: list[str] = []
     # "Bộ Chỉ huy Quân sự tỉnh/Ban Chỉ huy Bộ đội Biên phòng tỉnh": two bodies
     text = re.sub(r"\s*/\s*(?=" + _HEAD_RX.pattern.lstrip("^") + r")", "; ", text)
+    # "Bộ Tư pháp (đối với …) Bộ Tài chính (…)": a cell's line break between two bodies
+    text = re.sub(r"\)\s+(?=" + _HEAD_RX.pattern.lstrip("^") + r")", "); ", text)
     for chunk in re.split(r"\s*;\s*", text):
         for k, piece in enumerate(re.split(r"\s*,\s*", chunk)):
             if k and out and (not _starts_body(piece) or _continues_class(out[-1], piece)

@@ -276,7 +276,7 @@ def parse_deadlines(text: str, doc_date: date | None = None) -> list[Deadline]:
 
 
 # where a second deadline starts inside one cell: "Tháng 4/2026 Tháng 10/2026"
-_CELL_PART = re.compile(r"\s+(?=(?:Tháng|Quý|Năm|Trước|Trong)\s+\S*\d)")
+_CELL_PART = re.compile(r"\s+(?=(?:Tháng|Quý|Năm|Trước|Trong)\s+\S*\d)|(?<=\d{4})\s+(?=\d{4}\b)")
 
 
 def cell_deadlines(text: str, doc_date: date | None = None) -> list[Deadline]:
