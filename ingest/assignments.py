@@ -419,6 +419,22 @@ def _lead_deadline(seg: str) -> str:
     return seg
 
 
+_BARE_DO = re.compile(r"^(?:(?:tổ chức|triển khai)\s+)?thực hiện\W*$", re.IGNORECASE)
+_ADVERBIAL = re.compile(r"^(?:Căn cứ|Trên cơ sở|Theo|Để|Nhằm)\s", re.IGNORECASE)
+
+
+def _after_adverbial(seg: str) -> str | None:
+    """``Căn cứ nội dung Kế hoạch này, các sở, ban, ngành … xây dựng …`` → the sentence
+    from its subject on: the first comma after which a body's name opens."""
+    if not _ADVERBIAL.match(seg):
+        return None
+    for comma in re.finditer(r",\s+", seg):
+        rest = seg[comma.end():]
+        if _looks_like_body(rest):
+            return rest
+    return None
+
+
 def _clause_groups(text: str, inherited: list[str], strong: bool = True) -> list[_Group]:
     """Who does what in one clause's text, sentence by sentence.
 
@@ -441,6 +457,13 @@ def _clause_groups(text: str, inherited: list[str], strong: bool = True) -> list
         if _read_field(st, text, seg, a, b):
             continue
         split = _sentence_actor(st, _lead_deadline(seg), item)
+        rest = None if split else _after_adverbial(seg)
+        if rest:  # a subject after an opening adverbial; a mere class does not displace the heading's
+            split = split_actor(rest)
+            if split and st.current and all(is_generic_body(x) for x in split.actors):
+                split = None
+            elif split and _BARE_DO.match(split.predicate):
+                split = None  # "Căn cứ nội dung văn bản, Sở X tổ chức thực hiện./.": a formula
         if split:
             _read_actor_sentence(st, split, a, b)
         # an item, or a later sentence that opens with a role: "…; chủ trì, phối hợp với …"
