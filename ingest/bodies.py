@@ -141,7 +141,11 @@ def _starts_body(piece: str) -> bool:
     if is_body_acronym(word):
         return True
     # any capitalized head of the name grammar: "…, Tòa án nhân dân tỉnh", "…, Trưởng Ban …"
-    return bool(_HEAD_RX.match(piece)) or (piece[:1].isupper() and name_head(piece) is not None)
+    if bool(_HEAD_RX.match(piece)) or (piece[:1].isupper() and name_head(piece) is not None):
+        return True
+    # a head of several words opens a body in lower case too: "Các bộ, cơ quan, ủy ban nhân dân các tỉnh"
+    head = name_head(piece[:1].upper() + piece[1:]) if piece[:1].islower() else None
+    return head is not None and head[0] == "org" and " " in piece[:head[1]] and not _GROUP_MEMBER.match(piece)
 
 
 _KNOWN_ACRONYMS = frozenset({"VTV", "VOV", "TTXVN", "BQL", "BCH", "BCĐ", "UBND", "HĐND"})
@@ -165,6 +169,11 @@ def _continues_class(prev: str, piece: str) -> bool:
     )
 
 
+# lower-case class nouns that add members to a group ("Các bộ, cơ quan ngang bộ");
+# "ủy ban nhân dân các tỉnh" after "Các bộ, cơ quan," is a body of its own
+_GROUP_MEMBER = re.compile(r"(?:cơ quan|đơn vị|ngành|ban|địa phương|tổ chức|đoàn thể|cấp)(?![\wÀ-ỹ])")
+
+
 def _shares_words(prev: str, piece: str) -> bool:
     """A group or a title reaches over the comma that follows it.
 
@@ -176,7 +185,7 @@ def _shares_words(prev: str, piece: str) -> bool:
     if head is None or head[0] not in ("group", "title"):
         return False
     if piece[:1].islower():
-        return not piece.startswith(("các ", "những "))
+        return _GROUP_MEMBER.match(piece) is not None
     bare = not prev[head[1]:].strip()
     nxt = name_head(piece)
     return bare and nxt is not None and nxt[0] == "title"
@@ -229,6 +238,8 @@ def split_actor_list(text: str, tidy: bool = True) -> list[str]:
     out: list[str] = []
     # "Bộ Chỉ huy Quân sự tỉnh/Ban Chỉ huy Bộ đội Biên phòng tỉnh": two bodies
     text = re.sub(r"\s*/\s*(?=" + _HEAD_RX.pattern.lstrip("^") + r")", "; ", text)
+    # "Các Bộ, cơ quan UBND các tỉnh": a comma lost between a class noun and the next body
+    text = re.sub(r"(?:(?<=cơ quan)|(?<=đơn vị)|(?<=địa phương)|(?<=ngành))\s+(?=(?:UBND|HĐND)\b)", ", ", text)
     # "Bộ Tư pháp (đối với …) Bộ Tài chính (…)": a cell's line break between two bodies
     text = re.sub(r"\)\s+(?=" + _HEAD_RX.pattern.lstrip("^") + r")", "); ", text)
     for chunk in re.split(r"\s*;\s*", text):

@@ -83,7 +83,7 @@ _PATTERNS: tuple[tuple[str, str, bool], ...] = (
      r"tháng\s+(?P<m>\d{1,2})\s*(?:/|năm)\s*(?P<y>\d{4})", True),
     ("month", r"^\s*(?:tháng\s+)?(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})\s*$", False),
     ("month", r"^\s*(?:xong\s+)?(?:trong\s+)?tháng\s+(?P<m>\d{1,2})\s*(?:/|năm)\s*(?P<y>\d{4})", False),
-    ("period", r"^\s*(?:giai\s+đoạn\s+)?(?P<y1>\d{4})\s*[-–]\s*(?P<y>\d{4})\b", False),
+    ("period", r"^\s*(?:giai\s+đoạn\s+|năm\s+)?(?P<y1>\d{4})\s*[-–]\s*(?P<y>\d{4})\b", False),
     ("year", r"(?:(?:hoàn\s+thành\s+|xong\s+)?(?:trong|trước|đến\s+hết|cuối|hết)\s+)năm\s+(?P<y>\d{4})"
      r"(?P<on>\s+và\s+(?:những|các)\s+năm\s+tiếp\s+theo)?", True),
     # "Đến năm 2015, hoàn thành …" — a comma after the year; "đến năm 2030 và …" is a horizon
