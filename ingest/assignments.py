@@ -478,9 +478,22 @@ def _clause_groups(text: str, inherited: list[str], strong: bool = True) -> list
 # --- inherited actors -----------------------------------------------------------
 
 
+_TOPIC = re.compile(r"^(?:Về|Đối với|Lĩnh vực)\s", re.IGNORECASE)
+
+
+def _lead_line(text: str) -> str:
+    """The line of a heading that may name actors: the first, or — under a topic title
+    (``Về cải cách thể chế`` / ``Giao Sở Tư pháp chủ trì, …:``) — the line that
+    introduces the items."""
+    lines = [ln.strip() for ln in _nfc(text).split("\n") if ln.strip()]
+    if len(lines) == 2 and _TOPIC.match(lines[0]) and lines[1].endswith(":"):
+        return lines[1]
+    return _INLINE_ITEM.split(lines[0] if lines else "")[0].strip()
+
+
 def _heading_actors(text: str) -> list[str]:
     """Actors named by a heading or an introducing clause, else []."""
-    first = _INLINE_ITEM.split(_nfc(text).split("\n")[0])[0].strip()
+    first = _lead_line(text)
     if not first or _SKIP_HEADING.search(first[:40]):
         return []
     owner = _OWNER_HEADING.match(first)
@@ -501,7 +514,7 @@ def _heading_actors(text: str) -> list[str]:
 
 def _is_actor_heading(text: str) -> bool:
     """``Bộ Kế hoạch và Đầu tư:``, ``Cục X có trách nhiệm:`` — a heading, not a task."""
-    first = _INLINE_ITEM.split(_nfc(text).split("\n")[0])[0].strip()
+    first = _lead_line(text)
     split = split_actor(_LEAD_IN.sub("", first, count=1))
     if not split:
         return False
@@ -539,7 +552,7 @@ def _inherited_heading(clause: Clause, by_path: dict[str, Clause]) -> tuple[list
 
 
 def _heading_role(text: str) -> str:
-    first = _LEAD_IN.sub("", _INLINE_ITEM.split(_nfc(text).split("\n")[0])[0].strip(), count=1)
+    first = _LEAD_IN.sub("", _lead_line(text), count=1)
     split = split_actor(first)
     role = role_of(split.predicate) if split and split.predicate else DO
     return role if role in (LEAD, COORD) else DO

@@ -151,3 +151,12 @@ def test_time_cells_with_two_periods() -> None:
     assert [d.due for d in cell_deadlines("Tháng 02/2026 Tháng 11/2026")] == [date(2026, 2, 28), date(2026, 11, 30)]
     assert [d.due for d in cell_deadlines("2026 2027 - 2030")] == [date(2026, 12, 31), date(2030, 12, 31)]
     assert [d.due for d in cell_deadlines("Quý II/2026")] == [date(2026, 6, 30)]
+
+
+def test_items_under_a_topic_title_belong_to_the_body_its_second_line_names() -> None:
+    doc = _doc(_c("II.1", "Về cải cách thể chế\nGiao Sở Tư pháp chủ trì, phối hợp với các cơ quan, đơn vị liên quan:"),
+               _c("II.1.a", "Tổ chức rà soát toàn bộ hệ thống văn bản quy phạm pháp luật của địa phương."),
+               _c("II.4", "Về cải cách tài chính công\nGiao Sở Tài chính:"),
+               _c("II.4.a", "Hướng dẫn sử dụng ngân sách nhà nước hợp lý, tiết kiệm, hiệu quả."))
+    got = {(r.clause, r.body, r.role) for r in extract_assignments(doc)}
+    assert {("II.1.a", "Sở Tư pháp", "chủ trì"), ("II.4.a", "Sở Tài chính", "thực hiện")} <= got
