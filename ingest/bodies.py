@@ -107,6 +107,8 @@ def canonical_body(name: str) -> str:
     text = _PLACE_RX.sub(lambda m: " " + m.group(1), text.strip(" .,;:"))
     text = text.lower()
     text = _TONE_RX.sub(lambda m: _TONE_MAP[m.group(1)], text)
+    # a note in brackets (a unit that carries the task out, an alias) is not the body's name
+    text = re.sub(r"\s*\([^()]*\)", " ", text) if not text.lstrip().startswith("(") else text
     text = re.sub(r"[“”\"'().,;:]", " ", text)
     text = re.sub(r"\s*[-–]\s*", " - ", text)
     text = re.sub(r"(mặt trận tổ quốc) việt nam", r"\1", text)

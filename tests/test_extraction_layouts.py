@@ -160,3 +160,9 @@ def test_items_under_a_topic_title_belong_to_the_body_its_second_line_names() ->
                _c("II.4.a", "Hướng dẫn sử dụng ngân sách nhà nước hợp lý, tiết kiệm, hiệu quả."))
     got = {(r.clause, r.body, r.role) for r in extract_assignments(doc)}
     assert {("II.1.a", "Sở Tư pháp", "chủ trì"), ("II.4.a", "Sở Tài chính", "thực hiện")} <= got
+
+
+def test_a_bracketed_note_is_not_part_of_the_body_key() -> None:
+    assert canonical_body("Văn phòng UBND tỉnh (Trung tâm Phục vụ hành chính công tỉnh)") == canonical_body(
+        "Văn phòng Ủy ban nhân dân tỉnh")
+    assert canonical_body("Bộ Tư pháp (đối với thủ tục hành chính)") == canonical_body("Bộ Tư pháp")
