@@ -181,6 +181,9 @@ def _looks_like_body(text: str) -> bool:
     return is_body_acronym(word)  # UBND, HĐND, VTV — not any capitals (VLNCN, TCTN)
 
 
+_DIRECTS = re.compile(r"^chỉ đạo\s[^:;.]{1,80}:\s*", re.IGNORECASE)
+
+
 def role_of(predicate: str) -> str:
     """The role a predicate's opening words give its actor.
 
@@ -196,6 +199,8 @@ def role_of(predicate: str) -> str:
     'tham mưu'
     """
     p = _RESPONSIBLE.sub("", _ADVERBS.sub("", predicate.strip(" -:,")), count=1)
+    # "chỉ đạo lực lượng Bộ đội Biên phòng: Phối hợp với …": the directed action gives the role
+    p = _DIRECTS.sub("", p, count=1)
     if _MONITOR.match(p):
         return MONITOR
     near = _ROLE_NEAR.search(p[:25])

@@ -166,3 +166,11 @@ def test_a_bracketed_note_is_not_part_of_the_body_key() -> None:
     assert canonical_body("Văn phòng UBND tỉnh (Trung tâm Phục vụ hành chính công tỉnh)") == canonical_body(
         "Văn phòng Ủy ban nhân dân tỉnh")
     assert canonical_body("Bộ Tư pháp (đối với thủ tục hành chính)") == canonical_body("Bộ Tư pháp")
+
+
+def test_the_role_of_a_directed_force_is_the_directing_bodys_role() -> None:
+    from ingest.assignments import role_of
+
+    assert role_of("chỉ đạo lực lượng Bộ đội Biên phòng: Phối hợp với cấp ủy, chính quyền địa phương") == "phối hợp"
+    assert role_of("chỉ đạo lực lượng Bộ đội Biên phòng: Chủ trì, phối hợp chặt chẽ với lực lượng chức năng") == "chủ trì"
+    assert role_of("chỉ đạo các cơ sở y tế tăng cường công tác điều trị") == "thực hiện"
