@@ -99,9 +99,11 @@ def _period(question: Question, resp: Responsibilities) -> Answer | None:
     cites = _Citations([])  # cites only what falls due
     body = question.subject.find(resp.names())
     due = resp.due_between(period.start, period.end, body)
+    # "tháng 12" without a year: say which year was taken, as the deadline tables do
+    named = f"{period.text} (năm suy ra)" if period.inferred else period.text
     if not due:
-        return Answer(question.text, False, phrasing.nothing_due(body, period.text), gap="nothing_due")
-    head = phrasing.due_head(len(due), body, period.text)
+        return Answer(question.text, False, phrasing.nothing_due(body, named), gap="nothing_due")
+    head = phrasing.due_head(len(due), body, named)
     text, owners, used = _listing(head, due, cites, resp, with_body=True)
     return Answer(question.text, True, text, owners, cites.used(used))
 

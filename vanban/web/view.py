@@ -113,6 +113,15 @@ def parse_vn_date(text: str | None, field: str) -> dt.date | None:
         ) from None
 
 
+def parse_vn_range(date_from: str | None, date_to: str | None) -> tuple[dt.date | None, dt.date | None]:
+    """The page's Từ ngày / Đến ngày boxes as dates; a reversed range is an InputError."""
+    from vanban.answer.tasks import check_range
+
+    start, end = parse_vn_date(date_from, "Từ ngày"), parse_vn_date(date_to, "Đến ngày")
+    check_range(start, end, "Từ ngày", "Đến ngày")
+    return start, end
+
+
 def parse_auth(value: str | None) -> tuple[str, str] | None:
     """``"canbo:matkhau"`` → ``("canbo", "matkhau")``; a malformed value is a ConfigError."""
     if not value:
@@ -477,12 +486,13 @@ def build_filters(
     date_to: str | None,
 ) -> SearchFilters:
     """The chat's scope controls as ``SearchFilters`` (dates typed as dd/mm/yyyy)."""
+    start, end = parse_vn_range(date_from, date_to)
     return SearchFilters(
         files=tuple(files or ()),
         doc_types=tuple(doc_types or ()),
         issuers=tuple(issuers or ()),
-        date_from=parse_vn_date(date_from, "Từ ngày"),
-        date_to=parse_vn_date(date_to, "Đến ngày"),
+        date_from=start,
+        date_to=end,
     )
 
 
@@ -679,8 +689,7 @@ class Page:
         window: int = DEFAULT_WINDOW,
     ) -> tuple[list[list[str]], str]:
         """The Thời hạn tab: sorted rows marked against ``today``, and the XLSX of exactly these rows."""
-        start = parse_vn_date(date_from, "Từ ngày")
-        end = parse_vn_date(date_to, "Đến ngày")
+        start, end = parse_vn_range(date_from, date_to)
         ref = parse_vn_date(today, "Ngày đối chiếu")
         with self.lock.read():
             found = self.service.deadlines(start, end, (body or "").strip() or None)
