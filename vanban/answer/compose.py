@@ -63,9 +63,10 @@ class _Citations:
 
 
 def _listing(head: str, records: Sequence[Assignment], cites: _Citations, resp: Responsibilities,
-             with_body: bool) -> tuple[str, tuple[Owner, ...], set[int]]:
-    """A head line and one line per task (at most ``MAX_LISTED``), with their owners."""
-    shown = records[:phrasing.MAX_LISTED]
+             with_body: bool, k: int) -> tuple[str, tuple[Owner, ...], set[int]]:
+    """A head line and one line per task (at most ``k``, the results asked for, and at most
+    ``MAX_LISTED``), with their owners."""
+    shown = records[:max(1, min(k, phrasing.MAX_LISTED))]
     lines, owners, used = [head], [], set()
     for a in shown:
         n = cites.of(a)
@@ -77,7 +78,7 @@ def _listing(head: str, records: Sequence[Assignment], cites: _Citations, resp: 
     return "\n".join(lines), tuple(owners), used
 
 
-def _what(scope: Scope, cites: _Citations) -> Answer | None:
+def _what(scope: Scope, cites: _Citations, k: int) -> Answer | None:
     """``Sở Công Thương có những nhiệm vụ gì?``: the named body's tasks, listed."""
     body = scope.question.subject.find(scope.resp.names(), scope.preferred_bodies())
     if body is None:
@@ -87,11 +88,11 @@ def _what(scope: Scope, cites: _Citations) -> Answer | None:
         return None
     within = sorted(scope.refs) if scope.refs and tasks[0].document in scope.refs else []
     head = phrasing.listing_head(body, len(tasks), within)
-    text, owners, used = _listing(head, tasks, cites, scope.resp, with_body=False)
+    text, owners, used = _listing(head, tasks, cites, scope.resp, with_body=False, k=k)
     return Answer(scope.question.text, True, text, owners, cites.used(used))
 
 
-def _period(question: Question, resp: Responsibilities) -> Answer | None:
+def _period(question: Question, resp: Responsibilities, k: int) -> Answer | None:
     """``Những việc nào đến hạn trong tháng 10/2026?``: what falls due, by date."""
     period = question.period
     if period is None:
@@ -104,7 +105,7 @@ def _period(question: Question, resp: Responsibilities) -> Answer | None:
     if not due:
         return Answer(question.text, False, phrasing.nothing_due(body, named), gap="nothing_due")
     head = phrasing.due_head(len(due), body, named)
-    text, owners, used = _listing(head, due, cites, resp, with_body=True)
+    text, owners, used = _listing(head, due, cites, resp, with_body=True, k=k)
     return Answer(question.text, True, text, owners, cites.used(used))
 
 
@@ -126,7 +127,7 @@ def compose_answer(question: Question, hits: Sequence[Hit], resp: Responsibiliti
     kind = question.kind
     top = list(hits[:k])
     if kind == "period" and len(resp):
-        due = _period(question, resp)
+        due = _period(question, resp, k)
         if due is not None:
             return due
     if not is_relevant(top, min_score, question.text):
@@ -136,7 +137,7 @@ def compose_answer(question: Question, hits: Sequence[Hit], resp: Responsibiliti
     result = None
     if kind == "what" or (kind == "search" and question.asks_what):
         # "Chủ đầu tư … phải làm gì": a body the cue words do not know, found among the bodies
-        result = _what(scope, cites)
+        result = _what(scope, cites, k)
     if kind in ("who", "when") or (kind == "what" and result is None):
         result = _who_when(scope, kind == "when", cites)
     if result is not None:
