@@ -32,6 +32,9 @@ class Chunk:
     date: str = ""  # ISO "YYYY-MM-DD" or ""
     title: str = ""
     cells: tuple[str, ...] = ()  # table-row cells, so assignments can be re-derived from the store
+    # a table row's cells by column role (("lead", "Sở Công Thương"), ("due", "Quý IV/2026")),
+    # so a source card can name each column
+    fields: tuple[tuple[str, str], ...] = ()
 
     @property
     def text_hash(self) -> str:
@@ -139,6 +142,7 @@ def chunk_from_clause(doc: Document, clause: Clause, chunk_id: str) -> Chunk:
         date=h.date.isoformat() if h.date else "",
         title=h.title or "",
         cells=clause.cells,
+        fields=clause.fields if clause.kind == "table_row" else (),
     )
 
 

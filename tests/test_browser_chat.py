@@ -171,3 +171,33 @@ def test_reversed_range_in_the_deadlines_tab_warns_in_vietnamese(tab: Tab) -> No
     assert title.evaluate("e => getComputedStyle(e, '::before').content") == '"Lưu ý"'
     assert title.evaluate("e => getComputedStyle(e).fontSize") == "0px"
     _no_error_badge(page)
+
+
+TABLE_QUESTION = "Ai chủ trì thông báo lịch kiểm tra đến các cơ sở trong cụm công nghiệp?"
+
+
+def test_table_row_sources_name_their_columns(tab: Tab, served: Served) -> None:
+    expected = served.service.ask(TABLE_QUESTION)
+    row = next(c for c in expected.citations if c.fields)  # Quyết định 1520/QĐ-UBND › PL.2
+    page = tab.page
+    _ask(page, TABLE_QUESTION)
+    quote = page.locator(f"#src-{row.n} .vb-src-text").inner_text()
+    fields = dict(row.fields)
+    assert f"Nhiệm vụ: {fields['task']}" in quote
+    assert f"Cơ quan chủ trì: {fields['lead']}" in quote
+    assert " | " not in quote  # not the bare cells
+
+
+def test_responsibilities_picker_offers_bodies_without_a_dated_task(tab: Tab, served: Served) -> None:
+    undated = [b for b in served.service.bodies() if not any(r["due"] for r in served.service.tasks(b))]
+    assert undated  # the sample corpus has some (Sở Văn hóa, Thể thao và Du lịch …)
+    page = tab.page
+    base._go(page, "Trách nhiệm")
+    page.locator("#vb-body input").click()
+    options = page.get_by_role("option").all_inner_texts()
+    for body in undated:
+        assert body in options
+    page.get_by_role("option", name=undated[0], exact=True).click()
+    page.click("#vb-show-tasks")
+    page.wait_for_function("() => document.querySelector('#vb-tasks .virtual-body')?.innerText.trim()")
+    assert "không có hạn" in base._table_text(page, "vb-tasks")

@@ -199,3 +199,17 @@ def test_cli_deadlines_refuses_a_reversed_range(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "--from: ngày bắt đầu 31/12/2026 sau ngày kết thúc 01/01/2026" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_table_row_fields_survive_the_store_and_name_columns_in_the_card() -> None:
+    from index.chunks import Chunk
+    from index.store import chunk_from_record, chunk_metadata
+
+    fields = (("task", "Thông báo lịch kiểm tra"), ("lead", "Sở Công Thương"), ("due", "Trước ngày 05/10/2026"))
+    chunk = Chunk("d:PL.2", "d", "qd.pdf", "Quyết định 1520/QĐ-UBND", "PL.2", "Phụ lục, dòng 2", (),
+                  " | ".join(v for _, v in fields), kind="table_row", fields=fields)
+    back = chunk_from_record(chunk.id, chunk.text, chunk_metadata(chunk))
+    assert back.fields == fields
+    card = view.source_card(Citation.of_chunk(back, 0.5, 1), None, ["Sở Công Thương"])
+    assert "<b>Cơ quan chủ trì:</b> <mark>Sở Công Thương</mark>" in card
+    assert "<b>Thời hạn:</b> Trước ngày 05/10/2026" in card

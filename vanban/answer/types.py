@@ -76,11 +76,12 @@ class Citation:
     score: float = 0.0
     page: int | None = None
     n: int = 0
+    fields: tuple[tuple[str, str], ...] = ()  # a table row's cells by column role
 
     @classmethod
     def of_chunk(cls, chunk: Chunk, score: float = 0.0, n: int = 0) -> Citation:
         return cls(chunk.file, chunk.document, chunk.path, chunk.label, chunk.text,
-                   round(float(score), 6), chunk.page, n)
+                   round(float(score), 6), chunk.page, n, chunk.fields)
 
     @classmethod
     def of_assignment(cls, a: Assignment, n: int = 0) -> Citation:

@@ -283,6 +283,22 @@ def _doc_meta(doc: Any | None) -> str:
     return " · ".join(html.escape(p) for p in parts if p)
 
 
+# A task table's columns by role (ingest.tables.cell_role), as such tables head them.
+COLUMN_NAMES = {"task": "Nhiệm vụ", "lead": "Cơ quan chủ trì", "coord": "Cơ quan phối hợp",
+                "due": "Thời hạn", "result": "Kết quả"}
+
+
+def row_html(fields: Sequence[tuple[str, str]], needles: Sequence[str], question: str = "") -> str:
+    """A table row one column a line, each named: ``<b>Cơ quan chủ trì:</b> Sở Công Thương``;
+    '' for a clause that is not a table row.
+
+    >>> row_html([("task", "Rà soát"), ("lead", "Sở Tư pháp")], [])
+    '<b>Nhiệm vụ:</b> Rà soát\\n<b>Cơ quan chủ trì:</b> Sở Tư pháp'
+    """
+    return "\n".join(f"<b>{esc(COLUMN_NAMES.get(role, role))}:</b> {highlight(value, needles, question)}"
+                     for role, value in fields if value.strip())
+
+
 def source_card(citation: Citation, doc: Any | None, needles: Sequence[str], question: str = "") -> str:
     """One numbered source: document, date and issuer, clause label, file, highlighted text.
 
@@ -298,7 +314,7 @@ def source_card(citation: Citation, doc: Any | None, needles: Sequence[str], que
     if title:
         parts.append(f'<div class="vb-src-title">{esc(title)}</div>')
     parts.append(f'<div class="vb-src-label">{esc(citation.label or citation.clause)}</div>')
-    text = highlight(citation.text, needles, question)
+    text = row_html(citation.fields, needles, question) or highlight(citation.text, needles, question)
     parts.append(f'<blockquote class="vb-src-text">{text}</blockquote>')
     parts.append(f'<div class="vb-src-file">Tệp: {esc(citation.file)}</div>')
     return f'<div class="vb-src" id="src-{n}">' + "".join(parts) + "</div>"
