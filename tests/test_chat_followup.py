@@ -62,6 +62,8 @@ def test_elliptical_follow_ups_are_written_out_from_the_previous_question(
     "Sở Tư pháp có những nhiệm vụ gì?",  # a body and "what": complete
     "Những việc nào đến hạn trong tháng 10/2026?",  # a period question: complete
     "Theo CT 13, ai chủ trì?",  # cites its own document
+    "Sở Tư pháp phối hợp với ai?",  # asks for partners: complete
+    "Còn gì nữa?",  # nothing to carry over to
 ])
 def test_questions_that_stand_alone_are_left_as_they_are(question: str) -> None:
     assert not is_elliptical(question, BODIES)

@@ -30,6 +30,7 @@ from vanban.answer.question import (
     _WHAT,
     _WHEN,
     _WHO,
+    Question,
     classify,
     fold,
     named_body,
@@ -115,15 +116,20 @@ def is_elliptical(text: str, bodies: Sequence[str]) -> bool:
     True
     >>> is_elliptical("Sở Tư pháp có nhiệm vụ gì?", ["Sở Tư pháp"])
     False
+    >>> is_elliptical("Sở Tư pháp phối hợp với ai?", ["Sở Tư pháp"]), is_elliptical("Còn gì nữa?", [])
+    (False, False)
     """
     text = _nfc(text)
     if not text or terms(task_phrase(text, bodies)):
         return False
-    kind = classify(text)
+    q = Question.parse(text)
     has_body = bool(bodies) and named_body(text, bodies) is not None
-    if (kind == "what" and has_body) or kind == "period":
+    # complete without a task: "X có nhiệm vụ gì", "việc nào đến hạn trong …", "X phối hợp với ai"
+    if (q.kind == "what" and has_body) or q.kind == "period" or q.partner is not None:
         return False
-    return not _CITED.search(text)
+    # something to carry over to: a body, a "who"/"when" cue, a role or a period
+    leans = has_body or q.kind in ("who", "when") or q.role is not None or _PERIOD.search(text)
+    return bool(leans) and not _CITED.search(text)
 
 
 def _cited_prefix(previous: str) -> str:
