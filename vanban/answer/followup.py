@@ -144,6 +144,49 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _only_body(previous: str, body: str, old: str | None, bodies: Sequence[str]) -> str:
+    """``Còn Sở Tư pháp thì sao?``: the body takes the previous body's place, or asks
+    for its part in the previous task when that named none."""
+    span = body_span(previous, old) if old else None
+    if span is not None:
+        return previous[: span[0]] + body + previous[span[1]:]
+    return f"{body} có nhiệm vụ gì về {task_phrase(previous, bodies)}?"
+
+
+def _only_period(text: str, previous: str, cue: str) -> str | None:
+    """``Còn tháng 12 thì sao?``: the period takes the previous one's place, in its year
+    when none is given; None when the follow-up says more than a period."""
+    period, old = _PERIOD.search(text), _PERIOD.search(previous)
+    if period is None or old is None or cue.replace(period.group(0), "").strip():
+        return None
+    new = period.group("core")
+    year = re.search(r"\d{4}", old.group("core"))
+    if year and not re.search(r"\d{4}", new):
+        new = f"{new}/{year.group()}"
+    return previous[: old.start("core")] + new + previous[old.end("core"):]
+
+
+def _with_cue(text: str, previous: str, body: str | None, old: str | None, cue: str,
+              bodies: Sequence[str]) -> str:
+    """The follow-up's question words (``hạn khi nào``, ``Ai phối hợp``) over the
+    previous question's task, body and cited document."""
+    who = _QUESTION_WORDS[0]
+    if classify(text) == "when" and not who.search(cue):
+        # "hạn khi nào?": the previous question, its "who" words dropped, with this cue
+        base = _without(previous, who)
+        if body and old and (span := body_span(base, old)) is not None:
+            base = base[: span[0]] + body + base[span[1]:]
+        elif body and not old:
+            base = f"{body} {base}"
+        return _capital(f"{base}, {fold(cue).strip(' ?')}?")
+    words = " ".join(w for w in (cue.strip(" ?"), task_phrase(previous, bodies)) if w)
+    subject = body or old
+    if subject and not who.search(cue):
+        words = f"{subject} {words}"
+    prefix = _cited_prefix(previous)
+    return prefix + (words if prefix else _capital(words)) + "?"
+
+
 def resolve(text: str, previous: str | None, bodies: Sequence[str]) -> str:
     """The question ``text`` written out in full, given the ``previous`` one asked in the
     same conversation and the indexed ``bodies``; ``text`` itself (NFC, trimmed) when it
@@ -157,32 +200,6 @@ def resolve(text: str, previous: str | None, bodies: Sequence[str]) -> str:
     cue = _without(_cut(text, where), _FILLER)
     # the body as the user wrote it, not its display name ("Công an tỉnh (tỉnh …)")
     body = text[where[0]:where[1]] if where else found
-    if body and not cue:  # only a body: it takes the previous body's place
-        span = body_span(previous, old) if old else None
-        if span is not None:
-            return previous[: span[0]] + body + previous[span[1]:]
-        return f"{body} có nhiệm vụ gì về {task_phrase(previous, bodies)}?"
-    period = _PERIOD.search(text)
-    if period and not cue.replace(period.group(0), "").strip():  # only a period
-        old_period = _PERIOD.search(previous)
-        if old_period:
-            core, new = "core", period.group("core")
-            year = re.search(r"\d{4}", old_period.group(core))
-            if year and not re.search(r"\d{4}", new):  # "tháng 12" after "tháng 11/2026"
-                new = f"{new}/{year.group()}"
-            return previous[: old_period.start(core)] + new + previous[old_period.end(core):]
-    prefix = _cited_prefix(previous)
-    task = task_phrase(previous, bodies)
-    subject = body or old
-    if classify(text) == "when" and not _QUESTION_WORDS[0].search(cue):
-        # "hạn khi nào?": the previous question, its "who" words dropped, with this cue
-        base = _without(previous, _QUESTION_WORDS[0])
-        if body and old and (span := body_span(base, old)) is not None:
-            base = base[: span[0]] + body + base[span[1]:]
-        elif body and not old:
-            base = f"{body} {base}"
-        return _capital(f"{base}, {fold(cue).strip(' ?')}?")
-    words = " ".join(w for w in (cue.strip(" ?"), task) if w)
-    if subject and not _QUESTION_WORDS[0].search(cue):
-        words = f"{subject} {words}"
-    return prefix + (_capital(words) if not prefix else words) + "?"
+    if body and not cue:
+        return _only_body(previous, body, old, bodies)
+    return _only_period(text, previous, cue) or _with_cue(text, previous, body, old, cue, bodies)
