@@ -157,8 +157,7 @@ def test_what_lists_a_body_tasks_with_citations_and_a_cap() -> None:
                 f"trước ngày {i}/10/2026") for i in range(1, 11)]
     resp = Responsibilities([*tasks, _a("Sở Tư pháp", "phối hợp", "1", "Kiểm tra mỏ số 1")])
     hits = [_hit(_chunk("3", "Sở Công Thương chủ trì kiểm tra mỏ số 3."))]
-    # ten results asked for (-k 10): MAX_LISTED caps the list
-    result = compose_answer(Question.parse("Sở Công thương có những nhiệm vụ gì?"), hits, resp, k=10).to_json()
+    result = _answer("Sở Công thương có những nhiệm vụ gì?", hits, resp)
     lines = result["answer"].split("\n")
     assert lines[0] == "Sở Công Thương có 10 nhiệm vụ:"
     assert lines[1] == "- Chủ trì: Kiểm tra mỏ số 3; hạn trước ngày 3/10/2026 [1]"  # the hit first

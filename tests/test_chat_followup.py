@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -139,8 +140,8 @@ def test_result_count_caps_task_lists() -> None:
                 f"trước ngày {i}/10/2026") for i in range(1, 7)]
     resp = Responsibilities(tasks)
     hits = [_hit(_chunk("3", "Sở Công Thương chủ trì kiểm tra mỏ số 3."))]
-    what = compose_answer(Question.parse("Sở Công Thương có những nhiệm vụ gì?"), hits, resp, k=2)
-    due = compose_answer(Question.parse("Những việc nào đến hạn trong tháng 10/2026?"), [], resp, k=2)
+    what = compose_answer(Question.parse("Sở Công Thương có những nhiệm vụ gì?"), hits, resp, listed=2)
+    due = compose_answer(Question.parse("Những việc nào đến hạn trong tháng 10/2026?"), [], resp, listed=2)
     for answer in (what, due):
         lines = answer.text.split("\n")
         assert len([x for x in lines if x.startswith("- ")]) == 2, answer.text
@@ -215,3 +216,19 @@ def test_table_row_fields_survive_the_store_and_name_columns_in_the_card() -> No
     card = view.source_card(Citation.of_chunk(back, 0.5, 1), None, ["Sở Công Thương"])
     assert "<b>Cơ quan chủ trì:</b> <mark>Sở Công Thương</mark>" in card
     assert "<b>Thời hạn:</b> Trước ngày 05/10/2026" in card
+
+
+def test_ask_k_caps_the_task_list_of_the_real_service(tmp_path: Path) -> None:
+    from vanban.service import Vanban
+
+    service = Vanban(Config(db=str(tmp_path / "db"), embedder="fake"))
+    service.ingest(sorted(p for p in (ROOT / "corpus").iterdir() if p.suffix in (".docx", ".pdf")))
+    question = "Sở Công Thương có những nhiệm vụ gì?"
+
+    def listed(answer: Any) -> int:
+        return sum(1 for line in answer.text.split("\n") if line.startswith("- "))
+
+    assert listed(service.ask(question)) == phrasing.MAX_LISTED  # no -k: the usual list
+    capped = service.ask(question, k=2)  # vanban ask -k 2
+    assert listed(capped) == 2 and len(capped.owners) == 2
+    assert capped.text.split("\n")[-1].startswith("và ")

@@ -295,8 +295,9 @@ class Vanban:
         check_question(question, self.config.max_question_chars)
         if not question.strip():
             return Answer(question, False, self._not_found(question, filters))
+        # a result count given (``vanban ask -k``) also caps a task list's length
         answer = self._answerer.answer(question, self.responsibilities(), k or self.config.top_k,
-                                       self.min_score, filters)
+                                       self.min_score, filters, listed=k)
         if answer.gap == "no_relevant_clause":
             answer = replace(answer, text=self._not_found(question, filters))
         return answer
