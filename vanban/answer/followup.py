@@ -26,10 +26,10 @@ from collections.abc import Sequence
 
 from ingest.bodies import canonical_body
 from vanban.answer.question import (
-    _DOC_REF,
     _WHAT,
     _WHEN,
     _WHO,
+    DOC_REF,
     Question,
     classify,
     fold,
@@ -44,7 +44,7 @@ _FILLER = re.compile(
     r"(?<!\w)(?:thế còn|vậy còn|còn|thì sao|thì thế nào|thế nào|như thế nào|ra sao|thì sao nhỉ"
     r"|vậy|thì|nhỉ|ạ|nữa|cũng vậy|sao|là|có|không)(?!\w)", re.IGNORECASE)
 _ROLE = re.compile(r"(?<!\w)(?:chủ trì|phối hợp|tham mưu|theo dõi|đôn đốc)(?!\w)", re.IGNORECASE)
-_CITED = re.compile(rf"(?:theo\s+)?{_DOC_REF.pattern}(?:/[\wĐđ-]+)?\s*,?", re.IGNORECASE)
+_CITED = re.compile(rf"(?:theo\s+)?{DOC_REF.pattern}(?:/[\wĐđ-]+)?\s*,?", re.IGNORECASE)
 _TOKEN = re.compile(r"\S+")
 # A month, quarter or year, with or without its year: "tháng 12", "quý IV/2026", "năm 2027".
 _PERIOD = re.compile(r"(?:(?:trong|vào|của)\s+)?(?P<core>(?:tháng\s+\d{1,2}|quý\s+(?:IV|I{1,3}|[1-4])|năm)"
