@@ -33,6 +33,9 @@ class Chunk:
     title: str = ""
     cells: tuple[str, ...] = ()  # table-row cells, so assignments can be re-derived from the store
     paragraph: int = 0  # 1-based paragraph index of the clause in its document (0: unknown)
+    # a table row's cells by column role (("lead", "Sở Công Thương"), ("due", "Quý IV/2026")),
+    # so a source card can name each column
+    fields: tuple[tuple[str, str], ...] = ()
 
     @property
     def text_hash(self) -> str:
@@ -141,6 +144,7 @@ def chunk_from_clause(doc: Document, clause: Clause, chunk_id: str) -> Chunk:
         title=h.title or "",
         cells=clause.cells,
         paragraph=clause.paragraph,
+        fields=clause.fields if clause.kind == "table_row" else (),
     )
 
 

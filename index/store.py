@@ -139,6 +139,7 @@ def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
         "issuer": chunk.issuer, "number": chunk.number, "date": chunk.date,
         "date_int": date_int(chunk.date), "title": chunk.title, "text_hash": chunk.text_hash,
         "cells_json": json.dumps(list(chunk.cells), ensure_ascii=False),
+        "fields_json": json.dumps([list(f) for f in chunk.fields], ensure_ascii=False),
     }
 
 
@@ -154,6 +155,7 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
         number=str(meta.get("number", "")), date=str(meta.get("date", "")),
         title=str(meta.get("title", "")),
         cells=tuple(json.loads(str(meta.get("cells_json") or "[]"))),
+        fields=tuple((str(r), str(v)) for r, v in json.loads(str(meta.get("fields_json") or "[]"))),
     )
 
 

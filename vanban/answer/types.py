@@ -17,6 +17,7 @@ these types; :meth:`Answer.to_json` is the ``vanban ask --json`` contract::
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from index.chunks import Chunk
     from ingest.assignments import Assignment
 
-__all__ = ["Answer", "Citation", "Gap", "Owner", "render_citation"]
+__all__ = ["Answer", "Citation", "Gap", "Owner", "readable_clause", "render_citation"]
 
 
 def render_citation(document: str, clause: str) -> str:
@@ -35,6 +36,31 @@ def render_citation(document: str, clause: str) -> str:
     'Chỉ thị 13/CT-TTg'
     """
     return f"{document} › {clause}" if clause else document
+
+
+# Path parts that number clauses for us, not as the document prints them:
+# "preamble.5", a dash or plus item ("6.-2", "II.2.-1.+1"), a repeated number ("2.5~2").
+_INTERNAL_PATH = re.compile(r"preamble|(?:^|\.)[-+]\d|~\d")
+
+
+def readable_clause(clause: str, label: str) -> str:
+    """Where a clause is, in words a reader finds in the document: its path when that is
+    printed in the document (``II.2.2.a``), else its label (``Phần mở đầu › đoạn 5``),
+    with the appendix it is in.
+
+    >>> readable_clause("II.2.2.a", "Mục II › 2 › 2.2 › điểm a")
+    'II.2.2.a'
+    >>> readable_clause("6.-2", "Mục 6 › gạch đầu dòng 2")
+    'Mục 6 › gạch đầu dòng 2'
+    >>> readable_clause("PL1.preamble.1", "Phần mở đầu › đoạn 1")
+    'Phụ lục 1 › Phần mở đầu › đoạn 1'
+    """
+    if not _INTERNAL_PATH.search(clause) or not label:
+        return clause
+    appendix = re.match(r"PL(\d*)\.", clause)
+    if appendix:
+        return " ".join(("Phụ lục", appendix.group(1))).strip() + f" › {label}"
+    return label
 
 
 @dataclass(frozen=True)
@@ -56,11 +82,13 @@ class Citation:
     page: int | None = None
     n: int = 0
     paragraph: int | None = None
+    fields: tuple[tuple[str, str], ...] = ()  # a table row's cells by column role
 
     @classmethod
     def of_chunk(cls, chunk: Chunk, score: float = 0.0, n: int = 0) -> Citation:
         return cls(chunk.file, chunk.document, chunk.path, chunk.label, chunk.text,
-                   round(float(score), 6), chunk.page, n, chunk.paragraph or None)
+                   round(float(score), 6), chunk.page, n, paragraph=chunk.paragraph or None,
+                   fields=chunk.fields)
 
     @classmethod
     def of_assignment(cls, a: Assignment, n: int = 0) -> Citation:
