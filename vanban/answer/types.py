@@ -95,8 +95,9 @@ class Owner:
 
 
 # Why nothing was found, when it was not: no clause relevant enough (the service words
-# it for its index and filters), or the documents state nothing for what was asked.
-Gap = Literal["no_relevant_clause", "nothing_due"]
+# it for its index and filters), the documents state nothing for what was asked, or
+# the body the question names has no task in the documents in scope.
+Gap = Literal["no_relevant_clause", "nothing_due", "no_task_for_body"]
 
 
 @dataclass(frozen=True)
