@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ingest.abbreviations import QUESTION_TABLE, spell_out
-from ingest.bodies import body_matches, canonical_body, split_body_key
+from ingest.bodies import body_matches, canonical_body, province_of, split_body_key
 from ingest.body_names import is_well_formed_body, name_head, trim_body
 from ingest.deadlines import parse_deadline
 
@@ -323,12 +323,29 @@ def names_body(named: str, key: str) -> bool:
     (True, True)
     >>> names_body("Sở Tư pháp", "sở nội vụ @ tỉnh lâm đồng")
     False
+    >>> names_body("Sở Công Thương Lào Cai", "sở công thương @ tỉnh lào cai")
+    True
+    >>> names_body("Sở Công Thương Lào Cai", "sở công thương @ tỉnh lâm đồng")
+    False
     """
     spelled = spell_out(named, QUESTION_TABLE)
     if body_matches(spelled, key):
         return True
-    base = split_body_key(key)[0] if " @ " in key else canonical_body(key)
-    return canonical_body(spelled) in _key_forms(base)
+    base, place = split_body_key(key) if " @ " in key else (canonical_body(key), province_of(key))
+    asked = province_of(spelled)
+    if asked and place and asked != place:
+        return False
+    if canonical_body(spelled) in _key_forms(base):
+        return True
+    bare = _bare_place(spelled) if asked is None else None
+    return bare is not None and (place is None or place.endswith(bare[1])) and names_body(bare[0], key)
+
+
+def _bare_place(name: str) -> tuple[str, str] | None:
+    """``Sở Công Thương Lào Cai`` → (``Sở Công Thương``, ``lào cai``): a place printed
+    after a name without ``tỉnh``/``thành phố`` (two capitalised words at the end)."""
+    m = re.match(r"^(.+\S)\s+([A-ZĐ][\wÀ-ỹ]*\s+[A-ZĐ][\wÀ-ỹ]*)$", name.strip())
+    return (m.group(1), m.group(2).lower()) if m and name_head(m.group(1)) else None
 
 
 _GROUP_WORDS = ("các", "những", "cấp")
@@ -336,6 +353,25 @@ _GROUP_WORDS = ("các", "những", "cấp")
 
 def _bare(name: str) -> list[str]:
     return [w for w in canonical_body(name).split() if w not in _GROUP_WORDS]
+
+
+def _initials(named: str, key: str) -> bool:
+    """An abbreviation the tables do not know, read as initials: ``Viện KTTV&BĐKH`` may be
+    ``Viện Khoa học Khí tượng thủy văn và Biến đổi khí hậu`` (same head word; the
+    letters in order among the initials of the name's other words).
+
+    >>> _initials("Viện KTTV&BĐKH", "viện khoa học khí tượng thủy văn và biến đổi khí hậu")
+    True
+    >>> _initials("Viện KTTV&BĐKH", "viện kiểm sát nhân dân tỉnh")
+    False
+    """
+    ws = named.split()
+    letters = "".join(w for w in ws[1:] if w.replace("&", "").isupper()).replace("&", "").lower()
+    base = (split_body_key(key)[0] if " @ " in key else canonical_body(key)).split()
+    if len(letters) < 3 or not base or base[0] != ws[0].lower():
+        return False
+    initials = iter(w[0] for w in base[1:])
+    return all(ch in initials for ch in letters)
 
 
 def may_name(named: str, key: str) -> bool:
@@ -350,7 +386,7 @@ def may_name(named: str, key: str) -> bool:
     >>> may_name("Sở Tư pháp", "sở nội vụ @ tỉnh lâm đồng")
     False
     """
-    if names_body(named, key):
+    if names_body(named, key) or _initials(named, key):
         return True
     spelled = spell_out(named, QUESTION_TABLE)
     base = split_body_key(key)[0] if " @ " in key else key

@@ -81,16 +81,24 @@ class Scope:
         local = {h.chunk.file for h in hits if _is_local(h, question)}
         return cls(question, hits, resp, refs, pool, local, similarity)
 
+    def matched_text(self, a: Assignment) -> str:
+        """What the question is compared with: the task; for a deadline question also the
+        body, since it describes who does what (``Chủ hồ chứa … phải trực ban đến khi nào``)."""
+        return f"{a.body}: {a.task}" if self.question.kind == "when" else a.task
+
     def fit(self, a: Assignment) -> float:
-        """How well ``a``'s task matches the question, among the candidates (best ≈ 1)."""
-        if a.task not in self._fit:
-            self.score_tasks([a.task])
-        return self._fit[a.task]
+        """How well ``a``'s task matches the question, among the candidates (best ≈ 1).
+        The owners of one task share its best score: a co-owner's name must not decide."""
+        texts = [self.matched_text(b) for _, b in self.pool if _same_task(a, b)] or [self.matched_text(a)]
+        if any(t not in self._fit for t in texts):
+            self.score_tasks(texts)
+        return max(self._fit[t] for t in texts)
 
     def score_tasks(self, extra: Sequence[str] = ()) -> None:
         """Score the pool's tasks, those scored before and ``extra`` ones against the
         question, together (scores are relative to the best of them)."""
-        texts = list(dict.fromkeys([a.task for _, a in self.pool] + list(self._fit) + list(extra)))
+        pool = [self.matched_text(a) for _, a in self.pool]
+        texts = list(dict.fromkeys(pool + list(self._fit) + list(extra)))
         if not texts:
             return
         cosines = self.similarity(self.question.text, texts) if self.similarity else None
@@ -122,12 +130,16 @@ def scope_files(scope: Scope) -> set[str]:
 def named_in_scope(scope: Scope) -> list[Assignment] | None:
     """The assignments, in the documents in scope, of the body the question names by
     the grammar of names (any spelling, with or without its province); None when the
-    question names no body."""
+    question names no body, or one no indexed body answers to while the index's own
+    names find one in the question."""
     named = scope.question.named
     if named is None:
         return None
+    mine = [a for a in scope.resp.all() if names_body(named, a.body_key or a.body)]
+    if not mine and scope.question.subject.find(scope.resp.names()) is not None:
+        return None  # a spelling the grammar cannot resolve (``Viện KTTV&BĐKH``): the index's names decide
     files = scope_files(scope)
-    return [a for a in scope.resp.all() if a.file in files and names_body(named, a.body_key or a.body)]
+    return [a for a in mine if a.file in files]
 
 
 def may_be_named(scope: Scope) -> bool:
