@@ -316,6 +316,11 @@ def read_body(question: str) -> str | None:
     return None
 
 
+def _key_parts(key: str) -> tuple[str, str | None]:
+    """(canonical name, province) of a body key, or of a printed name."""
+    return split_body_key(key) if " @ " in key else (canonical_body(key), province_of(key))
+
+
 def names_body(named: str, key: str) -> bool:
     """Does ``named`` (a body as a question writes it) name the body of ``key`` (a body
     key or printed name)? Any spelling, with or without the province, abbreviations
@@ -333,7 +338,7 @@ def names_body(named: str, key: str) -> bool:
     spelled = spell_out(named, QUESTION_TABLE)
     if body_matches(spelled, key):
         return True
-    base, place = split_body_key(key) if " @ " in key else (canonical_body(key), province_of(key))
+    base, place = _key_parts(key)
     asked = province_of(spelled)
     if asked and place and asked != place:
         return False
@@ -369,7 +374,7 @@ def _initials(named: str, key: str) -> bool:
     """
     ws = named.split()
     letters = "".join(w for w in ws[1:] if w.replace("&", "").isupper()).replace("&", "").lower()
-    base = (split_body_key(key)[0] if " @ " in key else canonical_body(key)).split()
+    base = _key_parts(key)[0].split()
     if len(letters) < 3 or not base or base[0] != ws[0].lower():
         return False
     initials = iter(w[0] for w in base[1:])
@@ -391,7 +396,7 @@ def may_name(named: str, key: str) -> bool:
     if names_body(named, key) or _initials(named, key):
         return True
     spelled = spell_out(named, QUESTION_TABLE)
-    base = split_body_key(key)[0] if " @ " in key else key
+    base = _key_parts(key)[0]
     group = any(w in _GROUP_WORDS for w in canonical_body(spelled).split() + base.split())
     a, b = _bare(spelled), _bare(base)
     if not (group and a and b):
