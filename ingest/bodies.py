@@ -104,6 +104,8 @@ def canonical_body(name: str) -> str:
     'ủy ban nhân dân tỉnh'
     >>> canonical_body("SCT") == canonical_body("Sở Công thương")
     True
+    >>> canonical_body("UBND các tỉnh, thành phố trực thuộc Trung ương") == canonical_body("UBND cấp tỉnh")
+    True
     """
     text = expand_abbreviations(name)
     # "Lãnh đạo Sở Y tế" (the Sở's leadership) answers for the Sở: one key for both
@@ -121,7 +123,19 @@ def canonical_body(name: str) -> str:
     text = re.sub(r"\s+", " ", text).strip(" -")
     if text.startswith(("sở ", "cục ", "chi cục ")):
         text = re.sub(r" (tỉnh|thành phố)$", "", text)
+    for rx, repl in _GROUP_EQUIVALENTS:
+        text = rx.sub(repl, text)
     return text
+
+
+# One set of bodies, several group names: every province-level "thành phố" is
+# "trực thuộc trung ương", so the words add nothing; "cấp tỉnh" names the same set
+# as "các tỉnh, thành phố" (applied to canonical text: no commas, lower case).
+_GROUP_EQUIVALENTS = (
+    (re.compile(r"\bcác tỉnh ?/ ?thành phố\b"), "các tỉnh thành phố"),
+    (re.compile(r"\b(các tỉnh thành phố) trực thuộc trung ương$"), r"\1"),
+    (re.compile(r"^(ủy ban nhân dân|chủ tịch ủy ban nhân dân) cấp tỉnh$"), r"\1 các tỉnh thành phố"),
+)
 
 
 def display_body(printed: str) -> str:

@@ -21,10 +21,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from index.chunks import Chunk, SearchFilters
 from index.embedders import CachedQueries, Embedder, make_embedder, relevance_floor
@@ -42,10 +42,14 @@ from index.search import DenseFn, Hit, Mode, Searcher, matrix_dense_fn
 from index.store import DocCheck, DocRecord, IndexState, Store
 from ingest.errors import InputError
 from vanban.answer.compose import Answerer
+from vanban.answer.match import TaskVectors
 from vanban.answer.meta import DocFacts
 from vanban.answer.tasks import Responsibilities, to_row
 from vanban.answer.types import Answer
 from vanban.settings import Config
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # How stale the registry may be before a question re-checks it (seconds). Our own
 # writes reset it; only other writers (another process, or ``--chroma-url``) wait.
@@ -64,6 +68,7 @@ class Snapshot:
     dense: DenseFn
     responsibilities: Responsibilities
     documents: tuple[DocFacts, ...] = ()  # header and signature facts of the visible documents
+    task_vectors: dict[str, np.ndarray] = field(default_factory=dict)  # filled as questions need
 
     @classmethod
     def of(cls, state: IndexState, lexical: LexicalIndex) -> Snapshot:
@@ -150,7 +155,7 @@ class Vanban:
         self._building = threading.Lock()  # one snapshot build at a time
         self._queries: CachedQueries | None = None
         self.on_wait: Callable[[str], None] | None = None  # told when another writer holds the index
-        self._answerer = Answerer(self.search)
+        self._answerer = Answerer(self.search, self.task_similarity)
 
     @property
     def embedder(self) -> Embedder:
@@ -314,6 +319,16 @@ class Vanban:
                mode: Mode = "hybrid") -> list[Hit]:
         """The best clauses for ``question`` (``k`` defaults to ``config.top_k``)."""
         return self._searcher().search(question, k or self.config.top_k, filters, mode)
+
+    def task_similarity(self, question: str, tasks: Sequence[str]) -> list[float]:
+        """The question's cosine with each task text; task vectors are embedded on first
+        use and kept with the current snapshot."""
+        return TaskVectors(self.queries, self.snapshot().task_vectors).similarity(question, tasks)
+
+    @property
+    def answerer(self) -> Answerer:
+        """What ``ask`` answers with (search and task matching over this index)."""
+        return self._answerer
 
     def ask(self, question: str, k: int | None = None,
             filters: SearchFilters | None = None) -> Answer:
