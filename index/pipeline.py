@@ -30,12 +30,14 @@ from index.errors import StoreError, StoreUnavailableError
 from index.lexical import LexicalIndex, fingerprint
 from index.store import Store
 from ingest.bounded import Bounded, ReadLimits, parse_bounded
+from ingest.form import structure_problem
 from ingest.model import Document
 
-FileStatus = Literal["ingested", "unchanged", "replaced", "needs_ocr", "unreadable", "error",
-                     "skipped"]
+FileStatus = Literal["ingested", "unchanged", "replaced", "needs_ocr", "unreadable", "no_structure",
+                     "error", "skipped"]
 FILE_STATUSES: tuple[FileStatus, ...] = (
-    "ingested", "unchanged", "replaced", "needs_ocr", "unreadable", "error", "skipped")
+    "ingested", "unchanged", "replaced", "needs_ocr", "unreadable", "no_structure", "error",
+    "skipped")
 # .doc/.odt/.rtf go through LibreOffice; .json: law corpora (ALQAC shape)
 EXTENSIONS = (".pdf", ".docx", ".doc", ".odt", ".rtf", ".txt", ".md", ".json")
 EMBED_BATCH = 64
@@ -250,7 +252,8 @@ def embed_chunks(chunks: Sequence[Chunk], store: Store, embedder: Embedder,
 
 
 _PROBLEM: dict[str, FileStatus] = {"needs_ocr": "needs_ocr",
-                                    "unreadable_text_layer": "unreadable", "error": "error"}
+                                    "unreadable_text_layer": "unreadable",
+                                    "no_structure": "no_structure", "error": "error"}
 
 
 def _skip(path: Path, store: Store, sha: str, ocr: bool = False) -> FileResult | None:
@@ -324,6 +327,8 @@ def _ingest_file(path: Path, store: Store, embedder: Embedder,
     old = store.find(path.name)
     read = parse(path, ocr, limits)
     doc, rss = read.document, read.peak_rss_mb
+    if (why := structure_problem(doc)) is not None:  # "Xin chào" is not a one-clause document
+        doc = dataclasses.replace(doc, status="no_structure", message=why)
     if doc.status != "ok":
         if doc.status != "error":  # remembered, so `vanban list` shows what needs OCR
             noted = dataclasses.replace(doc, message=_problem_message(doc))
