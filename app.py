@@ -528,7 +528,7 @@ def _documents_tab(page: Page) -> dict[str, Any]:
             return rows, line, "", hidden
 
         for f in filters:
-            f.input(on_filter, filters, [table, counts, note, confirm_row], api_visibility="private")
+            f.change(on_filter, filters, [table, counts, note, confirm_row], api_visibility="private")
 
         @_in_vietnamese
         def on_pick(file: str | None) -> tuple[Any, ...]:
