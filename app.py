@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ingest.errors import VanbanError
+from ingest.errors import InputError, VanbanError
 from vanban.settings import Config
 from vanban.tracking import DEFAULT_WINDOW, WINDOWS
 from vanban.web.protocol import PageService
@@ -152,6 +152,13 @@ def _raise_for_user(err: VanbanError) -> Exception:
     import gradio as gr
 
     return gr.Error(html.escape(str(err)), title="Lỗi", print_exception=False)
+
+
+def _warn(err: VanbanError) -> None:
+    """A Vietnamese toast for a mistake the user can fix; the handler still returns normally."""
+    import gradio as gr
+
+    gr.Warning(html.escape(str(err)), title="Chưa lưu")
 
 
 SERVER_ERROR = ("Lỗi máy chủ khi xử lý yêu cầu ({kind}) — hãy thử lại; nếu vẫn lỗi, "
@@ -563,7 +570,11 @@ def _documents_tab(page: Page) -> dict[str, Any]:
 
         @_in_vietnamese
         def on_correct(file: str | None, n: str, d: str, i: str) -> tuple[Any, ...]:
-            return page.correct(file, n, d, i), hidden
+            try:
+                return page.correct(file, n, d, i), hidden
+            except InputError as err:  # a typing slip: say so, without gradio's "Error" overlay
+                _warn(err)
+                return html.escape(str(err)), hidden
 
         corrected = save.click(
             on_correct,

@@ -200,5 +200,9 @@ def test_invalid_correction_date_is_a_vietnamese_toast(tab: Tab, served: Served)
     page.locator("#vb-fix-date textarea, #vb-fix-date input").first.fill("31/02/2026")
     page.click("#vb-fix-save")
     page.get_by_text("ngày '31/02/2026' không hợp lệ", exact=False).first.wait_for()
+    assert "Chưa lưu" in page.locator("body").inner_text()  # the toast's title
+    assert "ngày '31/02/2026' không hợp lệ" in page.locator("#vb-doc-note").inner_text()
+    # no traceback, and no English "Error" overlay over the tab
     assert "Traceback" not in page.locator("body").inner_text()
+    assert page.get_by_text("Error", exact=True).count() == 0
     assert next(d for d in served.service.documents() if d.file == "chi-thi-08-CT-UBND.pdf").corrected == ""
