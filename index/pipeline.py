@@ -27,7 +27,7 @@ from index.chunks import Chunk, chunks_from_document
 from index.embedders import Embedder
 from index.embedders import embed_chunks as embed_windows
 from index.errors import StoreError, StoreUnavailableError
-from index.lexical import LexicalIndex, fingerprint
+from index.lexical import META_FILE, LexicalIndex, fingerprint
 from index.store import Store
 from ingest.bounded import Bounded, ReadLimits, parse_bounded
 from ingest.form import structure_problem
@@ -511,6 +511,17 @@ def refresh_lexical(store: Store, chunks: Sequence[Chunk] | None = None,
             # Written last: a crash before this line leaves the index marked stale.
             (directory / SIGNATURE_FILE).write_text(signature, encoding="utf-8")
     return index
+
+
+def forget_lexical(store: Store) -> None:
+    """Mark the saved BM25 index stale, so the next read rebuilds it from the stored chunks.
+
+    Its texts carry each clause's document name (``heading+doc``): after a hand
+    correction of a number the chunk ids are the same but the names are not.
+    """
+    with store.writing(bump=False):
+        for name in (SIGNATURE_FILE, META_FILE):
+            (lexical_dir(store) / name).unlink(missing_ok=True)
 
 
 def ensure_lexical(store: Store) -> None:

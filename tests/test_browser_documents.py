@@ -50,6 +50,17 @@ def _pick(page: Any, elem_id: str, option: str) -> None:
     page.get_by_role("option", name=option, exact=False).first.click()
 
 
+def _open_document(page: Any, file: str, box: str, title: str) -> None:
+    """Pick a listed document in the Văn bản tab and open one of its accordions."""
+    _go(page, "Văn bản")
+    _docs_show(page, file)
+    _pick(page, "vb-remove-pick", file)
+    page.locator(f"#{box}").get_by_text(title).click()
+
+
+FIX = ("vb-fix-box", "Sửa thông tin đầu văn bản")
+
+
 def _counts(page: Any) -> str:
     return str(page.locator("#vb-doc-counts").inner_text())
 
@@ -143,10 +154,7 @@ def test_delete_asks_for_confirmation_and_old_messages_go(
 @pytest.mark.browser
 def test_parsed_text_shows_header_and_clause_tree(tab: Tab, served: Served) -> None:
     page = tab.page
-    _go(page, "Văn bản")
-    _docs_show(page, "ke-hoach-45-KH-UBND.docx")
-    _pick(page, "vb-remove-pick", "ke-hoach-45-KH-UBND.docx")
-    page.locator("#vb-parsed-box").get_by_text("Nội dung đã phân tích").click()
+    _open_document(page, "ke-hoach-45-KH-UBND.docx", "vb-parsed-box", "Nội dung đã phân tích")
     page.wait_for_function("() => document.querySelector('#vb-parsed .vb-parsed-clause')")
     shown = page.locator("#vb-parsed").inner_text()
     clauses = served.service.clauses("ke-hoach-45-KH-UBND.docx")
@@ -163,9 +171,7 @@ def test_header_corrected_by_hand_is_used_by_answers_and_survives_reingest(
     doc = _make_docx(tmp_path / "cong-van-sua-tay.docx")
     page = tab.page
     _upload(page, doc)
-    _docs_show(page, "cong-van-sua-tay.docx")
-    _pick(page, "vb-remove-pick", "cong-van-sua-tay.docx")
-    page.locator("#vb-fix-box").get_by_text("Sửa thông tin đầu văn bản").click()
+    _open_document(page, "cong-van-sua-tay.docx", *FIX)
     number = page.locator("#vb-fix-number textarea, #vb-fix-number input").first
     page.wait_for_function(
         "() => (document.querySelector('#vb-fix-number textarea, #vb-fix-number input')?.value || '') === '77/UBND-VX'"
@@ -193,10 +199,7 @@ def test_header_corrected_by_hand_is_used_by_answers_and_survives_reingest(
 @pytest.mark.browser
 def test_invalid_correction_date_is_a_vietnamese_toast(tab: Tab, served: Served) -> None:
     page = tab.page
-    _go(page, "Văn bản")
-    _docs_show(page, "chi-thi-08-CT-UBND.pdf")
-    _pick(page, "vb-remove-pick", "chi-thi-08-CT-UBND.pdf")
-    page.locator("#vb-fix-box").get_by_text("Sửa thông tin đầu văn bản").click()
+    _open_document(page, "chi-thi-08-CT-UBND.pdf", *FIX)
     page.locator("#vb-fix-date textarea, #vb-fix-date input").first.fill("31/02/2026")
     page.click("#vb-fix-save")
     page.get_by_text("ngày '31/02/2026' không hợp lệ", exact=False).first.wait_for()

@@ -56,6 +56,12 @@ def test_correct_fixes_number_date_issuer_and_answers_cite_them(tmp_path: Path) 
         "Công văn 613/SCT-QLCN", "613/SCT-QLCN", "2026-02-01", "Sở Công Thương tỉnh Hòa Bình Xanh")
     assert "đã sửa tay: số, ngày, cơ quan ban hành" in run("list", "--db", db).output
 
+    # BM25 indexes document names: the corrected number finds the document by words alone
+    from vanban.service import Vanban
+    from vanban.settings import Config
+
+    hits = Vanban(Config(db=db, embedder="fake")).search("613", k=3, mode="bm25")
+    assert hits and {h.chunk.document for h in hits} == {"Công văn 613/SCT-QLCN"}
     answer = json.loads(run("ask", FIRE, "--db", db, "--embedder", "fake", "--json").output)
     assert answer["citations"]
     assert {c["document"] for c in answer["citations"]} == {"Công văn 613/SCT-QLCN"}

@@ -35,6 +35,7 @@ from index.lexical import LexicalIndex
 from index.pipeline import (
     FileResult,
     ProgressFn,
+    forget_lexical,
     ingest_paths,
     refresh_lexical,
     walk,
@@ -218,7 +219,10 @@ class Vanban:
         The correction outlives re-ingesting the file (``index.corrections``).
         """
         fix = None if reset else correction_of(number, date, issuer)
-        record = self.store.correct(file_or_id, fix)
+        with self.store.writing(bump=False):  # no reader saves BM25 between the two
+            record = self.store.correct(file_or_id, fix)
+            if record is not None:
+                forget_lexical(self.store)  # BM25 indexes document names
         if record is not None:
             self._after_write(self._snapshot is not None)
         return record
