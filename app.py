@@ -518,6 +518,8 @@ def _documents_tab(page: Page) -> dict[str, Any]:
             def report(p: Progress) -> None:
                 _report_progress(progress, p)
 
+            # Vietnamese from the first moment, before the first file's report
+            progress(0, desc="Đang kiểm tra các tệp tải lên…")
             return page.upload(paths, report, ocr=bool(use_ocr)), "", hidden
 
         uploaded = files.upload(
