@@ -107,6 +107,8 @@ class DocRecord:
     extraction: str = ""  # "ok" | "error" (assignments could not be extracted) | "" (none tried)
     extraction_message: str = ""
     assignments: int = 0  # how many assignments are stored with the record
+    signer: str = ""  # who signed, from the closing block ("Nguyễn Văn A")
+    signer_position: str = ""  # the signer's position as printed ("Phó Chủ tịch")
     corrected: str = ""  # header fields corrected by hand ("số, ngày"), see ``index.corrections``
 
     def as_filter_probe(self) -> Chunk:
@@ -207,6 +209,7 @@ def doc_record(doc: Document, clauses: int, sha256: str = "",
         ingested_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         sha256=sha256, message=doc.message, extraction=got.status,
         extraction_message=got.message, assignments=len(got.assignments),
+        signer=doc.closing.signer or "", signer_position=doc.closing.position or "",
     )
 
 
