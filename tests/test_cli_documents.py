@@ -88,6 +88,18 @@ def test_correction_survives_reingest_and_a_rebuilt_index(tmp_path: Path) -> Non
     assert tasks and {t["document"] for t in tasks} == {"Công văn 613/SCT-QLCN"}
 
 
+def test_questions_about_the_document_itself_use_the_corrected_fields(tmp_path: Path) -> None:
+    db = str(tmp_path / "db")
+    run("ingest", str(CV), "--db", db, "--embedder", "fake", "-q")
+    run("correct", CV.name, "--db", db, "--date", "05/09/2026", "--issuer", "Sở Công Thương tỉnh Hòa Bình Xanh")
+    asked = json.loads(run("ask", "Công văn 612/SCT-QLCN được ban hành ngày nào?", "--db", db,
+                           "--embedder", "fake", "--json").output)
+    assert "05/09/2026" in asked["answer"] and "03/09/2026" not in asked["answer"]
+    who = json.loads(run("ask", "Công văn 612/SCT-QLCN do cơ quan nào ban hành?", "--db", db,
+                         "--embedder", "fake", "--json").output)
+    assert "Sở Công Thương tỉnh Hòa Bình Xanh" in who["answer"]
+
+
 def test_correct_refuses_bad_input_in_vietnamese(tmp_path: Path) -> None:
     db = str(tmp_path / "db")
     run("ingest", str(CV), "--db", db, "--embedder", "fake", "-q")
