@@ -124,11 +124,32 @@ document.addEventListener("change", function (ev) {
 """
 
 
+# gradio titles every toast with its English kind ("Error", whatever title we pass) and
+# labels a failed output "Error": say those words in Vietnamese as they appear.
+VIETNAMESE_CHROME = """
+<script>
+(function () {
+  var words = {"Error": "Lỗi", "Warning": "Lưu ý", "Info": "Thông báo"};
+  function translate() {
+    document.querySelectorAll('.toast-title, [data-testid="status-tracker"] *').forEach(function (el) {
+      el.childNodes.forEach(function (n) {
+        var key = n.nodeType === 3 ? n.data.trim() : "";
+        if (words[key]) { n.data = n.data.replace(key, words[key]); }
+      });
+    });
+  }
+  new MutationObserver(translate).observe(document.documentElement,
+    {childList: true, subtree: true, characterData: true});
+})();
+</script>
+"""
+
+
 def head_html(config: Config) -> str:
-    """The page's script, with our upload formats and size limits filled in."""
+    """The page's scripts, with our upload formats and size limits filled in."""
     return (HEAD.replace("__ACCEPT__", ",".join(UPLOAD_EXTENSIONS))
             .replace("__CAP_BYTES__", str(upload_cap_mb(config) * 1024 * 1024))
-            .replace("__LIMIT_MB__", str(config.max_upload_mb)))
+            .replace("__LIMIT_MB__", str(config.max_upload_mb))) + VIETNAMESE_CHROME
 
 
 def upload_cap_mb(config: Config) -> int:
@@ -158,7 +179,7 @@ def _warn(err: VanbanError) -> None:
     """A Vietnamese toast for a mistake the user can fix; the handler still returns normally."""
     import gradio as gr
 
-    gr.Warning(html.escape(str(err)), title="Chưa lưu")
+    gr.Warning(html.escape(str(err)))
 
 
 SERVER_ERROR = ("Lỗi máy chủ khi xử lý yêu cầu ({kind}) — hãy thử lại; nếu vẫn lỗi, "

@@ -8,6 +8,7 @@ Debian's Chromium); this module gets its own index.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -202,10 +203,32 @@ def test_invalid_correction_date_is_a_vietnamese_toast(tab: Tab, served: Served)
     _open_document(page, "chi-thi-08-CT-UBND.pdf", *FIX)
     page.locator("#vb-fix-date textarea, #vb-fix-date input").first.fill("31/02/2026")
     page.click("#vb-fix-save")
-    page.get_by_text("ngày '31/02/2026' không hợp lệ", exact=False).first.wait_for()
-    assert "Chưa lưu" in page.locator("body").inner_text()  # the toast's title
+    toast = page.locator("[data-testid=toast-body]").first
+    toast.wait_for()
+    assert "ngày '31/02/2026' không hợp lệ" in toast.inner_text()
+    page.wait_for_function("() => document.querySelector('.toast-title')?.innerText.trim() === 'Lưu ý'")
     assert "ngày '31/02/2026' không hợp lệ" in page.locator("#vb-doc-note").inner_text()
-    # no traceback, and no English "Error" overlay over the tab
-    assert "Traceback" not in page.locator("body").inner_text()
-    assert page.get_by_text("Error", exact=True).count() == 0
+    _no_english_chrome(page)
     assert next(d for d in served.service.documents() if d.file == "chi-thi-08-CT-UBND.pdf").corrected == ""
+
+
+def _no_english_chrome(page: Any) -> None:
+    """No traceback, and none of gradio's English words for a failure on the page."""
+    body = page.locator("body").inner_text()
+    assert "Traceback" not in body
+    assert not re.search(r"\b(Error|Warning)\b", body), body[-300:]
+
+
+@pytest.mark.browser
+def test_error_toasts_are_titled_in_vietnamese(tab: Tab) -> None:
+    """A handler's error (here a date that does not exist) is a toast titled "Lỗi", and
+    gradio's English "Error" label over the failed outputs is said in Vietnamese too."""
+    page = tab.page
+    _go(page, "Thời hạn")
+    page.locator("#vb-dl-from input, #vb-dl-from textarea").first.fill("31/02/2026")
+    page.click("#vb-dl-run")
+    toast = page.locator("[data-testid=toast-body]").first
+    toast.wait_for()
+    assert "Từ ngày: ngày '31/02/2026' không hợp lệ" in toast.inner_text()
+    page.wait_for_function("() => document.querySelector('.toast-title')?.innerText.trim() === 'Lỗi'")
+    _no_english_chrome(page)
