@@ -131,7 +131,7 @@ VIETNAMESE_CHROME = """
 (function () {
   var words = {"Error": "Lỗi", "Warning": "Lưu ý", "Info": "Thông báo"};
   function translate() {
-    document.querySelectorAll('.toast-title, [data-testid="status-tracker"] *').forEach(function (el) {
+    document.querySelectorAll('.toast-title, [class*="error"], [data-testid="status-tracker"] *').forEach(function (el) {
       el.childNodes.forEach(function (n) {
         var key = n.nodeType === 3 ? n.data.trim() : "";
         if (words[key]) { n.data = n.data.replace(key, words[key]); }

@@ -57,6 +57,15 @@ def _open_document(page: Any, file: str, box: str, title: str) -> None:
     _docs_show(page, file)
     _pick(page, "vb-remove-pick", file)
     page.locator(f"#{box}").get_by_text(title).click()
+    # the pick fills the panel and the fields in one reply: wait for it, or typing races it
+    page.wait_for_function(READY[box], arg=file)
+
+
+READY = {
+    "vb-parsed-box": "f => (document.querySelector('#vb-parsed')?.innerText || '').includes(f)",
+    "vb-fix-box": "() => (document.querySelector('#vb-fix-number textarea, #vb-fix-number input')"
+                  "?.value || '') !== ''",
+}
 
 
 FIX = ("vb-fix-box", "Sửa thông tin đầu văn bản")
