@@ -332,6 +332,17 @@ def _busy(where: str, waited: float) -> StoreError:
         "--port 8000) và dùng --chroma-url http://127.0.0.1:8000.")
 
 
+def require_index(config: Location) -> None:
+    """Refuse an embedded index that was never built (a mistyped ``--db``): reading
+    commands must not leave an empty one behind. A Chroma server answers for itself.
+    """
+    if config.chroma_url or (config.db_path / "chroma").is_dir():
+        return
+    raise StoreError(
+        f"Không có chỉ mục nào ở {config.db_path} — kiểm tra lại --db (hoặc VANBAN_DB); "
+        f"nếu chưa nạp văn bản, hãy nạp trước: vanban ingest <tệp hoặc thư mục> --db {config.db_path}")
+
+
 _LOCKS: dict[Path, _ProcessLock] = {}
 _LOCKS_GUARD = threading.Lock()
 
