@@ -260,7 +260,7 @@ def remove(file_or_id: str, db: str | None, chroma_url: str | None, embedder: st
 
 
 @main.command()
-@click.argument("file_or_id")
+@click.argument("file_or_id", metavar="TỆP_HOẶC_MÃ")
 @_db_options
 @click.option("--number", help="Số, ký hiệu đúng, ví dụ 15/KH-UBND.")
 @click.option("--date", "date_text", help="Ngày ban hành đúng, dd/mm/yyyy.")
@@ -273,7 +273,7 @@ def correct(file_or_id: str, db: str | None, chroma_url: str | None, embedder: s
     Bản sửa lưu trong thư mục chỉ mục theo nội dung tệp: nạp lại tệp vẫn giữ; câu trả lời
     và trích dẫn dùng thông tin đã sửa.
 
-    Example:
+    Ví dụ:
 
         vanban correct ke-hoach-45-KH-UBND.docx --number 45/KH-UBND --date 12/08/2026
     """
