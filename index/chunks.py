@@ -24,7 +24,7 @@ class Chunk:
     label: str  # "Mục IV › 1 › 1.1"
     heading: tuple[str, ...]
     text: str
-    page: int = 1
+    page: int | None = 1  # None: no known pages (DOCX without recorded breaks, text)
     kind: str = "clause"
     doc_type: str = ""
     issuer: str = ""
@@ -32,6 +32,10 @@ class Chunk:
     date: str = ""  # ISO "YYYY-MM-DD" or ""
     title: str = ""
     cells: tuple[str, ...] = ()  # table-row cells, so assignments can be re-derived from the store
+    paragraph: int = 0  # 1-based paragraph index of the clause in its document (0: unknown)
+    # a table row's cells by column role (("lead", "Sở Công Thương"), ("due", "Quý IV/2026")),
+    # so a source card can name each column
+    fields: tuple[tuple[str, str], ...] = ()
 
     @property
     def text_hash(self) -> str:
@@ -139,6 +143,8 @@ def chunk_from_clause(doc: Document, clause: Clause, chunk_id: str) -> Chunk:
         date=h.date.isoformat() if h.date else "",
         title=h.title or "",
         cells=clause.cells,
+        paragraph=clause.paragraph,
+        fields=clause.fields if clause.kind == "table_row" else (),
     )
 
 

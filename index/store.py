@@ -44,7 +44,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from index import corrections
+from index import corrections, originals
 from index.chunks import Chunk, SearchFilters, chunks_from_document
 from index.errors import EmbedderMismatchError, StoreError, StoreUnavailableError
 from ingest.assignments import Assignment, extract_assignments
@@ -135,10 +135,12 @@ def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
         "path": chunk.path, "label": chunk.label,
         "heading": " › ".join(chunk.heading),
         "heading_json": json.dumps(list(chunk.heading), ensure_ascii=False),
-        "page": chunk.page, "kind": chunk.kind, "doc_type": chunk.doc_type,
+        "page": chunk.page or 0, "paragraph": chunk.paragraph,  # page 0: not known
+        "kind": chunk.kind, "doc_type": chunk.doc_type,
         "issuer": chunk.issuer, "number": chunk.number, "date": chunk.date,
         "date_int": date_int(chunk.date), "title": chunk.title, "text_hash": chunk.text_hash,
         "cells_json": json.dumps(list(chunk.cells), ensure_ascii=False),
+        "fields_json": json.dumps([list(f) for f in chunk.fields], ensure_ascii=False),
     }
 
 
@@ -148,11 +150,13 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
         id=chunk_id, doc_id=str(meta["doc_id"]), file=str(meta["file"]),
         document=str(meta["document"]), path=str(meta["path"]), label=str(meta["label"]),
         heading=tuple(json.loads(str(meta.get("heading_json") or "[]"))), text=text,
-        page=int(meta.get("page", 1)), kind=str(meta.get("kind", "clause")),
+        page=int(meta.get("page", 1)) or None, paragraph=int(meta.get("paragraph", 0)),
+        kind=str(meta.get("kind", "clause")),
         doc_type=str(meta.get("doc_type", "")), issuer=str(meta.get("issuer", "")),
         number=str(meta.get("number", "")), date=str(meta.get("date", "")),
         title=str(meta.get("title", "")),
         cells=tuple(json.loads(str(meta.get("cells_json") or "[]"))),
+        fields=tuple((str(r), str(v)) for r, v in json.loads(str(meta.get("fields_json") or "[]"))),
     )
 
 
@@ -777,6 +781,8 @@ class Store:
             if old and old.doc_id != doc.doc_id:
                 self._chunks.delete(where={"doc_id": old.doc_id})
             self._registry.delete(ids=[f"pending:{d}" for d in stale])
+            if old:
+                self.prune_originals()
         return record
 
     def _check_dim(self, dim: int) -> None:
@@ -820,6 +826,7 @@ class Store:
                 return 0
             self._unregister(record)
             self.cleanup()
+            self.prune_originals()
         return record.clauses
 
     def correct(self, file_or_id: str, fix: corrections.Correction | None) -> DocRecord | None:
@@ -842,6 +849,12 @@ class Store:
             self._registry.upsert(ids=[REVISION_ID], embeddings=[_DUMMY], metadatas=[self._bump()])
             self._revision = None
             return self.find(record.file)
+
+    def prune_originals(self) -> int:
+        """Delete the kept original files no registered document uses (``index.originals``)."""
+        self._revision = None
+        live = {r.sha256 for r in self.documents()}
+        return originals.prune(self.config.db_path, live, 600.0 if self.config.chroma_url else 0.0)
 
     def _unregister(self, record: DocRecord) -> None:
         """Hide a document (its chunks become orphans that ``cleanup`` deletes)."""

@@ -72,8 +72,9 @@ class Assignment:
     due: date | None
     recurrence: str | None
     clause_text: str
-    page: int = 1
+    page: int | None = 1  # None: the file has no known pages (Clause.page)
     province: str | None = None  # "tỉnh lâm đồng" for a provincial body; part of body_key
+    paragraph: int = 0  # Clause.paragraph
 
 
 # --- words -----------------------------------------------------------------
@@ -686,6 +687,7 @@ def _record(doc: Document, clause: Clause, body: str, role: str, task: str,
         clause_text=clause.text,
         page=clause.page,
         province=split_body_key(key)[1],
+        paragraph=clause.paragraph,
     )
 
 

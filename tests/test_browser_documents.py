@@ -230,8 +230,8 @@ def _no_english_chrome(page: Any) -> None:
 
 @pytest.mark.browser
 def test_error_toasts_are_titled_in_vietnamese(tab: Tab) -> None:
-    """A handler's error (here a date that does not exist) is a toast titled "Lỗi", and
-    gradio's English "Error" label over the failed outputs is said in Vietnamese too."""
+    """A handler's error (here a date that does not exist) is a toast titled in Vietnamese
+    ("Lưu ý": gradio titles it "Warning" whatever title we pass), with no English word."""
     page = tab.page
     _go(page, "Thời hạn")
     page.locator("#vb-dl-from input, #vb-dl-from textarea").first.fill("31/02/2026")
@@ -239,5 +239,5 @@ def test_error_toasts_are_titled_in_vietnamese(tab: Tab) -> None:
     toast = page.locator("[data-testid=toast-body]").first
     toast.wait_for()
     assert "Từ ngày: ngày '31/02/2026' không hợp lệ" in toast.inner_text()
-    page.wait_for_function("() => document.querySelector('.toast-title')?.innerText.trim() === 'Lỗi'")
+    page.wait_for_function("() => document.querySelector('.toast-title')?.innerText.trim() === 'Lưu ý'")
     _no_english_chrome(page)
