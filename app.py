@@ -18,12 +18,15 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from index.errors import ConfigError
-from ingest.errors import VanbanError
+from ingest.errors import InputError, VanbanError
 from vanban.settings import Config
 from vanban.tracking import DEFAULT_WINDOW, WINDOWS
 from vanban.web import chat
 from vanban.web.protocol import PageService
 from vanban.web.view import (
+    ALL_ISSUERS,
+    ALL_STATUSES,
+    ALL_TYPES,
     DEADLINE_HEADERS,
     DOC_HEADERS,
     READ_CONCURRENCY,
@@ -34,8 +37,8 @@ from vanban.web.view import (
     Page,
     build_filters,
     check_bind,
-    document_rows,
     example_questions,
+    filter_choices,
     sources_html,
 )
 
@@ -133,11 +136,32 @@ document.addEventListener("change", function (ev) {
 """
 
 
+# gradio titles every toast with its English kind ("Error", whatever title we pass) and
+# labels a failed output "Error": say those words in Vietnamese as they appear.
+VIETNAMESE_CHROME = """
+<script>
+(function () {
+  var words = {"Error": "Lỗi", "Warning": "Lưu ý", "Info": "Thông báo"};
+  function translate() {
+    document.querySelectorAll('.toast-title, [class*="error"], [data-testid="status-tracker"] *').forEach(function (el) {
+      el.childNodes.forEach(function (n) {
+        var key = n.nodeType === 3 ? n.data.trim() : "";
+        if (words[key]) { n.data = n.data.replace(key, words[key]); }
+      });
+    });
+  }
+  new MutationObserver(translate).observe(document.documentElement,
+    {childList: true, subtree: true, characterData: true});
+})();
+</script>
+"""
+
+
 def head_html(config: Config) -> str:
-    """The page's script, with our upload formats and size limits filled in."""
+    """The page's scripts, with our upload formats and size limits filled in."""
     return (HEAD.replace("__ACCEPT__", ",".join(UPLOAD_EXTENSIONS))
             .replace("__CAP_BYTES__", str(upload_cap_mb(config) * 1024 * 1024))
-            .replace("__LIMIT_MB__", str(config.max_upload_mb)))
+            .replace("__LIMIT_MB__", str(config.max_upload_mb))) + VIETNAMESE_CHROME
 
 
 def upload_cap_mb(config: Config) -> int:
@@ -157,6 +181,15 @@ def _theme() -> Any:
 
 
 WARNING_TITLE = "Lưu ý"
+
+
+def _warn(err: VanbanError) -> None:
+    """A Vietnamese toast for a mistake the user can fix; the handler still returns normally."""
+    import gradio as gr
+
+    gr.Warning(html.escape(str(err)), title=WARNING_TITLE)
+
+
 SERVER_ERROR = ("Lỗi máy chủ khi xử lý yêu cầu ({kind}) — hãy thử lại; nếu vẫn lỗi, "
                 "xem nhật ký của lệnh vanban serve và báo cho người quản trị.")
 
@@ -216,9 +249,12 @@ def build_app(service: PageService, config: Config) -> gr.Blocks:
         gr.api(_api_ask(page), api_name="ask", concurrency_limit="default")
 
         @_in_vietnamese
-        def refresh() -> tuple[Any, ...]:
+        def refresh(query: str, status: str, kind: str, issuer: str, picked: str | None
+                    ) -> tuple[Any, ...]:
             current = page.documents()
             names = page.body_choices()
+            rows, counts = page.document_table(query, status, kind, issuer)
+            files = {str(d.file) for d in current}
             return (
                 gr.update(choices=_doc_choices(current)),
                 gr.update(choices=sorted({str(d.type) for d in current if getattr(d, "type", "")})),
@@ -227,20 +263,25 @@ def build_app(service: PageService, config: Config) -> gr.Blocks:
                 ),
                 gr.update(choices=names),
                 gr.update(choices=names),
-                document_rows(current),
-                gr.update(choices=_doc_choices(current), value=None),
+                rows,
+                counts,
+                *(gr.update(choices=c) for c in filter_choices(current)),
+                # the picked document stays picked while it is still there (after a correction)
+                gr.update(choices=_doc_choices(current), value=picked if picked in files else None),
             )
 
         refresh_outputs = [*scope, bodies, dl_body, *doc_widgets["refresh"]]
-        demo.load(refresh, None, refresh_outputs, api_visibility="private")
+        refresh_inputs = doc_widgets["filters"]
+        demo.load(refresh, refresh_inputs, refresh_outputs, api_visibility="private")
         for event in doc_widgets["changed"]:
-            event.then(refresh, None, refresh_outputs, api_visibility="private")
+            event.then(refresh, refresh_inputs, refresh_outputs, api_visibility="private")
         polled, finished = doc_widgets["polled"]
 
-        def refresh_when_finished(done: bool) -> tuple[Any, ...]:
-            return refresh() if done else tuple(gr.skip() for _ in refresh_outputs)
+        def refresh_when_finished(done: bool, *filters: Any) -> tuple[Any, ...]:
+            return refresh(*filters) if done else tuple(gr.skip() for _ in refresh_outputs)
 
-        polled.then(refresh_when_finished, [finished], refresh_outputs, api_visibility="private")
+        polled.then(refresh_when_finished, [finished, *refresh_inputs], refresh_outputs,
+                    api_visibility="private")
     return demo
 
 
@@ -481,6 +522,8 @@ def _documents_tab(page: Page) -> dict[str, Any]:
             elem_id="vb-upload-results",
             column_widths=["30%", "15%", "10%", "45%"],
         )
+        filters = _document_filters()
+        counts = gr.Markdown(elem_id="vb-doc-counts")
         table = gr.Dataframe(
             headers=DOC_HEADERS,
             datatype="str",
@@ -492,11 +535,27 @@ def _documents_tab(page: Page) -> dict[str, Any]:
             column_widths=["19%", "8%", "11%", "8%", "17%", "30%", "7%"],
         )
         with gr.Row():
-            victim = gr.Dropdown(
-                label="Văn bản cần xóa", choices=[], elem_id="vb-remove-pick", scale=4
+            picked = gr.Dropdown(
+                label="Văn bản đã chọn (xem nội dung, sửa thông tin, xóa)",
+                choices=[],
+                elem_id="vb-remove-pick",
+                scale=4,
             )
-            remove = gr.Button("Xóa khỏi chỉ mục", variant="stop", elem_id="vb-remove", scale=1)
-        note = gr.Markdown()
+            remove = gr.Button("Xóa", variant="stop", elem_id="vb-remove", scale=1)
+        with gr.Row(visible=False) as confirm_row:
+            confirm = gr.Button("Xác nhận xóa", variant="stop", elem_id="vb-remove-confirm")
+            cancel = gr.Button("Hủy", elem_id="vb-remove-cancel")
+        note = gr.Markdown(elem_id="vb-doc-note")
+        with gr.Accordion("Nội dung đã phân tích", open=False, elem_id="vb-parsed-box"):
+            parsed = gr.HTML(page.document_detail(None)[0], elem_id="vb-parsed")
+        with gr.Accordion("Sửa thông tin đầu văn bản", open=False, elem_id="vb-fix-box"):
+            with gr.Row():
+                number = gr.Textbox(label="Số, ký hiệu", elem_id="vb-fix-number")
+                date = gr.Textbox(label="Ngày ban hành (dd/mm/yyyy)", elem_id="vb-fix-date")
+                issuer = gr.Textbox(label="Cơ quan ban hành", elem_id="vb-fix-issuer")
+            save = gr.Button("Lưu thông tin đã sửa", elem_id="vb-fix-save")
+
+        hidden = gr.update(visible=False)
 
         # The upload only starts a background job; a timer polls its progress, so the
         # page stays usable (questions are answered meanwhile) and no one else waits.
@@ -509,7 +568,7 @@ def _documents_tab(page: Page) -> dict[str, Any]:
         def on_ingest(paths: list[str] | None, use_ocr: bool) -> tuple[Any, ...]:
             job_id = page.start_upload(paths, ocr=bool(use_ocr))
             text, rows, done = page.upload_status(job_id)
-            return job_id, text, rows, gr.Timer(active=not done), done
+            return job_id, text, rows, gr.Timer(active=not done), done, "", hidden
 
         @_in_vietnamese
         def on_poll(job_id: str) -> tuple[Any, ...]:
@@ -518,7 +577,7 @@ def _documents_tab(page: Page) -> dict[str, Any]:
 
         # callable by clients (evals/load_test.py uploads while others ask), not documented
         uploaded = files.upload(
-            on_ingest, [files, ocr], [job, status, results, poll, finished],
+            on_ingest, [files, ocr], [job, status, results, poll, finished, note, confirm_row],
             api_name="upload", api_visibility="undocumented",
         )
         polled = poll.tick(
@@ -527,18 +586,87 @@ def _documents_tab(page: Page) -> dict[str, Any]:
         )
 
         @_in_vietnamese
-        def on_remove(doc_id: str | None) -> str:
-            return page.remove(doc_id)
+        def on_filter(*values: str) -> tuple[Any, ...]:
+            rows, line = page.document_table(*values)
+            return rows, line, "", hidden
 
-        removed = remove.click(
+        for f in filters:
+            f.change(on_filter, filters, [table, counts, note, confirm_row], api_visibility="private")
+
+        @_in_vietnamese
+        def on_pick(file: str | None) -> tuple[Any, ...]:
+            return (*page.document_detail(file), hidden)
+
+        detail = [parsed, number, date, issuer, confirm_row]
+        picked.change(on_pick, [picked], detail, api_visibility="private")
+        picked.input(lambda: "", None, [note], api_visibility="private")
+
+        @_in_vietnamese
+        def on_remove_ask(file: str | None) -> tuple[Any, ...]:
+            label = page.remove_prompt(file)
+            if label is None:
+                return "Chọn văn bản cần xóa.", hidden, gr.update()
+            return "", gr.update(visible=True), gr.update(value=label)
+
+        remove.click(on_remove_ask, [picked], [note, confirm_row, confirm], api_visibility="private")
+        cancel.click(lambda: ("", hidden), None, [note, confirm_row], api_visibility="private")
+
+        @_in_vietnamese
+        def on_remove(file: str | None) -> tuple[Any, ...]:
+            return page.remove(file), hidden
+
+        removed = confirm.click(
             on_remove,
-            [victim],
-            [note],
+            [picked],
+            [note, confirm_row],
             api_visibility="private",
             concurrency_limit=1,
             concurrency_id="vanban-write",
         )
-    return {"refresh": [table, victim], "changed": [uploaded, removed], "polled": (polled, finished)}
+
+        @_in_vietnamese
+        def on_correct(file: str | None, n: str, d: str, i: str) -> tuple[Any, ...]:
+            try:
+                return page.correct(file, n, d, i), hidden
+            except InputError as err:  # a typing slip: say so, without gradio's "Error" overlay
+                _warn(err)
+                return html.escape(str(err)), hidden
+
+        corrected = save.click(
+            on_correct,
+            [picked, number, date, issuer],
+            [note, confirm_row],
+            api_visibility="private",
+            concurrency_limit=1,
+            concurrency_id="vanban-write",
+        )
+        corrected.then(on_pick, [picked], detail, api_visibility="private")
+    return {
+        "filters": [*filters, picked],
+        "refresh": [table, counts, *filters[1:], picked],
+        "changed": [uploaded, removed, corrected],
+        "polled": (polled, finished),
+    }
+
+
+def _document_filters() -> list[Any]:
+    """Search box and the state, type and issuer filters of the document list."""
+    import gradio as gr
+
+    with gr.Row():
+        query = gr.Textbox(
+            label="Tìm văn bản (tên tệp, số, cơ quan ban hành, trích yếu; có dấu hoặc không dấu)",
+            placeholder="ví dụ: ke hoach 45, Sở Công Thương",
+            elem_id="vb-doc-search",
+            scale=3,
+        )
+        status = gr.Dropdown(label="Trạng thái", choices=[ALL_STATUSES], value=ALL_STATUSES,
+                             elem_id="vb-doc-status", scale=1)
+        kind = gr.Dropdown(label="Loại văn bản", choices=[ALL_TYPES], value=ALL_TYPES,
+                           elem_id="vb-doc-type", scale=1)
+        issuer = gr.Dropdown(label="Cơ quan ban hành", choices=[ALL_ISSUERS], value=ALL_ISSUERS,
+                             elem_id="vb-doc-issuer", scale=2)
+    return [query, status, kind, issuer]
 
 
 def launch_kwargs(config: Config) -> dict[str, Any]:

@@ -28,15 +28,17 @@ from index.chunks import Chunk, chunks_from_document
 from index.embedders import Embedder
 from index.embedders import embed_chunks as embed_windows
 from index.errors import StoreError, StoreUnavailableError
-from index.lexical import LexicalIndex, fingerprint
+from index.lexical import META_FILE, LexicalIndex, fingerprint
 from index.store import Extraction, Store
 from ingest.bounded import Bounded, ReadLimits, parse_bounded
+from ingest.form import structure_problem
 from ingest.model import Document
 
-FileStatus = Literal["ingested", "unchanged", "replaced", "needs_ocr", "unreadable", "error",
-                     "skipped"]
+FileStatus = Literal["ingested", "unchanged", "replaced", "needs_ocr", "unreadable", "no_structure",
+                     "error", "skipped"]
 FILE_STATUSES: tuple[FileStatus, ...] = (
-    "ingested", "unchanged", "replaced", "needs_ocr", "unreadable", "error", "skipped")
+    "ingested", "unchanged", "replaced", "needs_ocr", "unreadable", "no_structure", "error",
+    "skipped")
 # .doc/.odt/.rtf go through LibreOffice; .json: law corpora (ALQAC shape)
 EXTENSIONS = (".pdf", ".docx", ".doc", ".odt", ".rtf", ".txt", ".md", ".json")
 EMBED_BATCH = 64
@@ -251,7 +253,8 @@ def embed_chunks(chunks: Sequence[Chunk], store: Store, embedder: Embedder,
 
 
 _PROBLEM: dict[str, FileStatus] = {"needs_ocr": "needs_ocr",
-                                    "unreadable_text_layer": "unreadable", "error": "error"}
+                                    "unreadable_text_layer": "unreadable",
+                                    "no_structure": "no_structure", "error": "error"}
 
 
 def _skip(path: Path, store: Store, sha: str, ocr: bool = False) -> FileResult | None:
@@ -332,6 +335,8 @@ def read_chunks(path: Path, ocr: bool = False, limits: ReadLimits | None = None)
     """Parse (bounded worker) and chunk one file; no store, no model."""
     read = parse(path, ocr, limits)
     doc = read.document
+    if doc.status == "ok" and (why := structure_problem(doc)) is not None:
+        doc = dataclasses.replace(doc, status="no_structure", message=why)  # "Xin chào" is no document
     return Prepared(doc, chunks_from_document(doc) if doc.status == "ok" else [], read.peak_rss_mb)
 
 
@@ -606,6 +611,17 @@ def refresh_lexical(store: Store, chunks: Sequence[Chunk] | None = None,
             # Written last: a crash before this line leaves the index marked stale.
             (directory / SIGNATURE_FILE).write_text(signature, encoding="utf-8")
     return index
+
+
+def forget_lexical(store: Store) -> None:
+    """Mark the saved BM25 index stale, so the next read rebuilds it from the stored chunks.
+
+    Its texts carry each clause's document name (``heading+doc``): after a hand
+    correction of a number the chunk ids are the same but the names are not.
+    """
+    with store.writing(bump=False):
+        for name in (SIGNATURE_FILE, META_FILE):
+            (lexical_dir(store) / name).unlink(missing_ok=True)
 
 
 def ensure_lexical(store: Store) -> None:

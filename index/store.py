@@ -44,7 +44,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from index import originals
+from index import corrections, originals
 from index.chunks import Chunk, SearchFilters, chunks_from_document
 from index.errors import EmbedderMismatchError, StoreError, StoreUnavailableError
 from ingest.assignments import Assignment, extract_assignments
@@ -109,6 +109,7 @@ class DocRecord:
     assignments: int = 0  # how many assignments are stored with the record
     signer: str = ""  # who signed, from the closing block ("Nguyễn Văn A")
     signer_position: str = ""  # the signer's position as printed ("Phó Chủ tịch")
+    corrected: str = ""  # header fields corrected by hand ("số, ngày"), see ``index.corrections``
 
     def as_filter_probe(self) -> Chunk:
         """A chunk carrying this document's header, so ``SearchFilters.accepts`` decides."""
@@ -500,6 +501,7 @@ class Store:
         self._chunks = chunks
         self._registry = registry
         self._records: dict[str, DocRecord] = {}
+        self._by_doc_id: dict[str, DocRecord] = {}
         self._revision: str | None = None
         self._checked_at = 0.0  # time.monotonic() of the last revision check
         self._carry: dict[str, np.ndarray] = {}  # vectors kept across --rebuild
@@ -677,10 +679,16 @@ class Store:
         if revision == self._revision and self._revision is not None:
             return
         records: dict[str, DocRecord] = {}
+        fixes = corrections.load(self.config.db_path)
         for _, meta in self._registry_rows({"kind": "doc"}):
-            rec = _record_from_meta(meta)
-            records[rec.file] = rec
+            rec = _record_from_meta({**meta, "corrected": ""})
+            records[rec.file] = corrections.fix_record(rec, fixes.get(rec.doc_id))
         self._records, self._revision = records, revision
+        self._by_doc_id = {r.doc_id: r for r in records.values()}
+
+    def _fixed(self, chunk: Chunk) -> Chunk:
+        """A stored clause with its document's corrected header fields, if any."""
+        return corrections.fix_chunk(chunk, self._by_doc_id.get(chunk.doc_id))
 
     def _current_revision(self) -> str:
         got = self._registry.get(ids=[REVISION_ID], include=["metadatas"])
@@ -821,6 +829,27 @@ class Store:
             self.prune_originals()
         return record.clauses
 
+    def correct(self, file_or_id: str, fix: corrections.Correction | None) -> DocRecord | None:
+        """Store a hand correction of a document's header fields, on top of any earlier one
+        (``None`` drops its corrections); the corrected record, None when not found.
+
+        Kept in ``<db>/corrections.json`` by doc id, so it outlives re-ingesting the file;
+        the revision is bumped so every reader sees it at once.
+        """
+        with self.writing():
+            record = self.find(file_or_id)
+            if record is None:
+                return None
+            fixes = corrections.load(self.config.db_path)
+            if fix is None:
+                fixes.pop(record.doc_id, None)
+            else:
+                fixes[record.doc_id] = fix.over(fixes.get(record.doc_id))
+            corrections.save(self.config.db_path, fixes)
+            self._registry.upsert(ids=[REVISION_ID], embeddings=[_DUMMY], metadatas=[self._bump()])
+            self._revision = None
+            return self.find(record.file)
+
     def prune_originals(self) -> int:
         """Delete the kept original files no registered document uses (``index.originals``)."""
         self._revision = None
@@ -943,7 +972,8 @@ class Store:
             got = self._chunks.get(where=where, limit=_PAGE, offset=offset,
                                    include=["metadatas", "documents"])
             rows = zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)
-            out += [chunk_from_record(i, t, m) for i, t, m in rows if m["doc_id"] in allowed]
+            out += [self._fixed(chunk_from_record(i, t, m)) for i, t, m in rows
+                    if m["doc_id"] in allowed]
             if len(got["ids"]) < _PAGE:
                 return out
             offset += _PAGE
@@ -960,7 +990,7 @@ class Store:
             got = self._chunks.get(limit=_PAGE, offset=offset,
                                    include=["metadatas", "documents", "embeddings"])
             keep = [m["doc_id"] in allowed for m in got["metadatas"] or []]
-            out += [chunk_from_record(i, t, m) for i, t, m, k
+            out += [self._fixed(chunk_from_record(i, t, m)) for i, t, m, k
                     in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], keep, strict=True) if k]
             if got["ids"]:  # float32 page by page: a 100k index never holds a float64 copy
                 parts.append(np.asarray(_rows(got), dtype=np.float32)[np.asarray(keep, dtype=bool)])
@@ -1008,7 +1038,8 @@ class Store:
             counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
         if any(counts.get(r.doc_id, 0) != r.clauses for r in records if r.doc_id in allowed):
             return None
-        assignments = {str(m["doc_id"]): assignments_from_json(d)
+        assignments = {str(m["doc_id"]): [corrections.fix_assignment(a, self._by_doc_id.get(str(m["doc_id"])))
+                                          for a in assignments_from_json(d)]
                        for m, d in zip(got.get("metadatas") or [], got.get("documents") or [], strict=True)
                        if str(m["doc_id"]) in allowed}
         return IndexState(_signature(records), revision or "", records, chunks, vectors, assignments)

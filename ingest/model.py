@@ -11,8 +11,9 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-Status = Literal["ok", "needs_ocr", "unreadable_text_layer", "error"]
-STATUSES: tuple[Status, ...] = ("ok", "needs_ocr", "unreadable_text_layer", "error")
+# "no_structure": read fine, but no administrative form at all (``ingest.form``)
+Status = Literal["ok", "needs_ocr", "unreadable_text_layer", "no_structure", "error"]
+STATUSES: tuple[Status, ...] = ("ok", "needs_ocr", "unreadable_text_layer", "no_structure", "error")
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 import app
-from index.chunks import SearchFilters
+from index.chunks import Chunk, SearchFilters
 from index.embedders import FakeEmbedder
 from index.errors import ConfigError
 from index.pipeline import FileResult, Progress, ProgressFn, Shard
@@ -125,6 +125,14 @@ class FakeVanban:
 
     def documents(self) -> list[DocRecord]:
         return list(self.docs)
+
+    def clauses(self, file_or_id: str) -> list[Chunk]:
+        return []
+
+    def correct(self, file_or_id: str, number: str | None = None, date: dt.date | None = None,
+                issuer: str | None = None, reset: bool = False) -> DocRecord | None:
+        self.corrected = (file_or_id, number, date, issuer, reset)
+        return next((d for d in self.docs if d.file == file_or_id), None)
 
     def ingest(self, paths: Iterable[str | Path], progress: ProgressFn | None = None,
                rebuild: bool = False, ocr: bool = False, workers: int = 0,
@@ -307,9 +315,12 @@ def test_document_and_upload_rows() -> None:
                        extraction_message="không trích được phân công (RuntimeError: boom)")
     assert view.document_rows([failed])[0][-1] == "không trích được phân công (RuntimeError: boom)"
     scan = DocRecord(doc_id="d3", file="scan.pdf", name="scan", status="needs_ocr", message="PDF scan")
-    assert view.document_rows([scan])[0][-1] == "cần OCR: PDF scan"
+    # a scan says what to do next on this page: tick OCR and upload again
+    assert view.document_rows([scan])[0][-1] == (
+        "cần OCR: PDF scan — chọn Nhận dạng chữ (OCR) rồi tải lên lại")
     results = [FileResult("a.pdf", "needs_ocr", "PDF scan, không có lớp chữ", 0)]
-    assert view.upload_rows(results) == [["a.pdf", "cần OCR", "", "PDF scan, không có lớp chữ"]]
+    assert view.upload_rows(results) == [[
+        "a.pdf", "cần OCR", "", "PDF scan, không có lớp chữ — chọn Nhận dạng chữ (OCR) rồi tải lên lại"]]
 
 
 def test_example_questions_name_numbered_documents_first() -> None:
@@ -510,7 +521,8 @@ def test_body_choices_are_the_service_bodies(page: view.Page) -> None:
 def test_the_fake_and_the_service_implement_the_page_protocol(service: type) -> None:
     """Same methods, same parameters: the fake cannot drift into shapes the service lacks."""
     assert issubclass(service, PageService)
-    for name in ("documents", "ask", "ingest", "remove", "tasks", "deadlines", "bodies"):
+    for name in ("documents", "clauses", "correct", "ask", "ingest", "remove", "tasks",
+                 "deadlines", "bodies"):
         want = inspect.signature(getattr(PageService, name)).parameters
         got = inspect.signature(getattr(service, name)).parameters
         assert list(got) == list(want), name
@@ -609,3 +621,29 @@ def test_upload_formats_are_ones_the_pipeline_reads() -> None:
     # the page takes office documents; law-corpus JSON is a CLI-only import
     assert set(view.UPLOAD_EXTENSIONS) == {".pdf", ".docx", ".doc", ".odt", ".rtf", ".txt", ".md"}
     assert set(view.UPLOAD_EXTENSIONS) <= set(EXTENSIONS)
+
+
+def test_a_correction_sends_only_the_fields_that_changed(page: view.Page) -> None:
+    fake: Any = page.service
+    msg = page.correct(CV.file, CV.number, "02/09/2025", CV.issuer)
+    assert fake.corrected == (CV.file, None, dt.date(2025, 9, 2), None, False)
+    assert msg.startswith("Đã lưu thông tin đã sửa của cv-&lt;b&gt;612&lt;/b&gt;.docx")
+    assert page.correct(CV.file, CV.number, "01/09/2025", "") == (
+        "Không có trường nào thay đổi cho cv-&lt;b&gt;612&lt;/b&gt;.docx.")
+    with pytest.raises(InputError, match="không hợp lệ"):
+        page.correct(CV.file, "", "31/02/2025", "")
+    assert page.correct(None, "1/UBND", "", "") == "Chọn văn bản cần sửa thông tin."
+
+
+def test_document_filters_and_counts() -> None:
+    scan = DocRecord("d3", "ban-quet.pdf", "Công văn", "Công văn", status="needs_ocr")
+    plan = DocRecord("d4", "kh.docx", "Kế hoạch 45/KH-UBND", "Kế hoạch", "45/KH-UBND",
+                     issuer="Ủy ban nhân dân tỉnh Lào Cai", clauses=3)
+    docs = [CV, scan, plan]
+    assert view.filter_documents(docs, "uy ban LAO cai") == [plan]
+    assert view.filter_documents(docs, status="cần OCR") == [scan]
+    assert view.filter_documents(docs, doc_type="Kế hoạch", issuer=view.ALL_ISSUERS) == [plan]
+    assert view.document_counts([plan], docs) == "Hiển thị 1 / 3 văn bản · 2 đã nạp · 1 cần OCR"
+    statuses, types, issuers = view.filter_choices(docs)
+    assert statuses == [view.ALL_STATUSES, "cần OCR", "đã nạp"]
+    assert types == [view.ALL_TYPES, "Công văn", "Kế hoạch"]

@@ -349,6 +349,7 @@ def test_remove_a_document(tab: Tab, served: Served, tmp_path: Path) -> None:
     page.locator("#vb-remove-pick input").click()
     page.get_by_role("option", name="tam-thoi-xoa.docx", exact=False).click()
     page.click("#vb-remove")
+    page.click("#vb-remove-confirm")  # a delete is confirmed (tests/test_browser_documents.py)
     page.wait_for_function(f"() => !({listed})()")
     assert "Đã xóa tam-thoi-xoa.docx khỏi chỉ mục." in page.locator("body").inner_text()
     # only that file went, even if another file has the same bytes (same doc id)

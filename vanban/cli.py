@@ -132,11 +132,20 @@ def serve(host: str | None, port: int | None, db: str | None, chroma_url: str | 
 
 
 _STATUS_VI = {"ingested": "đã nạp", "unchanged": "không đổi", "replaced": "thay thế",
-              "needs_ocr": "cần OCR", "unreadable": "lỗi lớp chữ", "error": "lỗi",
+              "needs_ocr": "cần OCR", "unreadable": "lỗi lớp chữ",
+              "no_structure": "không có cấu trúc văn bản hành chính", "error": "lỗi",
               "skipped": "bỏ qua"}
 # A document's reading status (``parse``, ``list``) in the same words as ``ingest``'s.
 _DOC_STATUS_VI = {"ok": "đọc được", "needs_ocr": _STATUS_VI["needs_ocr"],
-                  "unreadable_text_layer": _STATUS_VI["unreadable"], "error": _STATUS_VI["error"]}
+                  "unreadable_text_layer": _STATUS_VI["unreadable"],
+                  "no_structure": _STATUS_VI["no_structure"], "error": _STATUS_VI["error"]}
+# A scan or a broken font layer: what to run next (FileResult and stored record statuses).
+_OCR_STATUSES = frozenset({"needs_ocr", "unreadable", "unreadable_text_layer"})
+
+
+def _ocr_hint(status: str, file: str) -> str:
+    """`` — nạp lại với --ocr: vanban ingest x.pdf --ocr`` for a file OCR would read; else ''."""
+    return f" — nạp lại với --ocr: vanban ingest {file} --ocr" if status in _OCR_STATUSES else ""
 
 
 def _progress_bar() -> tuple[Callable[[Progress], None], Callable[[], None]]:
@@ -205,7 +214,8 @@ def ingest(paths: tuple[Path, ...], db: str | None, chroma_url: str | None, embe
             close()
     for r in results:
         line = f"  [{_STATUS_VI[r.status]}] {r.file}"
-        click.echo(line + (f" — {r.message}" if r.message else "") + f" ({r.seconds:.1f} s)")
+        click.echo(line + (f" — {r.message}" if r.message else "") + _ocr_hint(r.status, r.file)
+                   + f" ({r.seconds:.1f} s)")
     counts = {s: sum(r.status == s for r in results) for s in _STATUS_VI}
     click.echo("Tổng kết: " + ", ".join(f"{_STATUS_VI[s]} {n}" for s, n in counts.items() if n)
                + f" — {sum(r.clauses for r in results if r.status in ('ingested', 'replaced'))} "
@@ -237,8 +247,9 @@ def list_(db: str | None, chroma_url: str | None, embedder: str | None, as_json:
     for r in records:
         status = "" if r.status == "ok" else f" [{_DOC_STATUS_VI.get(r.status, r.status)}]"
         failed = f" [lỗi trích phân công: {r.extraction_message}]" if r.extraction == "error" else ""
+        fixed = f" [đã sửa tay: {r.corrected}]" if r.corrected else ""
         click.echo(f"{r.doc_id[:12]}  {r.file} — {r.name}{' ' + vn_date(r.date) if r.date else ''} "
-                   f"— {r.clauses} điều khoản{status}{failed}")
+                   f"— {r.clauses} điều khoản{status}{failed}{fixed}{_ocr_hint(r.status, r.file)}")
 
 
 @main.command()
@@ -259,6 +270,40 @@ def remove(file_or_id: str, db: str | None, chroma_url: str | None, embedder: st
         sys.exit(1)
     removed = service.remove(record.file)
     click.echo(f"Đã xoá {record.file} ({record.name}, {removed} điều khoản).")
+
+
+@main.command()
+@click.argument("file_or_id", metavar="TỆP_HOẶC_MÃ")
+@_db_options
+@click.option("--number", help="Số, ký hiệu đúng, ví dụ 15/KH-UBND.")
+@click.option("--date", "date_text", help="Ngày ban hành đúng, dd/mm/yyyy.")
+@click.option("--issuer", help="Cơ quan ban hành đúng, ví dụ 'Ủy ban nhân dân tỉnh Lào Cai'.")
+@click.option("--reset", is_flag=True, help="Bỏ mọi sửa tay, dùng lại thông tin đọc từ tệp.")
+def correct(file_or_id: str, db: str | None, chroma_url: str | None, embedder: str | None,
+            number: str | None, date_text: str | None, issuer: str | None, reset: bool) -> None:
+    """Sửa tay số, ngày, cơ quan ban hành của một văn bản đã nạp.
+
+    Bản sửa lưu trong thư mục chỉ mục theo nội dung tệp: nạp lại tệp vẫn giữ; câu trả lời
+    và trích dẫn dùng thông tin đã sửa.
+
+    Ví dụ:
+
+        vanban correct ke-hoach-45-KH-UBND.docx --number 45/KH-UBND --date 12/08/2026
+    """
+    from vanban.answer.tasks import parse_user_date
+
+    day = parse_user_date(date_text, "--date") if date_text else None
+    service = _service(db, chroma_url, embedder)
+    record = service.correct(file_or_id, number, day, issuer, reset=reset)
+    if record is None:
+        click.echo(f"Không có văn bản '{file_or_id}' trong chỉ mục — xem danh sách: vanban list.",
+                   err=True)
+        sys.exit(1)
+    from vanban.export import vn_date
+
+    what = "Đã bỏ sửa tay" if reset else "Đã lưu bản sửa"
+    click.echo(f"{what}: {record.file} — {record.name}, ngày {vn_date(record.date) or '—'}, "
+               f"{record.issuer or '—'}.")
 
 
 @main.command()

@@ -21,12 +21,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from index.chunks import Chunk, SearchFilters
+from index.corrections import Correction
 from index.embedders import CachedQueries, Embedder, make_embedder, relevance_floor
 from index.errors import StoreError, StoreUnavailableError
 from index.lexical import LexicalIndex
@@ -34,6 +36,7 @@ from index.pipeline import (
     FileResult,
     ProgressFn,
     Shard,
+    forget_lexical,
     ingest_paths,
     refresh_lexical,
     walk,
@@ -123,6 +126,22 @@ hãy rút gọn, hỏi từng ý một (giới hạn: VANBAN_MAX_QUESTION_CHARS)
                          "hãy rút gọn, hỏi từng ý một (giới hạn: VANBAN_MAX_QUESTION_CHARS)")
 
 
+def correction_of(number: str | None, date: dt.date | None, issuer: str | None) -> Correction:
+    """The fields typed by the user (NFC, trimmed; blank ones left out); at least one is needed.
+
+    >>> correction_of(" 15/KH-UBND ", None, "")
+    Correction(number='15/KH-UBND', date=None, issuer=None)
+    """
+    def clean(text: str | None) -> str | None:
+        return unicodedata.normalize("NFC", text).strip() or None if text else None
+
+    fix = Correction(clean(number), date.isoformat() if date else None, clean(issuer))
+    if not fix.fields():
+        raise InputError("sửa thông tin", "chưa nhập trường nào",
+                         "nhập số/ký hiệu, ngày (dd/mm/yyyy) hoặc cơ quan ban hành cần sửa")
+    return fix
+
+
 def refused_answer(question: str, err: Exception, limit: int) -> Answer:
     """The answer to a question that got none, and why: ``found`` is false, ``text``
     and ``error`` carry the Vietnamese reason; the question is echoed back at most
@@ -208,6 +227,27 @@ class Vanban:
 
     def documents(self) -> list[DocRecord]:
         return self.store.documents()
+
+    def clauses(self, file_or_id: str) -> list[Chunk]:
+        """The stored clauses of one document, in order, with its (corrected) header fields."""
+        record = self.store.find(file_or_id)
+        return [] if record is None else self.store.chunks(SearchFilters(files=(record.doc_id,)))
+
+    def correct(self, file_or_id: str, number: str | None = None, date: dt.date | None = None,
+                issuer: str | None = None, reset: bool = False) -> DocRecord | None:
+        """Correct a document's number, date or issuer by hand (``reset``: drop its
+        corrections); blank fields keep their value. The corrected record, None when not found.
+
+        The correction outlives re-ingesting the file (``index.corrections``).
+        """
+        fix = None if reset else correction_of(number, date, issuer)
+        with self.store.writing(bump=False):  # no reader saves BM25 between the two
+            record = self.store.correct(file_or_id, fix)
+            if record is not None:
+                forget_lexical(self.store)  # BM25 indexes document names
+        if record is not None:
+            self._after_write(self._snapshot is not None)
+        return record
 
     def remove(self, file_or_id: str) -> int:
         """Remove one document; returns the number of clauses removed (0 when not found)."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from index.chunks import SearchFilters
 
 if TYPE_CHECKING:
+    from index.chunks import Chunk
     from index.pipeline import FileResult, ProgressFn, Shard
     from index.store import DocRecord
     from vanban.answer.types import Answer
@@ -26,6 +27,15 @@ class PageService(Protocol):
 
     def documents(self) -> Sequence[DocRecord]:
         """The indexed documents (the Văn bản tab, the scope pickers, the source cards)."""
+        ...
+
+    def clauses(self, file_or_id: str) -> Sequence[Chunk]:
+        """The stored clauses of one document (its parsed text, shown on the Văn bản tab)."""
+        ...
+
+    def correct(self, file_or_id: str, number: str | None = None, date: dt.date | None = None,
+                issuer: str | None = None, reset: bool = False) -> DocRecord | None:
+        """Correct header fields by hand; the corrected record, None when not found."""
         ...
 
     def ask(self, question: str, k: int | None = None,

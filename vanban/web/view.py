@@ -15,7 +15,7 @@ import re
 import tempfile
 import threading
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,9 +44,14 @@ STATUS_LABELS = {
     "unchanged": "không đổi",
     "needs_ocr": "cần OCR",
     "unreadable": "không đọc được",
+    "no_structure": "không có cấu trúc văn bản hành chính",
     "error": "lỗi",
     "rejected": "từ chối",
 }
+# A file the OCR box would fix says so, in the words of the page.
+OCR_HINT = "chọn Nhận dạng chữ (OCR) rồi tải lên lại"
+OCR_STATUSES = frozenset({"needs_ocr", "unreadable", "unreadable_text_layer"})
+ALL_STATUSES, ALL_TYPES, ALL_ISSUERS = "Mọi trạng thái", "Mọi loại văn bản", "Mọi cơ quan ban hành"
 SORT_CHOICES = ("Hạn gần nhất trước", "Cơ quan", "Văn bản")
 NOT_FOUND = (
     "Không tìm thấy nội dung liên quan trong các văn bản đã nạp. "
@@ -418,6 +423,18 @@ def deadline_rows(rows: Sequence[Mapping[str, Any]]) -> list[list[str]]:
     ]
 
 
+def with_next_step(status: str, message: str) -> str:
+    """A failed file's message and what to do on this page: the OCR box for a scan or a
+    broken font layer.
+
+    >>> with_next_step("needs_ocr", "tệp là ảnh quét")
+    'tệp là ảnh quét — chọn Nhận dạng chữ (OCR) rồi tải lên lại'
+    """
+    if status not in OCR_STATUSES:
+        return message
+    return f"{message} — {OCR_HINT}" if message else OCR_HINT
+
+
 def _clause_count(doc: Any) -> int:
     clauses = getattr(doc, "clauses", 0)
     return clauses if isinstance(clauses, int) else len(clauses or ())
@@ -432,11 +449,98 @@ def document_note(doc: Any) -> str:
     notes = []
     status = str(getattr(doc, "status", "ok") or "ok")
     if status != "ok":
-        label = {"unreadable_text_layer": "unreadable"}.get(status, status)
-        notes.append(STATUS_LABELS.get(label, status) + (f": {doc.message}" if getattr(doc, "message", "") else ""))
+        message = str(getattr(doc, "message", "") or "")
+        notes.append(with_next_step(status, status_label(doc) + (f": {message}" if message else "")))
     if getattr(doc, "extraction", "") == "error":
         notes.append(str(getattr(doc, "extraction_message", "") or "không trích được phân công"))
+    if getattr(doc, "corrected", ""):
+        notes.append(f"đã sửa tay: {doc.corrected}")
     return "; ".join(notes)
+
+
+def status_label(doc: Any) -> str:
+    """A stored document's state in the words of the upload table: ``đã nạp``, ``cần OCR``…"""
+    status = str(getattr(doc, "status", "ok") or "ok")
+    key = {"ok": "ingested", "unreadable_text_layer": "unreadable"}.get(status, status)
+    return STATUS_LABELS.get(key, status)
+
+
+def _searchable(doc: Any) -> str:
+    from ingest.normalize import fold
+
+    parts = (doc.file, doc.name, getattr(doc, "number", ""), getattr(doc, "issuer", ""),
+             getattr(doc, "title", ""))
+    return fold(" ".join(str(p or "") for p in parts)).lower()
+
+
+def filter_documents(docs: Sequence[Any], query: str | None = None, status: str | None = None,
+                     doc_type: str | None = None, issuer: str | None = None) -> list[Any]:
+    """The documents whose file, name, number, issuer or title hold every word of ``query``
+    (with or without diacritics), in the chosen state, type and issuer ("Mọi …" or blank: any).
+
+    >>> class D: file, name, number, issuer, title, type, status = (
+    ...     "kh.docx", "Kế hoạch 45/KH-UBND", "45/KH-UBND", "Sở Công Thương", "", "Kế hoạch", "ok")
+    >>> len(filter_documents([D()], "so cong thuong 45")), len(filter_documents([D()], "Sở Y tế"))
+    (1, 0)
+    """
+    from ingest.normalize import fold
+
+    words = fold(unicodedata.normalize("NFC", query or "")).lower().split()
+    keep = []
+    for d in docs:
+        if words and not all(w in _searchable(d) for w in words):
+            continue
+        if status and status != ALL_STATUSES and status_label(d) != status:
+            continue
+        if doc_type and doc_type != ALL_TYPES and str(getattr(d, "type", "") or "") != doc_type:
+            continue
+        if issuer and issuer != ALL_ISSUERS and str(getattr(d, "issuer", "") or "") != issuer:
+            continue
+        keep.append(d)
+    return keep
+
+
+def document_counts(shown: Sequence[Any], docs: Sequence[Any]) -> str:
+    """``Hiển thị 12 / 41 văn bản · 35 đã nạp · 4 cần OCR``: what the filters keep, then the
+    whole index by state."""
+    by_state: dict[str, int] = {}
+    for d in docs:
+        by_state[status_label(d)] = by_state.get(status_label(d), 0) + 1
+    states = [f"{n} {label}" for label, n in sorted(by_state.items(), key=lambda kv: -kv[1])]
+    return " · ".join([f"Hiển thị {len(shown)} / {len(docs)} văn bản", *states])
+
+
+def filter_choices(docs: Sequence[Any]) -> tuple[list[str], list[str], list[str]]:
+    """The choices of the state, type and issuer filters: "Mọi …" then what the index holds."""
+    def present(values: Iterable[str], everything: str) -> list[str]:
+        return [everything, *sorted({v for v in values if v}, key=_fold)]
+
+    return (present((status_label(d) for d in docs), ALL_STATUSES),
+            present((str(getattr(d, "type", "") or "") for d in docs), ALL_TYPES),
+            present((str(getattr(d, "issuer", "") or "") for d in docs), ALL_ISSUERS))
+
+
+def parsed_text_html(doc: Any | None, clauses: Sequence[Any]) -> str:
+    """A document as parsed: its header fields, then its clause tree as indented text.
+
+    Every value is escaped; nesting follows the clause label (``Mục II › 2 › 2.2``).
+    """
+    if doc is None:
+        return '<div class="vb-parsed-empty">Chọn một văn bản để xem nội dung đã phân tích.</div>'
+    fields = [("Tệp", doc.file), ("Văn bản", doc.name), ("Loại", getattr(doc, "type", "")),
+              ("Số", getattr(doc, "number", "")), ("Ngày", vn_date(getattr(doc, "date", ""))),
+              ("Cơ quan ban hành", getattr(doc, "issuer", "")), ("Trích yếu", getattr(doc, "title", "")),
+              ("Tình trạng", status_label(doc)), ("Ghi chú", document_note(doc))]
+    head = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v) or '—'}</dd>" for k, v in fields if k != "Ghi chú" or v)
+    parts = [f'<dl class="vb-parsed-head">{head}</dl>']
+    if not clauses:
+        parts.append('<div class="vb-parsed-empty">Không có điều khoản nào được lưu.</div>')
+    for c in clauses:
+        label = str(getattr(c, "label", "") or getattr(c, "path", ""))
+        depth = label.count("›")
+        parts.append(f'<div class="vb-parsed-clause" style="margin-left:{depth * 1.2:.1f}em">'
+                     f'<b>{esc(label)}</b> {esc(getattr(c, "text", ""))}</div>')
+    return '<div class="vb-parsed">' + "".join(parts) + "</div>"
 
 
 def document_rows(docs: Sequence[Any]) -> list[list[str]]:
@@ -463,7 +567,7 @@ def upload_rows(results: Sequence[Any]) -> list[list[str]]:
             Path(str(r.file)).name,
             STATUS_LABELS.get(str(r.status), str(r.status)),
             str(getattr(r, "clauses", "") or ""),
-            str(getattr(r, "message", "") or ""),
+            with_next_step(str(r.status), str(getattr(r, "message", "") or "")),
         ]
         for r in results
     ]
@@ -710,6 +814,50 @@ class Page:
             return []
         return self.service.ingest(paths, progress=progress, ocr=ocr,
                                    workers=self.config.upload_workers, nice=UPLOAD_NICE)
+
+    def document_table(self, query: str | None = None, status: str | None = None,
+                       doc_type: str | None = None, issuer: str | None = None
+                       ) -> tuple[list[list[str]], str]:
+        """The Văn bản table as searched and filtered, and the counts line above it."""
+        docs = self.documents()
+        shown = filter_documents(docs, query, status, doc_type, issuer)
+        return document_rows(shown), document_counts(shown, docs)
+
+    def document_detail(self, file: str | None) -> tuple[str, str, str, str]:
+        """A picked document's parsed text (header fields, clause tree), and its number,
+        date (dd/mm/yyyy) and issuer to correct; empty when nothing is picked."""
+        doc = self.docs_by_file().get(str(file)) if file else None
+        if doc is None:
+            return parsed_text_html(None, ()), "", "", ""
+        clauses = list(self.service.clauses(doc.file))
+        return parsed_text_html(doc, clauses), doc.number, vn_date(doc.date), doc.issuer
+
+    def remove_prompt(self, file: str | None) -> str | None:
+        """The label of the confirming button for a picked document; None when none is picked."""
+        doc = self.docs_by_file().get(str(file)) if file else None
+        return None if doc is None else f"Xác nhận xóa {doc.file}"
+
+    def correct(self, file: str | None, number: str | None, date: str | None,
+                issuer: str | None) -> str:
+        """Store the header fields the user changed; a Vietnamese line saying what was kept."""
+        doc = self.docs_by_file().get(str(file)) if file else None
+        if doc is None:
+            return "Chọn văn bản cần sửa thông tin."
+        day = parse_vn_date(date, "Ngày ban hành")
+        new_number = (number or "").strip()
+        new_number = new_number if new_number != doc.number else ""
+        new_day = day if day is not None and vn_date(day) != vn_date(doc.date) else None
+        new_issuer = (issuer or "").strip()
+        new_issuer = new_issuer if new_issuer != doc.issuer else ""
+        if not (new_number or new_day or new_issuer):
+            return f"Không có trường nào thay đổi cho {html.escape(doc.file)}."
+        with self.writes:
+            record = self.service.correct(doc.file, new_number or None, new_day, new_issuer or None)
+        if record is None:
+            return f"Không tìm thấy {html.escape(doc.file)} trong chỉ mục — có thể đã bị xóa; tải lại trang."
+        return (f"Đã lưu thông tin đã sửa của {html.escape(record.file)}: {html.escape(record.name)}, "
+                f"ngày {vn_date(record.date) or '—'}, {html.escape(record.issuer or '—')}. "
+                "Câu trả lời và trích dẫn dùng thông tin mới, kể cả khi nạp lại tệp.")
 
     def remove(self, file: str | None) -> str:
         """Remove one document, named by its file; a Vietnamese confirmation line.
