@@ -54,6 +54,7 @@ REGISTRY = "vanban_registry"
 REVISION_ID = "meta:revision"
 _DUMMY = [1.0]  # registry records need *some* vector; Chroma would otherwise embed them
 _PAGE = 2000  # rows per get() call: keeps memory and request sizes bounded
+_BY_DOC_MAX = 200  # up to this many new documents are read by doc id, more by paging
 LOCK_FILE = "writer.lock"
 GENERATION_FILE = "generation"
 WRITER_WAIT_S = 600.0  # how long a second writer waits before it is refused
@@ -222,6 +223,30 @@ class IndexState:
     chunks: list[Chunk]
     vectors: np.ndarray
     assignments: dict[str, list[Assignment]]
+    reused: frozenset[str] = frozenset()  # doc ids whose rows were taken from a base state
+
+
+def record_version(record: DocRecord) -> tuple[str, str, int]:
+    """What identifies one stored version of a document: same key, same chunks and vectors."""
+    return record.doc_id, record.ingested_at, record.clauses
+
+
+def reusable(base: IndexState | None, records: Iterable[DocRecord]) -> set[str]:
+    """Doc ids of ``records`` whose very version ``base`` already holds (rows to keep)."""
+    if base is None:
+        return set()
+    held = {record_version(r) for r in base.records}
+    return {r.doc_id for r in records if record_version(r) in held}
+
+
+def merged(base: IndexState, delta: IndexState) -> IndexState:
+    """``delta`` (read without the rows of ``delta.reused``) completed with those rows of ``base``:
+    the kept rows first, in ``base`` order, then the rows read."""
+    keep = np.asarray([i for i, c in enumerate(base.chunks) if c.doc_id in delta.reused], dtype=np.int64)
+    chunks = [base.chunks[i] for i in keep] + delta.chunks
+    vectors = np.concatenate([np.asarray(base.vectors[keep], dtype=np.float32),
+                              np.asarray(delta.vectors, dtype=np.float32).reshape(-1, base.vectors.shape[1])])
+    return replace(delta, chunks=chunks, vectors=vectors)
 
 
 @dataclass(frozen=True)
@@ -924,12 +949,16 @@ class Store:
         """Every visible chunk in storage order, with its stored vector (row i ↔ chunk i)."""
         return self._chunk_vectors(self.visible_doc_ids())
 
-    def _chunk_vectors(self, allowed: set[str]) -> tuple[list[Chunk], np.ndarray]:
+    def _chunk_vectors(self, allowed: set[str], by_doc: bool = False) -> tuple[list[Chunk], np.ndarray]:
+        """``by_doc``: ask Chroma for just these doc ids (few new documents in a big index)
+        instead of paging through every chunk."""
         out: list[Chunk] = []
         parts = [np.zeros((0, self.dim), dtype=np.float32)]
         offset = 0
+        where = _in("doc_id", allowed) if by_doc and len(allowed) > 1 else \
+            {"doc_id": next(iter(allowed))} if by_doc and allowed else None
         while allowed:
-            got = self._chunks.get(limit=_PAGE, offset=offset,
+            got = self._chunks.get(where=where, limit=_PAGE, offset=offset,
                                    include=["metadatas", "documents", "embeddings"])
             keep = [m["doc_id"] in allowed for m in got["metadatas"] or []]
             out += [chunk_from_record(i, t, m) for i, t, m, k
@@ -941,17 +970,19 @@ class Store:
             offset += _PAGE
         return out, np.concatenate(parts[1:]) if len(parts) > 1 else parts[0]
 
-    def state(self) -> IndexState:
+    def state(self, base: IndexState | None = None) -> IndexState:
         """One consistent read of everything search and answers need, for one registry revision.
 
         Chunks and vectors are read once, with the records and assignments of the same
         revision; a read that raced another process's write (revision moved, or a
         document's stored count differs from its record) is retried on a fresh client.
+        ``base``: an earlier state whose rows are kept for the document versions it
+        already holds, so only new documents are read from Chroma (``reused`` names them).
         """
         last: Exception | None = None
         for attempt in range(_READ_ATTEMPTS):
             try:
-                got = self._read_state()
+                got = self._read_state(base)
             except StoreError:
                 raise
             except Exception as exc:  # noqa: BLE001 — Chroma mid-write in another process
@@ -965,12 +996,15 @@ class Store:
                          f"({type(last).__name__ if last else 'đang có tiến trình ghi'}) — "
                          "hãy thử lại, hoặc chạy vanban check.") from last
 
-    def _read_state(self) -> IndexState | None:
+    def _read_state(self, base: IndexState | None = None) -> IndexState | None:
         self._revision = None
         self._refresh()
         revision, records = self._revision, tuple(self._records.values())
         allowed = _visible(records)
-        chunks, vectors = self._chunk_vectors(allowed)
+        reused = reusable(base, [r for r in records if r.doc_id in allowed])
+        wanted = allowed - reused
+        # Few new documents: ask for them by id; many: one pass over every page.
+        chunks, vectors = self._chunk_vectors(wanted, by_doc=bool(reused) and len(wanted) <= _BY_DOC_MAX)
         got = self._registry.get(where={"kind": "doc"}, include=["metadatas", "documents"]) \
             if allowed else {"metadatas": [], "documents": []}
         if self._current_revision() != revision:
@@ -978,12 +1012,14 @@ class Store:
         counts: dict[str, int] = {}
         for c in chunks:
             counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
-        if any(counts.get(r.doc_id, 0) != r.clauses for r in records if r.doc_id in allowed):
+        if any(counts.get(r.doc_id, 0) != r.clauses for r in records if r.doc_id in wanted):
             return None
         assignments = {str(m["doc_id"]): assignments_from_json(d)
                        for m, d in zip(got.get("metadatas") or [], got.get("documents") or [], strict=True)
                        if str(m["doc_id"]) in allowed}
-        return IndexState(_signature(records), revision or "", records, chunks, vectors, assignments)
+        state = IndexState(_signature(records), revision or "", records, chunks, vectors, assignments,
+                           frozenset(reused))
+        return merged(base, state) if base is not None and reused else state
 
     def cached_vectors(self, text_hashes: Iterable[str]) -> dict[str, np.ndarray]:
         """Stored vectors of texts already embedded with this model, by ``Chunk.text_hash``."""

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from index import saved
 from index.chunks import Chunk, SearchFilters
 from index.embedders import CachedQueries, Embedder, make_embedder, relevance_floor
 from index.errors import StoreUnavailableError
@@ -34,7 +35,6 @@ from index.pipeline import (
     FileResult,
     ProgressFn,
     ingest_paths,
-    refresh_lexical,
     walk,
 )
 from index.search import DenseFn, Hit, Mode, Searcher, matrix_dense_fn
@@ -61,11 +61,12 @@ class Snapshot:
     lexical: LexicalIndex
     dense: DenseFn
     responsibilities: Responsibilities
+    state: IndexState  # what it was built from: the base of the next one
 
     @classmethod
     def of(cls, state: IndexState, lexical: LexicalIndex) -> Snapshot:
         return cls(state.revision, {c.id: c for c in state.chunks}, lexical,
-                   matrix_dense_fn(state.chunks, state.vectors), responsibilities_of(state))
+                   matrix_dense_fn(state.chunks, state.vectors), responsibilities_of(state), state)
 
 
 @dataclass(frozen=True)
@@ -176,12 +177,13 @@ class Vanban:
         if rebuild:
             self._store = Store.open(self.config, self.embedder, rebuild=True, on_wait=self.on_wait)
             self._bound = True
-        serving = self._snapshot is not None
-        # A serving process builds BM25 with its next snapshot (one read of the chunks).
+        # BM25 is built with the next snapshot, which is saved beside the index: the next
+        # process to start at this state (``vanban serve`` after ``vanban ingest``) maps it.
         results = ingest_paths(paths, self._bound_store(), self.embedder, progress, ocr=ocr,
-                               lexical=not serving, follow_symlinks=self.config.follow_symlinks,
+                               lexical=False, follow_symlinks=self.config.follow_symlinks,
                                limits=self.config.read_limits())
-        self._after_write(serving)
+        if any(r.status in ("ingested", "replaced") for r in results) or rebuild:
+            self._after_write()
         return results
 
     def documents(self) -> list[DocRecord]:
@@ -191,15 +193,13 @@ class Vanban:
         """Remove one document; returns the number of clauses removed (0 when not found)."""
         removed = self.store.remove(file_or_id)
         if removed:
-            self._after_write(self._snapshot is not None)
+            self._after_write()
         return removed
 
-    def _after_write(self, serving: bool) -> None:
-        """Our own write is seen at once: the next snapshot now (a process that does not
-        serve saved BM25 in ``ingest_paths`` already). A server that went away keeps
+    def _after_write(self) -> None:
+        """Our own write is seen at once: the next snapshot now, built from the previous one
+        plus the new documents, and saved for the next start. A server that went away keeps
         the old snapshot: the per-file results already say what was interrupted."""
-        if not serving:
-            return
         with self._building:
             try:
                 self._snapshot = self._build()
@@ -257,9 +257,24 @@ class Vanban:
             pass
 
     def _build(self) -> Snapshot:
+        """The snapshot of the current revision: saved beside the index if some process
+        built it already (memory-mapped, no chunk read from Chroma); else built from the
+        previous one plus the documents it lacks, and saved for the next start."""
         store = self.store
-        state = store.state()
-        return Snapshot.of(state, refresh_lexical(store, state.chunks, state.signature))
+        db = self.config.db_path
+        found = saved.load(db, store.revision())
+        if found is not None:
+            return Snapshot.of(found.state, found.lexical)
+        base = self._snapshot
+        if base is None and (latest := saved.load_latest(db)) is not None:
+            base = Snapshot.of(latest.state, latest.lexical)
+        state = store.state(base.state if base is not None else None)
+        if base is not None and state.reused:
+            kept = [c.id for c in state.chunks if c.doc_id in state.reused]  # first, see ``merged``
+            lexical = base.lexical.update(kept, state.chunks[len(kept):])
+        else:
+            lexical = LexicalIndex.build(state.chunks)
+        return Snapshot.of(saved.mapped(saved.save(db, state, lexical), state), lexical)
 
     def _rebuild_in_background(self) -> None:
         if not self._building.acquire(blocking=False):
