@@ -26,13 +26,12 @@ import os
 import shutil
 import time
 import uuid
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from index.chunks import Chunk
+from index.chunks import chunk_from_row, chunk_row
 from index.errors import StoreError
 from index.lexical import LexicalIndex
 from index.store import DocRecord, IndexState, assignments_from_json, assignments_json
@@ -44,42 +43,23 @@ KEEP = 2  # snapshot folders kept: the newest, and the one a running server may 
 _TMP_AGE_S = 3600.0  # a temporary folder this old is a crashed writer's leftover
 
 log = logging.getLogger(__name__)
-_CHUNK_FIELDS = tuple(f.name for f in fields(Chunk))
-_TUPLES = {"heading", "cells"}
 
 
 @dataclass(frozen=True)
 class Saved:
-    """A loaded snapshot: the index state (vectors memory-mapped) and its BM25."""
+    """A loaded snapshot: the index state (vectors memory-mapped), its BM25, and the
+    ``name/dim`` of the embedder the index was built with."""
 
     state: IndexState
     lexical: LexicalIndex
-
-
-def chunk_row(chunk: Chunk) -> str:
-    """One line of ``chunks.jsonl``.
-
-    >>> c = Chunk("d:1", "d", "a.txt", "Công văn 1/UBND", "1", "Mục 1", ("I. Chung",), "Sở chủ trì")
-    >>> chunk_from_row(chunk_row(c)) == c
-    True
-    """
-    return json.dumps([getattr(chunk, f) for f in _CHUNK_FIELDS], ensure_ascii=False)
-
-
-def chunk_from_row(line: str) -> Chunk:
-    values = json.loads(line)
-    if len(values) != len(_CHUNK_FIELDS):
-        raise ValueError(f"dòng điều khoản có {len(values)} trường, cần {len(_CHUNK_FIELDS)}")
-    named: dict[str, Any] = {f: tuple(v) if f in _TUPLES else v
-                             for f, v in zip(_CHUNK_FIELDS, values, strict=True)}
-    return Chunk(**named)
+    embedder: str = ""
 
 
 def folder(db_path: Path, revision: str) -> Path:
     return db_path / SNAPSHOT_DIR / revision
 
 
-def save(db_path: Path, state: IndexState, lexical: LexicalIndex) -> Path | None:
+def save(db_path: Path, state: IndexState, lexical: LexicalIndex, embedder: str = "") -> Path | None:
     """Write the snapshot of ``state`` (no-op when that revision is saved already); returns
     its folder, or None when it could not be written (a full disk must not stop answers)."""
     if not state.revision:
@@ -97,6 +77,7 @@ def save(db_path: Path, state: IndexState, lexical: LexicalIndex) -> Path | None
                 out.write(chunk_row(chunk) + "\n")
         lexical.save(tmp / "lexical")
         meta = {"format": FORMAT, "revision": state.revision, "signature": state.signature,
+                "generation": state.generation, "embedder": embedder,
                 "rows": len(state.chunks), "dim": int(vectors.shape[1]) if vectors.ndim == 2 else 0,
                 "records": [asdict(r) for r in state.records],
                 "assignments": {d: assignments_json(a) for d, a in state.assignments.items()},
@@ -113,6 +94,20 @@ def save(db_path: Path, state: IndexState, lexical: LexicalIndex) -> Path | None
         return None
     prune(db_path, keep=target)
     return target
+
+
+def restamp(db_path: Path, revision: str, generation: str) -> None:
+    """Record that the snapshot of ``revision`` is also the index at write marker ``generation``
+    (a write that changed no document, e.g. a clean-up, moved the marker)."""
+    path = folder(db_path, revision) / STATE_FILE
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        meta["generation"] = generation
+        tmp = path.with_name(f"{STATE_FILE}.{uuid.uuid4().hex}")
+        tmp.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except (OSError, ValueError) as exc:
+        log.warning("không cập nhật được %s (%s)", path, exc)
 
 
 def prune(db_path: Path, keep: Path) -> None:
@@ -144,14 +139,33 @@ def load(db_path: Path, revision: str) -> Saved | None:
         return None
 
 
+def load_generation(db_path: Path, generation: str) -> Saved | None:
+    """The snapshot saved at embedded-index write marker ``generation`` (``store.read_generation``),
+    found without opening Chroma; None when there is none."""
+    if not generation:
+        return None
+    for path in _folders(db_path):
+        try:
+            meta = json.loads((path / STATE_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if meta.get("generation") == generation:
+            return load(db_path, path.name)
+    return None
+
+
+def _folders(db_path: Path) -> list[Path]:
+    """Saved snapshot folders, newest first."""
+    try:
+        return sorted((p for p in (db_path / SNAPSHOT_DIR).iterdir() if not p.name.startswith(".")),
+                      key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:
+        return []
+
+
 def load_latest(db_path: Path) -> Saved | None:
     """The newest saved snapshot of any revision that checks out (a base to update), or None."""
-    try:
-        found = sorted((p for p in (db_path / SNAPSHOT_DIR).iterdir() if not p.name.startswith(".")),
-                       key=lambda p: p.stat().st_mtime, reverse=True)
-    except OSError:
-        return None
-    return next((s for p in found if (s := load(db_path, p.name)) is not None), None)
+    return next((s for p in _folders(db_path) if (s := load(db_path, p.name)) is not None), None)
 
 
 def _load(path: Path, revision: str) -> Saved:
@@ -173,7 +187,9 @@ def _load(path: Path, revision: str) -> Saved:
     names = {f.name for f in fields(DocRecord)}
     records = tuple(DocRecord(**{k: v for k, v in r.items() if k in names}) for r in meta["records"])
     assignments = {d: assignments_from_json(a) for d, a in meta["assignments"].items()}
-    return Saved(IndexState(meta["signature"], revision, records, chunks, vectors, assignments), lexical)
+    state = IndexState(meta["signature"], revision, records, chunks, vectors, assignments,
+                       generation=str(meta.get("generation", "")))
+    return Saved(state, lexical, str(meta.get("embedder", "")))
 
 
 def mapped(path: Path | None, state: IndexState) -> IndexState:
@@ -187,5 +203,4 @@ def mapped(path: Path | None, state: IndexState) -> IndexState:
         return state
     if vectors.shape != state.vectors.shape:
         return state
-    return IndexState(state.signature, state.revision, state.records, state.chunks, vectors,
-                      state.assignments)
+    return replace(state, vectors=vectors)

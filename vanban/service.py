@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -38,7 +39,7 @@ from index.pipeline import (
     walk,
 )
 from index.search import DenseFn, Hit, Mode, Searcher, matrix_dense_fn
-from index.store import DocCheck, DocRecord, IndexState, Store
+from index.store import DocCheck, DocRecord, IndexState, Store, read_generation
 from ingest.errors import InputError
 from vanban.answer.compose import Answerer
 from vanban.answer.tasks import Responsibilities, to_row
@@ -137,6 +138,7 @@ class Vanban:
         self._snapshot: Snapshot | None = None
         self._building = threading.Lock()  # one snapshot build at a time
         self._queries: CachedQueries | None = None
+        self._marker_checked = 0.0  # time.monotonic() of the last look at the write marker
         self.on_wait: Callable[[str], None] | None = None  # told when another writer holds the index
         self._answerer = Answerer(self.search)
 
@@ -231,19 +233,41 @@ class Vanban:
     def snapshot(self) -> Snapshot:
         """The current snapshot; a newer one is built in the background when the index changed.
 
-        Only the first call (no snapshot yet) waits for a build.
+        Only the first call (no snapshot yet) waits for a build — or, when a snapshot of the
+        current state is saved beside an embedded index, for mapping it: then neither
+        Chroma nor its vector index is opened to answer.
         """
-        store = self.store
-        revision = store.revision(REGISTRY_TTL_S)
         snap = self._snapshot
         if snap is not None:
-            if snap.revision != revision:
+            if self._changed(snap):
                 self._rebuild_in_background()
             return snap
         with self._building:
             if self._snapshot is None:
-                self._snapshot = self._build()
+                self._snapshot = self._saved_snapshot() or self._build()
             return self._snapshot
+
+    def _changed(self, snap: Snapshot) -> bool:
+        """Whether the index moved past ``snap``: embedded, the write marker file says so
+        (checked at most once per ``REGISTRY_TTL_S``); on a server, the registry revision."""
+        if self.config.chroma_url or not snap.state.generation:
+            return self.store.revision(REGISTRY_TTL_S) != snap.revision
+        now = time.monotonic()
+        if now - self._marker_checked < REGISTRY_TTL_S:
+            return False
+        self._marker_checked = now
+        return read_generation(self.config.db_path) != snap.state.generation
+
+    def _saved_snapshot(self) -> Snapshot | None:
+        """The saved snapshot of the embedded index's current write marker, if built with
+        this process's embedder; None otherwise (then ``_build`` asks Chroma)."""
+        if self.config.chroma_url:
+            return None
+        found = saved.load_generation(self.config.db_path, read_generation(self.config.db_path))
+        if found is None or found.embedder != f"{self.embedder.name}/{self.embedder.dim}":
+            return None
+        self._bound = True  # the index was built with this embedder (recorded with the snapshot)
+        return Snapshot.of(found.state, found.lexical)
 
     def refresh(self) -> Snapshot:
         """Build the snapshot of the index as it is now, waiting for it (tests, warm-up)."""
@@ -257,15 +281,24 @@ class Vanban:
             pass
 
     def _build(self) -> Snapshot:
-        """The snapshot of the current revision: saved beside the index if some process
-        built it already (memory-mapped, no chunk read from Chroma); else built from the
-        previous one plus the documents it lacks, and saved for the next start."""
+        """The snapshot of the current revision: the one in memory or saved beside the index
+        if some process built it already (memory-mapped, no chunk read from Chroma); else
+        built from the previous one plus the documents it lacks, and saved for the next start."""
         store = self.store
         db = self.config.db_path
-        found = saved.load(db, store.revision())
+        generation = read_generation(db) if not self.config.chroma_url else ""
+        revision = store.revision()
+        current = self._snapshot
+        if current is not None and current.revision == revision:
+            if generation != current.state.generation:  # a write that changed no document
+                saved.restamp(db, revision, generation)
+            return replace(current, state=replace(current.state, generation=generation))
+        found = saved.load(db, revision)
         if found is not None:
-            return Snapshot.of(found.state, found.lexical)
-        base = self._snapshot
+            if generation != found.state.generation:
+                saved.restamp(db, revision, generation)
+            return Snapshot.of(replace(found.state, generation=generation), found.lexical)
+        base = current
         if base is None and (latest := saved.load_latest(db)) is not None:
             base = Snapshot.of(latest.state, latest.lexical)
         state = store.state(base.state if base is not None else None)
@@ -274,7 +307,8 @@ class Vanban:
             lexical = base.lexical.update(kept, state.chunks[len(kept):])
         else:
             lexical = LexicalIndex.build(state.chunks)
-        return Snapshot.of(saved.mapped(saved.save(db, state, lexical), state), lexical)
+        folder = saved.save(db, state, lexical, store.embedder_key)
+        return Snapshot.of(saved.mapped(folder, state), lexical)
 
     def _rebuild_in_background(self) -> None:
         if not self._building.acquire(blocking=False):
@@ -291,8 +325,9 @@ class Vanban:
         threading.Thread(target=run, name="vanban-snapshot", daemon=True).start()
 
     def _searcher(self) -> Searcher:
-        self._bound_store()
         snap = self.snapshot()
+        if not self._bound:
+            self._bound_store()
         return Searcher(snap.chunks, snap.lexical, snap.dense, self.queries)
 
     def search(self, question: str, k: int | None = None, filters: SearchFilters | None = None,
@@ -326,9 +361,9 @@ class Vanban:
     def warm_up(self) -> bool:
         """Load the model and build the search structures now, so the first question is fast.
 
-        Returns False (and loads nothing) when the index is empty.
+        Returns False (and loads no model) when the index is empty.
         """
-        if not self.store.visible_doc_ids():
+        if not self.snapshot().chunks:
             return False
         self.search("khởi động")
         self.responsibilities()
@@ -354,7 +389,7 @@ class Vanban:
     def _not_found(self, question: str, filters: SearchFilters | None) -> str:
         if not question.strip():
             return "Câu hỏi trống — hãy nhập câu hỏi, ví dụ: 'Ai chủ trì việc … , hạn khi nào?'."
-        if not self.store.visible_doc_ids(max_age=REGISTRY_TTL_S):
+        if not self.snapshot().chunks:
             return ("Chưa có văn bản nào trong chỉ mục "
                     f"{self.config.chroma_url or self.config.db} — hãy nạp văn bản: "
                     "vanban ingest <tệp hoặc thư mục>.")
