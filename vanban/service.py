@@ -363,7 +363,11 @@ class Vanban:
 
         Returns False (and loads no model) when the index is empty.
         """
-        if not self.snapshot().chunks:
+        with self._building:
+            if self._snapshot is None:
+                self._snapshot = self._saved_snapshot()
+        snap = self._snapshot
+        if (snap is None and not self.store.visible_doc_ids()) or (snap is not None and not snap.chunks):
             return False
         self.search("khởi động")
         self.responsibilities()
