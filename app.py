@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from index.errors import ConfigError
 from ingest.errors import VanbanError
 from vanban.settings import Config
 from vanban.tracking import DEFAULT_WINDOW, WINDOWS
@@ -549,18 +550,56 @@ def set_offline_env() -> None:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
+def port_busy(config: Config) -> bool:
+    """Whether another program already listens on ``config.host:config.port``."""
+    import errno
+    import socket
+
+    try:
+        family, kind, proto, _, addr = socket.getaddrinfo(config.host, config.port,
+                                                          type=socket.SOCK_STREAM)[0]
+    except OSError:
+        return False  # an unknown host: the server reports it
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(addr)
+        except OSError as err:
+            return err.errno == errno.EADDRINUSE
+    return False
+
+
+def port_busy_error(config: Config) -> ConfigError:
+    return ConfigError(
+        f"Cổng {config.port} trên {config.host} đang bận (một vanban khác hoặc chương trình khác "
+        f"đang dùng) — chọn cổng khác: vanban serve --port {config.port + 1} "
+        f"(hoặc VANBAN_PORT={config.port + 1} make run), hoặc tắt chương trình đang dùng cổng này.")
+
+
 def start(service: PageService, config: Config, *, block: bool = True) -> tuple[gr.Blocks, str]:
     """Build, queue and launch the page; with ``block=False`` return once it serves."""
     set_offline_env()
     demo = build_app(service, config)
     demo.queue(default_concurrency_limit=READ_CONCURRENCY)
-    _, url, _ = demo.launch(prevent_thread_lock=not block, quiet=not block, **launch_kwargs(config))
+    try:
+        _, url, _ = demo.launch(prevent_thread_lock=not block, quiet=not block,
+                                **launch_kwargs(config))
+    except OSError:
+        if port_busy(config):  # taken since launch() checked: gradio's OSError is in English
+            raise port_busy_error(config) from None
+        raise
     return demo, url
 
 
 def launch(config: Config) -> None:
-    """``vanban serve``: refuse an unsafe bind first, then open the index and serve."""
+    """``vanban serve``: refuse an unsafe bind, a busy port or a missing index first,
+    then open the index and serve."""
+    from index.store import require_index
+
     check_bind(config)
+    if port_busy(config):
+        raise port_busy_error(config)
+    require_index(config)
     set_offline_env()
     from vanban.service import Vanban
 

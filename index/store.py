@@ -111,6 +111,8 @@ class DocRecord:
     extraction: str = ""  # "ok" | "error" (assignments could not be extracted) | "" (none tried)
     extraction_message: str = ""
     assignments: int = 0  # how many assignments are stored with the record
+    signer: str = ""  # who signed, from the closing block ("Nguyễn Văn A")
+    signer_position: str = ""  # the signer's position as printed ("Phó Chủ tịch")
 
     def as_filter_probe(self) -> Chunk:
         """A chunk carrying this document's header, so ``SearchFilters.accepts`` decides."""
@@ -208,6 +210,7 @@ def doc_record(doc: Document, clauses: int, sha256: str = "",
         ingested_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         sha256=sha256, message=doc.message, extraction=got.status,
         extraction_message=got.message, assignments=len(got.assignments),
+        signer=doc.closing.signer or "", signer_position=doc.closing.position or "",
     )
 
 
@@ -353,6 +356,17 @@ def _busy(where: str, waited: float) -> StoreError:
         "hãy thử lại sau khi tiến trình kia kết thúc. Chroma nhúng chỉ cho một tiến trình ghi; "
         "để nhiều tiến trình cùng nạp, hãy chạy máy chủ Chroma (chroma run --path <thư mục> "
         "--port 8000) và dùng --chroma-url http://127.0.0.1:8000.")
+
+
+def require_index(config: Location) -> None:
+    """Refuse an embedded index that was never built (a mistyped ``--db``): reading
+    commands must not leave an empty one behind. A Chroma server answers for itself.
+    """
+    if config.chroma_url or (config.db_path / "chroma").is_dir():
+        return
+    raise StoreError(
+        f"Không có chỉ mục nào ở {config.db_path} — kiểm tra lại --db (hoặc VANBAN_DB); "
+        f"nếu chưa nạp văn bản, hãy nạp trước: vanban ingest <tệp hoặc thư mục> --db {config.db_path}")
 
 
 _LOCKS: dict[Path, _ProcessLock] = {}

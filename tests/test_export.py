@@ -45,7 +45,7 @@ def test_csv_starts_with_bom_and_keeps_vietnamese(tmp_path: Path) -> None:
     assert raw.startswith(b"\xef\xbb\xbf")
     lines = raw.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("Cơ quan,Vai trò,Nhiệm vụ,Hạn,")
-    assert lines[1].startswith("Sở Công Thương,chủ trì,Tham mưu ủy quyền thủ tục huấn luyện,2025-09-15,")
+    assert lines[1].startswith("Sở Công Thương,chủ trì,Tham mưu ủy quyền thủ tục huấn luyện,15/09/2025,")
     assert len(lines) == 3
 
 
@@ -92,7 +92,8 @@ def test_deadlines_json_between_dates(db: str) -> None:
     ]
     assert list(rows[0]) == ["file", "document", "clause", "label", "body", "role", "task",
                              "deadline_text", "due", "recurrence",
-                             "status", "next_due", "recurring", "year_inferred", "status_note"]
+                             "status", "next_due", "recurring", "year_inferred", "status_note",
+                             "due_shown"]
     assert rows[0]["document"] == "Chỉ thị 13/CT-TTg"
     assert rows[0]["deadline_text"] == "trước ngày 30 tháng 7 năm 2024"
     by_body = json.loads(_run("deadlines", "--body", "SCT", "--db", db, "--json"))

@@ -311,12 +311,23 @@ def test_cli_ask_json_follows_the_contract(tmp_path: Path, docs: Path) -> None:
 
 
 def test_cli_ask_on_empty_index_is_not_found(tmp_path: Path) -> None:
-    out = run_cli(
-        "ask", "Ai chủ trì?", "--db", str(tmp_path / "empty"), "--embedder", "fake", "--json"
-    )
+    from vanban.service import Vanban
+
+    empty = tmp_path / "empty"
+    assert Vanban(Config(db=str(empty)), FakeEmbedder()).store is not None  # created, no document
+    out = run_cli("ask", "Ai chủ trì?", "--db", str(empty), "--embedder", "fake", "--json")
     data = json.loads(out.output)
     assert data["found"] is False and data["citations"] == []
     assert "Chưa có văn bản nào" in data["answer"]
+
+
+def test_cli_ask_json_on_a_missing_index_says_so(tmp_path: Path) -> None:
+    missing = tmp_path / "khong-co"
+    out = run_cli("ask", "Ai chủ trì?", "--db", str(missing), "--embedder", "fake", "--json")
+    data = json.loads(out.output)
+    assert out.exit_code == 2 and data["found"] is False
+    assert f"Không có chỉ mục nào ở {missing}" in data["error"]
+    assert not missing.exists()
 
 
 def test_ask_with_other_embedder_explains_how_to_rebuild(tmp_path: Path, docs: Path) -> None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ingest.errors import VanbanError
+from vanban import clickvi
 from vanban.settings import option, settings_rows
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ def _echo_json(obj: object) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
 
 
-class _Main(click.Group):
+class _Main(clickvi.Group):
     """The command group whose help ends with every setting and its variable."""
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -37,14 +38,18 @@ class _Main(click.Group):
 def main() -> None:
     """vanban — hỏi đáp, trách nhiệm và thời hạn trong văn bản hành chính.
 
-    Example:
+    Ví dụ:
 
-        vanban parse ../shared/corpus/29_*.txt --json
+        vanban parse corpus/ke-hoach-45-KH-UBND.docx --json
+
+        vanban ingest corpus/
+
+        vanban ask "Ai chủ trì kiểm tra an toàn phòng cháy, chữa cháy?"
     """
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="TỆP...")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @click.option(
     "--ocr",
@@ -55,13 +60,13 @@ def main() -> None:
 def parse(files: tuple[Path, ...], as_json: bool, ocr: bool) -> None:
     """Đọc văn bản và in cấu trúc (đầu văn bản, điều khoản, bảng).
 
-    FILES có thể là tệp hoặc thư mục (đọc mọi tệp .pdf .docx .txt .md bên trong).
+    TỆP có thể là tệp hoặc thư mục (đọc mọi tệp .pdf .docx .txt .md bên trong).
 
-    Example:
+    Ví dụ:
 
-        vanban parse corpus/ke-hoach-mau.docx --json
+        vanban parse corpus/ke-hoach-45-KH-UBND.docx --json
 
-        vanban parse ../shared/corpus/26_*.scan.pdf --ocr
+        vanban parse corpus/ --ocr
     """
     from ingest.parse import document_to_dict, parse_files
 
@@ -72,7 +77,8 @@ def parse(files: tuple[Path, ...], as_json: bool, ocr: bool) -> None:
     else:
         for d in docs:
             h = d.header
-            click.echo(f"{Path(d.file).name}: {d.status} — {h.name} — {len(d.clauses)} điều khoản")
+            click.echo(f"{Path(d.file).name}: {_DOC_STATUS_VI[d.status]} — {h.name} — "
+                       f"{len(d.clauses)} điều khoản")
             if d.message:
                 click.echo(f"  {d.message}")
     if any(d.status == "error" for d in docs):
@@ -84,13 +90,20 @@ def _db_options(func: Callable[..., None]) -> Callable[..., None]:
     return option("db")(option("chroma_url")(option("embedder")(func)))
 
 
-def _service(db: str | None, chroma_url: str | None, embedder: str | None,
-             **settings: Any) -> Vanban:
-    """The service over the configured index; CLI options override the environment."""
+def _service(db: str | None, chroma_url: str | None, embedder: str | None, *,
+             create: bool = False, **settings: Any) -> Vanban:
+    """The service over the configured index; CLI options override the environment.
+
+    Only ``ingest`` may ``create`` the index; other commands refuse a missing one.
+    """
+    from index.store import require_index
     from vanban.service import Vanban
     from vanban.settings import load_config
 
-    service = Vanban(load_config(db=db, chroma_url=chroma_url, embedder=embedder, **settings))
+    config = load_config(db=db, chroma_url=chroma_url, embedder=embedder, **settings)
+    if not create:
+        require_index(config)
+    service = Vanban(config)
     service.on_wait = lambda message: click.echo(message, err=True)  # another process is writing
     return service
 
@@ -105,7 +118,7 @@ def serve(host: str | None, port: int | None, db: str | None, chroma_url: str | 
           embedder: str | None, auth: str | None, max_upload_mb: int | None) -> None:
     """Mở giao diện web: hỏi đáp, trách nhiệm, thời hạn, quản lý văn bản.
 
-    Example:
+    Ví dụ:
 
         vanban serve --db .vanban --port 7860
 
@@ -121,6 +134,9 @@ def serve(host: str | None, port: int | None, db: str | None, chroma_url: str | 
 _STATUS_VI = {"ingested": "đã nạp", "unchanged": "không đổi", "replaced": "thay thế",
               "needs_ocr": "cần OCR", "unreadable": "lỗi lớp chữ", "error": "lỗi",
               "skipped": "bỏ qua"}
+# A document's reading status (``parse``, ``list``) in the same words as ``ingest``'s.
+_DOC_STATUS_VI = {"ok": "đọc được", "needs_ocr": _STATUS_VI["needs_ocr"],
+                  "unreadable_text_layer": _STATUS_VI["unreadable"], "error": _STATUS_VI["error"]}
 
 
 def _progress_bar() -> tuple[Callable[[Progress], None], Callable[[], None]]:
@@ -149,7 +165,8 @@ def _progress_bar() -> tuple[Callable[[Progress], None], Callable[[], None]]:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path),
+                metavar="ĐƯỜNG_DẪN...")
 @_db_options
 @click.option("--rebuild", is_flag=True, help="Xoá chỉ mục cũ rồi dựng lại từ các tệp này.")
 @click.option("--quiet", "-q", is_flag=True, help="Không hiện thanh tiến trình.")
@@ -160,13 +177,13 @@ def ingest(paths: tuple[Path, ...], db: str | None, chroma_url: str | None, embe
            rebuild: bool, quiet: bool, ocr: bool, follow_symlinks: bool | None) -> None:
     """Nạp tệp hoặc thư mục văn bản vào chỉ mục (chạy lại không làm gì với tệp không đổi).
 
-    Example:
+    Ví dụ:
 
-        vanban ingest ../shared/corpus --db .vanban
+        vanban ingest corpus/ --db .vanban
 
-        vanban ingest ban-quet.pdf --ocr
+        vanban ingest corpus/chi-thi-08-CT-UBND.pdf --ocr
     """
-    service = _service(db, chroma_url, embedder, follow_symlinks=follow_symlinks)
+    service = _service(db, chroma_url, embedder, create=True, follow_symlinks=follow_symlinks)
     update, close = (None, None) if quiet else _progress_bar()
     try:
         results = service.ingest(paths, progress=update, rebuild=rebuild, ocr=ocr)
@@ -190,34 +207,36 @@ def ingest(paths: tuple[Path, ...], db: str | None, chroma_url: str | None, embe
 def list_(db: str | None, chroma_url: str | None, embedder: str | None, as_json: bool) -> None:
     """Liệt kê các văn bản đã nạp.
 
-    Example:
+    Ví dụ:
 
         vanban list --json
     """
     from dataclasses import asdict
 
+    from vanban.export import vn_date
+
     records = _service(db, chroma_url, embedder).documents()
     if as_json:
-        _echo_json([asdict(r) for r in records])
+        _echo_json([{**asdict(r), "date_shown": vn_date(r.date) or None} for r in records])
         return
     if not records:
         click.echo("Chưa có văn bản nào — hãy nạp: vanban ingest <tệp hoặc thư mục>.")
     for r in records:
-        status = "" if r.status == "ok" else f" [{r.status}]"
+        status = "" if r.status == "ok" else f" [{_DOC_STATUS_VI.get(r.status, r.status)}]"
         failed = f" [lỗi trích phân công: {r.extraction_message}]" if r.extraction == "error" else ""
-        click.echo(f"{r.doc_id[:12]}  {r.file} — {r.name}{' ' + r.date if r.date else ''} "
+        click.echo(f"{r.doc_id[:12]}  {r.file} — {r.name}{' ' + vn_date(r.date) if r.date else ''} "
                    f"— {r.clauses} điều khoản{status}{failed}")
 
 
 @main.command()
-@click.argument("file_or_id")
+@click.argument("file_or_id", metavar="TỆP_HOẶC_MÃ")
 @_db_options
 def remove(file_or_id: str, db: str | None, chroma_url: str | None, embedder: str | None) -> None:
     """Xoá một văn bản (theo tên tệp hoặc mã văn bản) khỏi chỉ mục.
 
-    Example:
+    Ví dụ:
 
-        vanban remove 29_CT_13-CT-TTg_quan-ly-tin-chi-cac-bon_2024-05-02.txt
+        vanban remove cong-van-612-SCT-QLCN.docx
     """
     service = _service(db, chroma_url, embedder)
     record = service.store.find(file_or_id)
@@ -230,7 +249,7 @@ def remove(file_or_id: str, db: str | None, chroma_url: str | None, embedder: st
 
 
 @main.command()
-@click.argument("question")
+@click.argument("question", metavar="CÂU_HỎI")
 @_db_options
 @option("top_k", "-k", "--top-k")
 @click.option("--file", "files", multiple=True, help="Chỉ tìm trong tệp (tên tệp hoặc mã), lặp lại được.")
@@ -240,22 +259,23 @@ def ask(question: str, db: str | None, chroma_url: str | None, embedder: str | N
         top_k: int | None, files: tuple[str, ...], doc_types: tuple[str, ...], as_json: bool) -> None:
     """Hỏi một câu; trả lời kèm trích dẫn điều khoản.
 
-    Example:
+    Ví dụ:
 
         vanban ask "Ai chủ trì xây dựng quy chế quản lý tín chỉ các-bon?" --json
     """
     from index.chunks import SearchFilters
 
     filters = SearchFilters(files=files, doc_types=doc_types)
-    service = _service(db, chroma_url, embedder)
-    try:
+    try:  # a missing index too: --json callers always get the answer object
+        service = _service(db, chroma_url, embedder)
         answer = service.ask(question, k=top_k, filters=None if filters.empty else filters)
     except VanbanError as err:
         if not as_json:
             raise
         from vanban.service import refused_answer
+        from vanban.settings import load_config
 
-        _echo_json(refused_answer(question, err, service.config.max_question_chars).to_json())
+        _echo_json(refused_answer(question, err, load_config().max_question_chars).to_json())
         sys.exit(2)
     if as_json:
         _echo_json(answer.to_json())
@@ -305,7 +325,7 @@ def tasks(body: str, db: str | None, chroma_url: str | None, embedder: str | Non
           as_json: bool) -> None:
     """Liệt kê mọi nhiệm vụ của một cơ quan trong các văn bản đã nạp.
 
-    Example:
+    Ví dụ:
 
         vanban tasks --body "Sở Công Thương" --db .vanban
 
@@ -313,7 +333,7 @@ def tasks(body: str, db: str | None, chroma_url: str | None, embedder: str | Non
     """
     from vanban.answer.tasks import task_lines, to_row
     from vanban.drafting import write_tasks_docx
-    from vanban.export import write_xlsx
+    from vanban.export import with_shown_date, write_xlsx
 
     records = _service(db, chroma_url, embedder).responsibilities().for_body(body)
     rows = _mark([to_row(a) for a in records], today, window)
@@ -323,7 +343,7 @@ def tasks(body: str, db: str | None, chroma_url: str | None, embedder: str | Non
     if xlsx:
         _wrote(write_xlsx(rows, xlsx), len(rows))
     if as_json:
-        _echo_json(rows)
+        _echo_json([with_shown_date(r) for r in rows])
         return
     if docx_path or xlsx:
         return
@@ -361,7 +381,7 @@ def deadlines(date_from: str | None, date_to: str | None, body: str | None, due_
     Mỗi dòng có Tình trạng so với hôm nay (hoặc --today): quá hạn, sắp đến hạn, còn hạn,
     không có hạn; hạn định kỳ tính theo kỳ tới.
 
-    Example:
+    Ví dụ:
 
         vanban deadlines --from 01/10/2026 --to 31/12/2026 --xlsx thoi-han.xlsx
 
@@ -370,7 +390,7 @@ def deadlines(date_from: str | None, date_to: str | None, body: str | None, due_
         vanban deadlines --overdue --body "Sở Công Thương"
     """
     from vanban.answer.tasks import parse_user_date, task_lines, to_row
-    from vanban.export import write_csv, write_xlsx
+    from vanban.export import with_shown_date, write_csv, write_xlsx
     from vanban.tracking import DUE_SOON, OVERDUE
 
     start = parse_user_date(date_from, "--from") if date_from else None
@@ -388,7 +408,7 @@ def deadlines(date_from: str | None, date_to: str | None, body: str | None, due_
     if csv_path:
         _wrote(write_csv(rows, csv_path), len(rows))
     if as_json:
-        _echo_json(rows)
+        _echo_json([with_shown_date(r) for r in rows])
     elif not (xlsx or csv_path):
         if not rows:
             click.echo("Không có nhiệm vụ nào có thời hạn trong phạm vi đã chọn.")
@@ -428,7 +448,7 @@ def eval_(corpus: Path | None, as_json: bool, skip_alqac: bool, skip_wide: bool,
     và nửa test tách riêng; nửa test là số liệu tính), tỉ lệ tên cơ quan đúng dạng
     và ALQAC; ghi evals/RESULTS.md. Phần thiếu dữ liệu được bỏ qua kèm lý do.
 
-    Example:
+    Ví dụ:
 
         vanban eval --skip-alqac --json
     """
@@ -460,20 +480,20 @@ def eval_(corpus: Path | None, as_json: bool, skip_alqac: bool, skip_wide: bool,
 
 
 @main.command()
-@click.argument("originals", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("originals", nargs=-1, type=click.Path(path_type=Path), metavar="[TỆP_GỐC]...")
 @_db_options
 @click.option("--repair", is_flag=True,
-              help="Xoá bản ghi thừa và nạp lại văn bản không khớp từ tệp gốc trong ORIGINALS.")
+              help="Xoá bản ghi thừa và nạp lại văn bản không khớp từ TỆP_GỐC (tệp hoặc thư mục).")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 def check(originals: tuple[Path, ...], db: str | None, chroma_url: str | None,
           embedder: str | None, repair: bool, as_json: bool) -> None:
     """Kiểm tra mỗi văn bản đã nạp: đủ điều khoản và phân công đã lưu (mã thoát 1 nếu thiếu).
 
-    Example:
+    Ví dụ:
 
         vanban check
 
-        vanban check --repair ../shared/corpus
+        vanban check --repair corpus/
     """
     from dataclasses import asdict
 

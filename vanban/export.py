@@ -45,6 +45,34 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
 )
 
 
+def vn_date(value: object) -> str:
+    """A date as people write it here: ``2025-09-15`` → ``15/09/2025``; empty stays empty.
+
+    >>> vn_date("2025-09-15"), vn_date(dt.date(2026, 1, 2)), vn_date(None)
+    ('15/09/2025', '02/01/2026', '')
+    """
+    if not value:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    try:
+        return dt.date.fromisoformat(str(value)[:10]).strftime("%d/%m/%Y")
+    except ValueError:
+        return str(value)  # already free text such as "Quý II/2026"
+
+
+def with_shown_date(row: Row) -> dict[str, Any]:
+    """A JSON row with ``due_shown``: the date a user reads (dd/mm/yyyy), beside the ISO
+    ``due``/``next_due`` kept for programs; a recurring deadline shows its next occurrence.
+
+    >>> with_shown_date({"due": "2025-09-15"})["due_shown"]
+    '15/09/2025'
+    """
+    return {**row, "due_shown": vn_date(row.get("next_due") or row.get("due")) or None}
+
+
 def output_path(path: str | Path) -> Path:
     """``path`` with its missing parent folders created; a clear error when that is impossible.
 
@@ -139,7 +167,7 @@ def _as_text(cell: Any) -> None:
 
 
 def write_csv(rows: Sequence[Row], path: str | Path) -> Path:
-    """Write CSV in UTF-8 with BOM so Excel shows Vietnamese correctly; dates ISO."""
+    """Write CSV in UTF-8 with BOM so Excel shows Vietnamese correctly; dates dd/mm/yyyy."""
     out = output_path(path)
     with out.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
@@ -150,5 +178,5 @@ def write_csv(rows: Sequence[Row], path: str | Path) -> Path:
 
 
 def _csv_cell(value: Any) -> str:
-    """Dates as ISO; text that a spreadsheet would evaluate gets the OWASP ``'`` prefix."""
-    return value.isoformat() if isinstance(value, dt.date) else str(neutralised(value))
+    """Dates as dd/mm/yyyy; text that a spreadsheet would evaluate gets the OWASP ``'`` prefix."""
+    return vn_date(value) if isinstance(value, dt.date) else str(neutralised(value))

@@ -42,6 +42,7 @@ from index.search import DenseFn, Hit, Mode, Searcher, matrix_dense_fn
 from index.store import DocCheck, DocRecord, IndexState, Store, read_generation
 from ingest.errors import InputError
 from vanban.answer.compose import Answerer
+from vanban.answer.meta import DocFacts
 from vanban.answer.tasks import Responsibilities, to_row
 from vanban.answer.types import Answer
 from vanban.settings import Config
@@ -63,11 +64,13 @@ class Snapshot:
     dense: DenseFn
     responsibilities: Responsibilities
     state: IndexState  # what it was built from: the base of the next one
+    documents: tuple[DocFacts, ...] = ()  # header and signature facts of the visible documents
 
     @classmethod
     def of(cls, state: IndexState, lexical: LexicalIndex) -> Snapshot:
         return cls(state.revision, {c.id: c for c in state.chunks}, lexical,
-                   matrix_dense_fn(state.chunks, state.vectors), responsibilities_of(state), state)
+                   matrix_dense_fn(state.chunks, state.vectors), responsibilities_of(state), state,
+                   documents_of(state))
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,15 @@ def responsibilities_of(state: IndexState) -> Responsibilities:
     files = {r.doc_id: r.file for r in state.records}
     return Responsibilities([a for d in order for a in state.assignments.get(d, [])],
                             {d: files[d] for d in order if d in files})
+
+
+def documents_of(state: IndexState) -> tuple[DocFacts, ...]:
+    """What each visible document says about itself (header, signature), in storage order."""
+    visible = dict.fromkeys(c.doc_id for c in state.chunks)
+    records = {r.doc_id: r for r in state.records}
+    return tuple(DocFacts(r.file, r.name, r.title, dt.date.fromisoformat(r.date) if r.date else None,
+                          r.issuer, r.signer, r.signer_position)
+                 for r in (records[d] for d in visible if d in records))
 
 
 def check_question(question: str, limit: int) -> None:
@@ -345,8 +357,9 @@ class Vanban:
         check_question(question, self.config.max_question_chars)
         if not question.strip():
             return Answer(question, False, self._not_found(question, filters))
-        answer = self._answerer.answer(question, self.responsibilities(), k or self.config.top_k,
-                                       self.min_score, filters)
+        snap = self.snapshot()
+        answer = self._answerer.answer(question, snap.responsibilities, k or self.config.top_k,
+                                       self.min_score, filters, snap.documents)
         if answer.gap == "no_relevant_clause":
             answer = replace(answer, text=self._not_found(question, filters))
         return answer
@@ -376,6 +389,10 @@ class Vanban:
     def responsibilities(self) -> Responsibilities:
         """Who owns which task by when: the assignments stored at ingest, current snapshot."""
         return self.snapshot().responsibilities
+
+    def document_facts(self) -> tuple[DocFacts, ...]:
+        """Header and signature facts of the visible documents, current snapshot."""
+        return self.snapshot().documents
 
     def bodies(self) -> list[str]:
         """Every body that has a task (with or without a deadline), one name each, sorted."""

@@ -18,6 +18,7 @@ from index.chunks import SearchFilters
 from index.search import Hit, is_relevant
 from ingest.assignments import Assignment
 from vanban.answer import phrasing
+from vanban.answer.meta import DocFacts, asked_field, meta_answer
 from vanban.answer.question import Question
 from vanban.answer.select import (
     Scope,
@@ -181,15 +182,25 @@ class Answerer:
 
     A question citing a document by number, or naming a place, is answered from
     that document's (or place's) clauses first (:func:`scoped_hits`), unless the
-    caller already scoped the search with filters.
+    caller already scoped the search with filters. A question about the document
+    itself (signer, issue date, issuer) is answered from ``docs``, the header and
+    signature facts of the loaded documents (:mod:`vanban.answer.meta`).
     """
 
     search: SearchFn
 
     def answer(self, text: str, resp: Responsibilities, k: int, min_score: float,
-               filters: SearchFilters | None = None) -> Answer:
+               filters: SearchFilters | None = None, docs: Sequence[DocFacts] = ()) -> Answer:
         question = Question.parse(text)
         hits = self.search(text, k, filters)
+        field = asked_field(text)
+        if field is not None and docs:
+            allowed = {h.chunk.file for h in hits} if filters is not None and not filters.empty else None
+            in_scope = [d for d in docs if allowed is None or d.file in allowed]
+            relevant = list(hits[:k]) if is_relevant(hits[:k], min_score, text) else []
+            meta = meta_answer(question, field, in_scope, relevant)
+            if meta is not None:
+                return meta
         if filters is None or filters.empty:
             hits = scoped_hits(question, hits, resp, k, self.search)
         return compose_answer(question, hits, resp, k, min_score)

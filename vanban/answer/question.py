@@ -29,6 +29,8 @@ from ingest.bodies import canonical_body
 from ingest.deadlines import parse_deadline
 
 __all__ = [
+    "DOC_REF",
+    "DOC_TYPES",
     "BodyText",
     "Kind",
     "Period",
@@ -248,12 +250,12 @@ def named_body(question: str, bodies: Sequence[str], prefer: Sequence[str] = ())
 
 # --- documents named -----------------------------------------------------------------
 
-_DOC_TYPES = {
+DOC_TYPES = {
     "ct": "Chỉ thị", "kh": "Kế hoạch", "cv": "Công văn", "tb": "Thông báo", "qđ": "Quyết định",
     "nq": "Nghị quyết", "tt": "Thông tư", "nđ": "Nghị định", "ctr": "Chương trình",
     "bc": "Báo cáo",
 }
-_DOC_REF = re.compile(
+DOC_REF = re.compile(
     r"(?<![\wÀ-ỹ])(CTr|CT|KH|CV|TB|QĐ|NQ|TT|NĐ|BC|Chỉ thị|Kế hoạch|Công văn|Thông báo|Quyết định|"
     r"Nghị quyết|Thông tư|Nghị định|Chương trình|Báo cáo)\s*(?:số\s*)?(\d{1,5})(?!\d)",
     re.IGNORECASE,
@@ -269,8 +271,8 @@ def _doc_number(name: str) -> tuple[str, int] | None:
 def _cited_numbers(question: str) -> frozenset[tuple[str, int]]:
     """(type, number) of every document the question cites: ``CT 13`` → (``chỉ thị``, 13)."""
     wanted = set()
-    for m in _DOC_REF.finditer(unicodedata.normalize("NFC", question)):
-        kind = _DOC_TYPES.get(fold(m.group(1)), m.group(1))
+    for m in DOC_REF.finditer(unicodedata.normalize("NFC", question)):
+        kind = DOC_TYPES.get(fold(m.group(1)), m.group(1))
         wanted.add((fold(kind), int(m.group(2))))
     return frozenset(wanted)
 

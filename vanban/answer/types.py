@@ -95,8 +95,9 @@ class Owner:
 
 
 # Why nothing was found, when it was not: no clause relevant enough (the service words
-# it for its index and filters), or the documents state nothing for what was asked.
-Gap = Literal["no_relevant_clause", "nothing_due"]
+# it for its index and filters), or the documents state nothing for what was asked
+# (no deadline falls in the period; the header does not print the field asked for).
+Gap = Literal["no_relevant_clause", "nothing_due", "no_header_field", "document_not_loaded"]
 
 
 @dataclass(frozen=True)

@@ -128,7 +128,7 @@ def evaluate_answers(questions: Sequence[dict[str, Any]] | None = None, corpus: 
     answerer = Answerer(service.search)
     rows = []
     for q in qs:
-        answer = answerer.answer(q["question"], resp, k, floor)
+        answer = answerer.answer(q["question"], resp, k, floor, docs=service.document_facts())
         rows.append({**score_answer(q, answer.to_json()), "answer": answer.text})
     refused = [not service.ask(q["question"], k).found for q in offtopic]
     return {**summarize(rows), "embedder": embedder, "k": k, "assignments": len(resp),

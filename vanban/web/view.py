@@ -24,6 +24,7 @@ from index.chunks import SearchFilters
 from index.errors import ConfigError
 from ingest.errors import InputError, VanbanError
 from vanban.answer.types import Answer, Citation, Owner
+from vanban.export import vn_date
 from vanban.settings import Config
 from vanban.tracking import DEFAULT_WINDOW, mark_rows
 from vanban.web.protocol import PageService
@@ -70,24 +71,6 @@ UPLOAD_HEADERS = ["Tệp", "Kết quả", "Điều khoản", "Ghi chú"]
 
 
 # ---------------------------------------------------------------- dates, auth, bind
-
-
-def vn_date(value: object) -> str:
-    """A date as people write it here: ``2025-09-15`` → ``15/09/2025``; empty stays empty.
-
-    >>> vn_date("2025-09-15"), vn_date(dt.date(2026, 1, 2)), vn_date(None)
-    ('15/09/2025', '02/01/2026', '')
-    """
-    if not value:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    try:
-        return dt.date.fromisoformat(str(value)[:10]).strftime("%d/%m/%Y")
-    except ValueError:
-        return str(value)  # already free text such as "Quý II/2026"
 
 
 _DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
