@@ -22,6 +22,7 @@ from index.errors import ConfigError
 from ingest.errors import VanbanError
 from vanban.settings import Config
 from vanban.tracking import DEFAULT_WINDOW, WINDOWS
+from vanban.web import chat
 from vanban.web.protocol import PageService
 from vanban.web.view import (
     DEADLINE_HEADERS,
@@ -54,6 +55,14 @@ CSS = """
 .vb-src-label { font-weight: 600; margin-top: 4px; }
 .vb-src-text { margin: 6px 0; padding-left: 10px; border-left: 3px solid var(--border-color-primary); white-space: pre-wrap; }
 .vb-src-text mark { background: #fde68a; color: inherit; padding: 0 1px; }
+.vb-turn.vb-hidden { display: none; }
+/* gradio titles its toasts in English whatever title we pass: show ours instead */
+.toast-title { font-size: 0 !important; }
+.toast-title::before { font-size: var(--text-md); }
+.toast-title.warning::before { content: "Lưu ý"; }
+.toast-title.error::before { content: "Lỗi"; }
+.toast-title.info::before, .toast-title.success::before { content: "Thông báo"; }
+.vb-resolved { color: var(--body-text-color-subdued); font-size: 0.9em; }
 .vb-marker, .vb-marker:visited { color: var(--color-accent) !important; text-decoration: none; font-weight: 600; }
 /* tables in the body font: the default monospace lacks good Vietnamese diacritics */
 .vb-table table, .vb-table td, .vb-table th, .vb-table span { font-family: var(--font) !important; }
@@ -73,6 +82,11 @@ document.addEventListener("click", function (ev) {
   if (!el) { return; }
   ev.preventDefault();
   ev.stopPropagation();
+  // an older answer's marker: show that answer's own sources in the panel
+  var turn = el.closest(".vb-turn");
+  if (turn) {
+    document.querySelectorAll(".vb-turn").forEach(function (g) { g.classList.toggle("vb-hidden", g !== turn); });
+  }
   document.querySelectorAll(".vb-src.vb-active").forEach(function (x) { x.classList.remove("vb-active"); });
   el.classList.add("vb-active");
   el.scrollIntoView({behavior: "smooth", block: "center"});
@@ -145,23 +159,19 @@ def _theme() -> Any:
     )
 
 
-def _raise_for_user(err: VanbanError) -> Exception:
-    """Our Vietnamese message as a gradio toast; escaped, since the toast renders HTML."""
-    import gradio as gr
-
-    return gr.Error(html.escape(str(err)), title="Lỗi", print_exception=False)
-
-
+WARNING_TITLE = "Lưu ý"
 SERVER_ERROR = ("Lỗi máy chủ khi xử lý yêu cầu ({kind}) — hãy thử lại; nếu vẫn lỗi, "
                 "xem nhật ký của lệnh vanban serve và báo cho người quản trị.")
 
 
 def _in_vietnamese(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """A handler whose failures reach the page in Vietnamese.
+    """A handler whose failures reach the page in Vietnamese, without blocking it.
 
     Our own errors (``VanbanError``) already say what to do; anything else is a
-    server fault: logged with its traceback, shown as a Vietnamese toast naming
-    only its kind (gradio would show the raw English text).
+    server fault: logged with its traceback, named only by its kind (gradio would
+    show the raw English text). Either is a Vietnamese warning toast and the
+    outputs are left as they were: a raised ``gr.Error`` would put gradio's English
+    "Error" badge over every output, the question box among them.
     """
     import functools
     import logging
@@ -175,11 +185,11 @@ def _in_vietnamese(fn: Callable[..., Any]) -> Callable[..., Any]:
         except gr.Error:
             raise
         except VanbanError as err:
-            raise _raise_for_user(err) from err
+            gr.Warning(html.escape(str(err)), title=WARNING_TITLE)
         except Exception as exc:
             logging.getLogger("vanban.web").exception("handler %s failed", fn.__name__)
-            raise gr.Error(SERVER_ERROR.format(kind=type(exc).__name__), title="Lỗi",
-                           print_exception=False) from exc
+            gr.Warning(SERVER_ERROR.format(kind=type(exc).__name__), title=WARNING_TITLE)
+        return gr.skip()  # one skip leaves every output as it was
 
     return handler
 
@@ -232,17 +242,22 @@ def build_app(service: PageService, config: Config) -> gr.Blocks:
 
 
 def _api_ask(page: Page) -> Callable[[str], dict[str, Any]]:
-    @_in_vietnamese
     def ask(question: str) -> dict[str, Any]:
         """Hỏi đáp: trả về đúng đối tượng JSON của `vanban ask --json`.
 
-        Câu hỏi không được trả lời (quá dài, chỉ mục không truy cập được) vẫn nhận
-        cùng dạng JSON: found=false, lý do ở "answer" và "error".
+        Câu hỏi không được trả lời (quá dài, chỉ mục không truy cập được, lỗi máy chủ)
+        vẫn nhận cùng dạng JSON: found=false, lý do ở "answer" và "error".
         """
         try:
             return page.ask_json(question)
         except VanbanError as err:
             return page.refusal(question or "", err).to_json()
+        except Exception as exc:  # a server fault: logged, named by its kind only
+            import logging
+
+            logging.getLogger("vanban.web").exception("api ask failed")
+            fault = RuntimeError(SERVER_ERROR.format(kind=type(exc).__name__))
+            return page.refusal(question or "", fault).to_json()
 
     return ask
 
@@ -261,6 +276,7 @@ def _chat_tab(page: Page, docs: Sequence[Any]) -> list[Any]:
                     feedback_options=None,
                     placeholder="Hỏi về nhiệm vụ, cơ quan chủ trì, thời hạn trong các văn bản đã nạp.",
                 )
+                turns = gr.State([])  # this session's questions and answers (vanban.web.chat)
                 question = gr.Textbox(
                     label="Câu hỏi",
                     placeholder="Ví dụ: Ai chủ trì việc kiểm tra vật liệu nổ công nghiệp, hạn khi nào?",
@@ -287,24 +303,28 @@ def _chat_tab(page: Page, docs: Sequence[Any]) -> list[Any]:
         @_in_vietnamese
         def on_ask(
             q: str,
-            history: list[dict[str, Any]],
+            kept: list[chat.Turn],
             f: list[str],
             t: list[str],
             i: list[str],
             a: str,
             b: str,
         ) -> tuple[Any, ...]:
-            new_history, panel, result = page.chat_turn(q, history, build_filters(f, t, i, a, b))
-            files: list[str | None] = [*page.answer_files(result)]
+            reply = chat.ask(page, q, kept, lambda: build_filters(f, t, i, a, b))
+            if reply.answer is None:  # nothing asked: say why in the chat, keep the box as typed
+                return reply.turns, reply.history, gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            files: list[str | None] = [*page.answer_files(reply.answer)]
             docx_path, md_path = files or [None, None]
-            return new_history, panel, "", gr.update(value=docx_path), gr.update(value=md_path)
+            return (reply.turns, reply.history, reply.panel, "", gr.update(value=docx_path),
+                    gr.update(value=md_path))
 
-        inputs = [question, chatbot, *scope]
-        outputs = [chatbot, sources, question, answer_docx, answer_md]
+        inputs = [question, turns, *scope]
+        outputs = [turns, chatbot, sources, question, answer_docx, answer_md]
         for trigger in (send.click, question.submit):
             trigger(on_ask, inputs, outputs, api_visibility="private")
         clear.click(
-            lambda: ([], sources_html(None, {})), None, [chatbot, sources], api_visibility="private"
+            lambda: ([], [], sources_html(None, {})), None, [turns, chatbot, sources],
+            api_visibility="private",
         )
     return scope[:3]
 
@@ -582,13 +602,79 @@ def start(service: PageService, config: Config, *, block: bool = True) -> tuple[
     demo = build_app(service, config)
     demo.queue(default_concurrency_limit=READ_CONCURRENCY)
     try:
-        _, url, _ = demo.launch(prevent_thread_lock=not block, quiet=not block,
-                                **launch_kwargs(config))
+        server, url, _ = demo.launch(prevent_thread_lock=True, quiet=not block,
+                                     **launch_kwargs(config))
     except OSError:
         if port_busy(config):  # taken since launch() checked: gradio's OSError is in English
             raise port_busy_error(config) from None
         raise
+    add_original_routes(server, service, config)
+    if block:
+        demo.block_thread()
     return demo, url
+
+
+def add_original_routes(server: Any, service: PageService, config: Config) -> None:
+    """``/original/<doc_id>`` (the rendered original at a clause) and ``…/file`` (its bytes),
+    behind the page's own login (:func:`_check_login`), ahead of gradio's routes.
+
+    Only a registered document's id reaches the disk, through ``index.originals``,
+    which opens nothing outside ``<db>/originals`` (``vanban.web.original``).
+    """
+    from fastapi import Depends
+    from fastapi.responses import FileResponse, HTMLResponse, Response
+    from fastapi.routing import APIRoute
+    from starlette.requests import Request
+
+    from vanban.web import original as orig
+
+    def signed_in(request: Request) -> None:
+        _check_login(request)
+
+    # This module postpones annotations; FastAPI needs the class to inject the request.
+    signed_in.__annotations__["request"] = Request
+    safe = {"X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"}
+
+    def found(doc_id: str) -> orig.Original | None:
+        return orig.find(service.documents(), config.db_path, doc_id)
+
+    def view(doc_id: str, c: str = "", p: int | None = None) -> Response:
+        got = found(doc_id)
+        if got is None or got.view is None:
+            shown = doc_id if orig.is_doc_id(doc_id) else ""
+            return HTMLResponse(orig.missing_html(got, shown), 404, headers=safe)
+        return HTMLResponse(orig.render(got, c or None, p), headers=safe)
+
+    def file(doc_id: str, download: int = 0) -> Response:
+        got = found(doc_id)
+        if got is None or got.path is None:
+            return HTMLResponse(orig.missing_html(got, doc_id if orig.is_doc_id(doc_id) else ""),
+                                404, headers=safe)
+        headers = {**safe, "Content-Disposition": orig.content_disposition(got.file, bool(download))}
+        return FileResponse(got.path, media_type=orig.content_type(got.file), headers=headers)
+
+    for path, endpoint in (("/original/{doc_id}", view), ("/original/{doc_id}/file", file)):
+        route = APIRoute(path, endpoint, methods=["GET"], dependencies=[Depends(signed_in)],
+                         response_model=None)
+        server.router.routes.insert(0, route)
+
+
+def _check_login(request: Any) -> None:
+    """Refuse (401) a request without the page's login, as gradio's own ``login_check`` does:
+    with ``--auth`` set, the session cookie gradio issued at login must name a user.
+    Fails closed: an app without those attributes, or with another auth scheme, refuses."""
+    from fastapi import HTTPException
+
+    server = request.app
+    if getattr(server, "auth", None) is None and getattr(server, "auth_dependency", None) is None:
+        return
+    tokens, cookie = getattr(server, "tokens", None), getattr(server, "cookie_id", None)
+    token = (request.cookies.get(f"access-token-{cookie}")
+             or request.cookies.get(f"access-token-unsecure-{cookie}"))
+    if getattr(server, "auth_dependency", None) is None and tokens and cookie and tokens.get(token):
+        return
+    raise HTTPException(401, "Chưa đăng nhập — hãy mở trang chính của vanban và đăng nhập trước.")
 
 
 def launch(config: Config) -> None:

@@ -26,7 +26,7 @@ class Chunk:
     label: str  # "Mục IV › 1 › 1.1"
     heading: tuple[str, ...]
     text: str
-    page: int = 1
+    page: int | None = 1  # None: no known pages (DOCX without recorded breaks, text)
     kind: str = "clause"
     doc_type: str = ""
     issuer: str = ""
@@ -34,6 +34,10 @@ class Chunk:
     date: str = ""  # ISO "YYYY-MM-DD" or ""
     title: str = ""
     cells: tuple[str, ...] = ()  # table-row cells, so assignments can be re-derived from the store
+    paragraph: int = 0  # 1-based paragraph index of the clause in its document (0: unknown)
+    # a table row's cells by column role (("lead", "Sở Công Thương"), ("due", "Quý IV/2026")),
+    # so a source card can name each column
+    fields: tuple[tuple[str, str], ...] = ()
 
     @property
     def text_hash(self) -> str:
@@ -55,7 +59,8 @@ _TUPLES = {"heading", "cells"}
 def chunk_row(chunk: Chunk) -> str:
     """A chunk as one JSON line: every field, in ``Chunk`` order (snapshot files, Chroma records).
 
-    >>> c = Chunk("d:1", "d", "a.txt", "Công văn 1/UBND", "1", "Mục 1", ("I. Chung",), "Sở chủ trì")
+    >>> c = Chunk("d:1", "d", "a.txt", "Công văn 1/UBND", "1", "Mục 1", ("I. Chung",), "Sở chủ trì",
+    ...           page=None, paragraph=3, fields=(("Chủ trì", "Sở Công Thương"),))
     >>> chunk_from_row(chunk_row(c)) == c
     True
     """
@@ -68,6 +73,8 @@ def chunk_from_row(line: str) -> Chunk:
         raise ValueError(f"dòng điều khoản có {len(values)} trường, cần {len(_CHUNK_FIELDS)}")
     named: dict[str, Any] = {f: tuple(v) if f in _TUPLES else v
                              for f, v in zip(_CHUNK_FIELDS, values, strict=True)}
+    if "fields" in named:  # (role, value) pairs
+        named["fields"] = tuple(tuple(pair) for pair in named["fields"])
     return Chunk(**named)
 
 
@@ -164,6 +171,8 @@ def chunk_from_clause(doc: Document, clause: Clause, chunk_id: str) -> Chunk:
         date=h.date.isoformat() if h.date else "",
         title=h.title or "",
         cells=clause.cells,
+        paragraph=clause.paragraph,
+        fields=clause.fields if clause.kind == "table_row" else (),
     )
 
 

@@ -23,6 +23,7 @@ from typing import Literal
 
 import numpy as np
 
+from index import originals
 from index.chunks import Chunk, chunks_from_document
 from index.embedders import Embedder
 from index.embedders import embed_chunks as embed_windows
@@ -261,6 +262,9 @@ def _skip(path: Path, store: Store, sha: str, ocr: bool = False) -> FileResult |
     same_name = store.find(path.name)
     if same_name and same_name.sha256 == sha and not store.is_complete(same_name):
         same_name = None  # registered but stored content incomplete: ingest it again
+    if (same_name and same_name.status == "ok" and same_name.sha256 == sha
+            and originals.locate(store.config.db_path, sha) is None):
+        same_name = None  # indexed before originals were kept: ingest it again to keep it
     if same_name and same_name.sha256 == sha:
         if ocr and same_name.status in ("needs_ocr", "unreadable_text_layer"):
             return None
@@ -335,6 +339,7 @@ def _ingest_file(path: Path, store: Store, embedder: Embedder,
         return FileResult(path.name, "error", "không tìm thấy đoạn văn bản nào để lập chỉ mục — "
                           "kiểm tra tệp có nội dung chữ", doc_id=doc.doc_id, peak_rss_mb=rss)
     vectors, embedded = embed_chunks(chunks, store, embedder, on_batch)
+    originals.keep(store.config.db_path, path, sha, doc)  # before it is visible: never without
     record = store.put_document(doc, chunks, vectors, sha256=sha)
     replaced = old is not None and old.status == "ok"
     reused = len(chunks) - embedded

@@ -44,6 +44,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
+from index import originals
 from index.chunks import Chunk, SearchFilters, chunk_from_row, chunk_row, chunks_from_document
 from index.errors import EmbedderMismatchError, StoreError, StoreUnavailableError
 from ingest.assignments import Assignment, extract_assignments
@@ -149,11 +150,13 @@ def chunk_from_record(chunk_id: str, text: str | None, meta: dict[str, Any]) -> 
         id=chunk_id, doc_id=str(meta["doc_id"]), file=str(meta["file"]),
         document=str(meta["document"]), path=str(meta["path"]), label=str(meta["label"]),
         heading=tuple(json.loads(str(meta.get("heading_json") or "[]"))), text=text or "",
-        page=int(meta.get("page", 1)), kind=str(meta.get("kind", "clause")),
+        page=int(meta.get("page", 1)) or None, paragraph=int(meta.get("paragraph", 0)),
+        kind=str(meta.get("kind", "clause")),
         doc_type=str(meta.get("doc_type", "")), issuer=str(meta.get("issuer", "")),
         number=str(meta.get("number", "")), date=str(meta.get("date", "")),
         title=str(meta.get("title", "")),
         cells=tuple(json.loads(str(meta.get("cells_json") or "[]"))),
+        fields=tuple((str(r), str(v)) for r, v in json.loads(str(meta.get("fields_json") or "[]"))),
     )
 
 
@@ -821,6 +824,8 @@ class Store:
             if replaced:
                 self._chunks.delete(where=_in("doc_id", replaced))
             self._registry.delete(ids=[f"pending:{d}" for d in sorted(stale)])
+            if any(o is not None for o in olds):
+                self.prune_originals()
         return records
 
     def _plan(self, prepared: Sequence[tuple[Document, list[Chunk], np.ndarray, str, Extraction]]
@@ -882,7 +887,14 @@ class Store:
                 return 0
             self._unregister(record)
             self.cleanup()
+            self.prune_originals()
         return record.clauses
+
+    def prune_originals(self) -> int:
+        """Delete the kept original files no registered document uses (``index.originals``)."""
+        self._revision = None
+        live = {r.sha256 for r in self.documents()}
+        return originals.prune(self.config.db_path, live, 600.0 if self.config.chroma_url else 0.0)
 
     def _unregister(self, record: DocRecord) -> None:
         """Hide a document (its chunks become orphans that ``cleanup`` deletes)."""

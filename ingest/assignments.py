@@ -47,7 +47,7 @@ from ingest.bodies import (
     trim_body,
 )
 from ingest.body_names import has_stray_number
-from ingest.deadlines import Deadline, find_deadlines, parse_deadlines
+from ingest.deadlines import Deadline, cell_deadlines, find_deadlines, parse_deadlines
 from ingest.model import Clause, Document
 
 __all__ = ["ROLES", "Assignment", "extract_assignments"]
@@ -72,8 +72,9 @@ class Assignment:
     due: date | None
     recurrence: str | None
     clause_text: str
-    page: int = 1
+    page: int | None = 1  # None: the file has no known pages (Clause.page)
     province: str | None = None  # "tỉnh lâm đồng" for a provincial body; part of body_key
+    paragraph: int = 0  # Clause.paragraph
 
 
 # --- words -----------------------------------------------------------------
@@ -112,7 +113,8 @@ _VERBS = (
 )
 _VERB_RX = re.compile(
     # "(?<!các )": in "các tổ chức" the verb-looking word is a noun; "Bộ Ngoại giao" is a name
-    r"(?<=[\s,])(?<!các )(?<!những )(?<![Nn]goại )(?<![Bb]àn )(?<![Cc]huyển )(?:"
+    # "được kiểm tra": a passive participle qualifies the noun before it ("đơn vị được kiểm tra")
+    r"(?<=[\s,])(?<!các )(?<!những )(?<![Nn]goại )(?<![Bb]àn )(?<![Cc]huyển )(?<!được )(?<!bị )(?:"
     + "|".join(sorted(map(re.escape, _VERBS), key=len, reverse=True)).replace(
         re.escape("xây dựng"), "(?<!đầu tư )xây dựng")  # "dự án đầu tư xây dựng": a compound noun
     + r")(?=[\s,:;.]|$)"
@@ -135,11 +137,11 @@ _NOT_A_TASK = re.compile(
     r"|^(?:nghiêm túc\s+)?(?:triển khai\s+)?thực hiện\W*$"  # "… nghiêm túc thực hiện./."
     # closing formulas: "… tổ chức triển khai và chỉ đạo … thực hiện nghiêm Chỉ thị này."
     r"|(?:nghiêm(?: túc)? (?:triển khai )?(?:thực hiện|thi hành)|(?:thực hiện|thi hành) nghiêm(?: túc)?)"
-    r" (?:Chỉ thị|Quyết định|Kế hoạch|Thông tư|Nghị định|Công văn) này\W*$",
+    r" (?:Chỉ thị|Quyết định|Kế hoạch|Thông tư|Nghị định|Nghị quyết|Công văn) này\W*$",
     re.IGNORECASE,
 )
 # The enforcement formula that closes a decision: "… chịu trách nhiệm thi hành Quyết định này."
-_FORMULA = re.compile(r"chịu trách nhiệm thi hành (?:Quyết định|Thông tư|Nghị định|Chỉ thị) này")
+_FORMULA = re.compile(r"chịu trách nhiệm thi hành (?:Quyết định|Thông tư|Nghị định|Nghị quyết|Chỉ thị) này")
 _SKIP_HEADING = re.compile(r"mục đích|yêu cầu|căn cứ|quan điểm|mục tiêu|kinh phí", re.IGNORECASE)
 # Monitoring is "đôn đốc" near the start ("Theo dõi, đôn đốc", "Là cơ quan thường trực, đôn
 # đốc"); "theo dõi diễn biến thời tiết" alone watches the weather, it monitors no one.
@@ -152,7 +154,8 @@ _ADVERBS = re.compile(
 )
 _RESPONSIBLE = re.compile(r"^(?:có|chịu)\s+trách\s+nhiệm\s*:?\s*", re.IGNORECASE)
 _ROLE_NEAR = re.compile(r"chủ trì|phối hợp|tham mưu", re.IGNORECASE)
-_COORD_WITH = re.compile(r"phối hợp(?:\s+(?:chặt chẽ|thực hiện))?\s+với\s+", re.IGNORECASE)
+# "phối hợp với Sở X", and "phối hợp Sở X" when a body's name follows at once
+_COORD_WITH = re.compile(r"phối hợp(?:\s+(?:chặt chẽ|thực hiện))?\s+(?P<with>với\s+)?", re.IGNORECASE)
 _OWNER_HEADING = re.compile(
     r"^(?:(?:nhiệm vụ|trách nhiệm)(?:\s+(?:chủ yếu|cụ thể|trọng tâm))?\s+của|giao)\s+(.+)$",
     re.IGNORECASE,
@@ -179,6 +182,9 @@ def _looks_like_body(text: str) -> bool:
     return is_body_acronym(word)  # UBND, HĐND, VTV — not any capitals (VLNCN, TCTN)
 
 
+_DIRECTS = re.compile(r"^chỉ đạo\s[^:;.]{1,80}:\s*", re.IGNORECASE)
+
+
 def role_of(predicate: str) -> str:
     """The role a predicate's opening words give its actor.
 
@@ -194,6 +200,8 @@ def role_of(predicate: str) -> str:
     'tham mưu'
     """
     p = _RESPONSIBLE.sub("", _ADVERBS.sub("", predicate.strip(" -:,")), count=1)
+    # "chỉ đạo lực lượng Bộ đội Biên phòng: Phối hợp với …": the directed action gives the role
+    p = _DIRECTS.sub("", p, count=1)
     if _MONITOR.match(p):
         return MONITOR
     near = _ROLE_NEAR.search(p[:25])
@@ -213,6 +221,7 @@ class _Split:
     predicate: str
 
 
+_UNITS = r"xã|phường|huyện|quận|thị xã|thành phố|tỉnh|đặc khu"
 _ROLE_WORDS = re.compile(r"chủ trì|phối hợp|trách nhiệm|thực hiện|theo dõi|tham mưu|giao")
 _TITLE = re.compile(r"\s+[-–]\s+(?:[Tt]hường trực|[Cc]ơ quan thường trực)\b[^:]*$")
 
@@ -232,6 +241,9 @@ def _actor_end(seg: str) -> int:
         before = seg[: colon.start()].strip()
         # "Các Bộ: Công Thương, …" is a list, not "actor: task".
         if re.fullmatch(r"(?:[Cc]ác\s+)?(?:Bộ|Sở|Cục|Vụ|bộ|sở)", before):
+            continue
+        # "UBND các xã: Đức Trọng, Hiệp Thạnh" lists places, not "actor: task"
+        if re.search(r"\scác\s+(?:" + _UNITS + r")$", before):
             continue
         rest = seg[colon.end() :]
         if len(before) < 200 and not _ROLE_WORDS.search(before) and (not rest or rest[:1].isupper()):
@@ -265,6 +277,8 @@ def _coordinators(predicate: str) -> list[str]:
     found: list[str] = []
     for m in _COORD_WITH.finditer(predicate):
         rest = predicate[m.end() :]
+        if not m.group("with") and not _looks_like_body(rest):
+            continue
         stop = re.search(r"[;.]|\n", rest)
         rest = rest[: stop.start()] if stop else rest
         end = _actor_end(rest)
@@ -411,6 +425,22 @@ def _lead_deadline(seg: str) -> str:
     return seg
 
 
+_BARE_DO = re.compile(r"^(?:(?:tổ chức|triển khai)\s+)?thực hiện\W*$", re.IGNORECASE)
+_ADVERBIAL = re.compile(r"^(?:Căn cứ|Trên cơ sở|Theo|Để|Nhằm)\s", re.IGNORECASE)
+
+
+def _after_adverbial(seg: str) -> str | None:
+    """``Căn cứ nội dung Kế hoạch này, các sở, ban, ngành … xây dựng …`` → the sentence
+    from its subject on: the first comma after which a body's name opens."""
+    if not _ADVERBIAL.match(seg):
+        return None
+    for comma in re.finditer(r",\s+", seg):
+        rest = seg[comma.end():]
+        if _looks_like_body(rest):
+            return rest
+    return None
+
+
 def _clause_groups(text: str, inherited: list[str], strong: bool = True) -> list[_Group]:
     """Who does what in one clause's text, sentence by sentence.
 
@@ -433,6 +463,13 @@ def _clause_groups(text: str, inherited: list[str], strong: bool = True) -> list
         if _read_field(st, text, seg, a, b):
             continue
         split = _sentence_actor(st, _lead_deadline(seg), item)
+        rest = None if split else _after_adverbial(seg)
+        if rest:  # a subject after an opening adverbial; a mere class does not displace the heading's
+            split = split_actor(rest)
+            if split and st.current and all(is_generic_body(x) for x in split.actors):
+                split = None
+            elif split and _BARE_DO.match(split.predicate):
+                split = None  # "Căn cứ nội dung văn bản, Sở X tổ chức thực hiện./.": a formula
         if split:
             _read_actor_sentence(st, split, a, b)
         # an item, or a later sentence that opens with a role: "…; chủ trì, phối hợp với …"
@@ -447,9 +484,22 @@ def _clause_groups(text: str, inherited: list[str], strong: bool = True) -> list
 # --- inherited actors -----------------------------------------------------------
 
 
+_TOPIC = re.compile(r"^(?:Về|Đối với|Lĩnh vực)\s", re.IGNORECASE)
+
+
+def _lead_line(text: str) -> str:
+    """The line of a heading that may name actors: the first, or — under a topic title
+    (``Về cải cách thể chế`` / ``Giao Sở Tư pháp chủ trì, …:``) — the line that
+    introduces the items."""
+    lines = [ln.strip() for ln in _nfc(text).split("\n") if ln.strip()]
+    if len(lines) == 2 and _TOPIC.match(lines[0]) and lines[1].endswith(":"):
+        return lines[1]
+    return _INLINE_ITEM.split(lines[0] if lines else "")[0].strip()
+
+
 def _heading_actors(text: str) -> list[str]:
     """Actors named by a heading or an introducing clause, else []."""
-    first = _INLINE_ITEM.split(_nfc(text).split("\n")[0])[0].strip()
+    first = _lead_line(text)
     if not first or _SKIP_HEADING.search(first[:40]):
         return []
     owner = _OWNER_HEADING.match(first)
@@ -462,13 +512,15 @@ def _heading_actors(text: str) -> list[str]:
     pred = split.predicate
     # "X:", "X có trách nhiệm:", "X thực hiện các nhiệm vụ sau:" introduce items.
     if not pred or _RESPONSIBLE.fullmatch(pred) or first.rstrip().endswith(":") or text.rstrip().endswith(":"):
-        return [x for x in split.actors if not is_generic_body(x)]
+        # a heading that names only a class keeps it when the class is defined
+        # ("Các cơ quan, đơn vị được kiểm tra:"), not a catch-all ("… có liên quan")
+        return [x for x in _specific(split.actors) if not re.search(r"liên\s+quan", x)]
     return []
 
 
 def _is_actor_heading(text: str) -> bool:
     """``Bộ Kế hoạch và Đầu tư:``, ``Cục X có trách nhiệm:`` — a heading, not a task."""
-    first = _INLINE_ITEM.split(_nfc(text).split("\n")[0])[0].strip()
+    first = _lead_line(text)
     split = split_actor(_LEAD_IN.sub("", first, count=1))
     if not split:
         return False
@@ -506,7 +558,7 @@ def _inherited_heading(clause: Clause, by_path: dict[str, Clause]) -> tuple[list
 
 
 def _heading_role(text: str) -> str:
-    first = _LEAD_IN.sub("", _INLINE_ITEM.split(_nfc(text).split("\n")[0])[0].strip(), count=1)
+    first = _LEAD_IN.sub("", _lead_line(text), count=1)
     split = split_actor(first)
     role = role_of(split.predicate) if split and split.predicate else DO
     return role if role in (LEAD, COORD) else DO
@@ -548,15 +600,37 @@ def _task_columns(header: Sequence[str]) -> dict[str, int] | None:
     return task_columns(tuple(header)) or _own_task_columns(header)
 
 
-def _row_columns(row: Clause, doc: Document) -> dict[str, int] | None:
-    """Column map of the table this row belongs to."""
+def _row_columns(row: Clause, doc: Document) -> tuple[dict[str, int] | None, tuple[str, ...]]:
+    """Column map of the table this row belongs to, and its header row (empty when guessed)."""
     for table in doc.tables:
         if any(tuple(r) == tuple(row.cells) for r in table.rows):
             for r in table.rows:
                 cols = _task_columns(r)
                 if cols:
-                    return cols
-    return _guess_columns(row.cells)
+                    return cols, tuple(r)
+    return _guess_columns(row.cells), ()
+
+
+def _column_role(header: Sequence[str], cols: dict[str, int]) -> str:
+    """The role of the bodies in the lead column: ``Cơ quan chủ trì`` leads; a column headed
+    ``Trách nhiệm thực hiện`` / ``Đơn vị thực hiện`` beside no coordination column carries out."""
+    i = cols.get("lead")
+    head = _nfc(header[i]).lower() if header and i is not None and i < len(header) else ""
+    if not head or "chủ trì" in head or "coord" in cols:
+        return LEAD
+    return DO if "thực hiện" in head else LEAD
+
+
+def _column_year(header: Sequence[str], cols: dict[str, int], doc_date: date | None) -> date | None:
+    """The date a day without a year in the time column is read against: the header's
+    year (``Thời gian (Năm 2026)``) when it prints one, else the document's date."""
+    i = cols.get("due")
+    head = _nfc(header[i]) if header and i is not None and i < len(header) else ""
+    m = re.search(r"[Nn]ăm\s+(\d{4})", head)
+    if not m:
+        return doc_date
+    year = int(m.group(1))
+    return doc_date if doc_date and doc_date.year == year else date(year, 1, 1)
 
 
 def _guess_columns(cells: Sequence[str]) -> dict[str, int] | None:
@@ -613,6 +687,7 @@ def _record(doc: Document, clause: Clause, body: str, role: str, task: str,
         clause_text=clause.text,
         page=clause.page,
         province=split_body_key(key)[1],
+        paragraph=clause.paragraph,
     )
 
 
@@ -716,7 +791,7 @@ def _clause_records(doc: Document, clause: Clause, by_path: dict[str, Clause],
 
 
 def _row_records(doc: Document, row: Clause) -> list[Assignment]:
-    cols = _row_columns(row, doc)
+    cols, header = _row_columns(row, doc)
     if not cols:
         return []
     cells = row.cells
@@ -727,9 +802,10 @@ def _row_records(doc: Document, row: Clause) -> list[Assignment]:
     task = _cell(cells, cols, "task")
     if not leads or not task or re.fullmatch(r"\(?\d+\)?|cơ quan chủ trì", leads[0].lower()):
         return []
-    dues: list[Deadline | None] = list(parse_deadlines(_cell(cells, cols, "due"), doc.header.date))
+    ref = _column_year(header, cols, doc.header.date)
+    dues: list[Deadline | None] = list(cell_deadlines(_cell(cells, cols, "due"), ref))
     dues = dues or [None]
-    pairs = [(b, LEAD) for b in leads] + [(b, COORD) for b in coords]
+    pairs = [(b, _column_role(header, cols)) for b in leads] + [(b, COORD) for b in coords]
     return _kept(_record(doc, row, b, r, task, d) for b, r in pairs for d in dues)
 
 

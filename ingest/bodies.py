@@ -61,6 +61,11 @@ _HEADS = (
 )
 _HEAD_RX = re.compile(r"^(?:" + "|".join(re.escape(h) for h in _HEADS) + r")(?=[\s,:;]|$)")
 _PREFIX_LIST_RX = re.compile(r"^(?:các\s+)?(bộ|sở|cục|vụ)\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
+# "UBND các xã: Đức Trọng, Hiệp Thạnh": one head and level, then the places' names
+_UNITS = r"xã|phường|huyện|quận|thị xã|thành phố|tỉnh|đặc khu"
+_UNIT_LIST_RX = re.compile(
+    r"^(?P<head>\S.*?)\s+các\s+(?P<unit>" + _UNITS + r")\s*:\s*(?P<names>[A-ZĐÀ-Ỹ].*)$", re.DOTALL
+)
 _CLASS = r"(?:bộ|ngành|sở|ban|cơ\s+quan|đơn\s+vị|địa\s+phương|tổ\s+chức|cấp|chính\s+quyền(?:\s+địa\s+phương)?)"
 _GENERIC_RX = re.compile(
     r"liên\s+quan|^(?:các\s+|những\s+)?(?:cơ\s+quan|đơn\s+vị|tổ\s+chức)"
@@ -97,9 +102,13 @@ def canonical_body(name: str) -> str:
     True
     """
     text = expand_abbreviations(name)
+    # "Lãnh đạo Sở Y tế" (the Sở's leadership) answers for the Sở: one key for both
+    text = re.sub(r"^\s*[Ll]ãnh đạo\s+(?=[A-ZĐÀ-Ỹ])", "", text)
     text = _PLACE_RX.sub(lambda m: " " + m.group(1), text.strip(" .,;:"))
     text = text.lower()
     text = _TONE_RX.sub(lambda m: _TONE_MAP[m.group(1)], text)
+    # a note in brackets (a unit that carries the task out, an alias) is not the body's name
+    text = re.sub(r"\s*\([^()]*\)", " ", text) if not text.lstrip().startswith("(") else text
     text = re.sub(r"[“”\"'().,;:]", " ", text)
     text = re.sub(r"\s*[-–]\s*", " - ", text)
     text = re.sub(r"(mặt trận tổ quốc) việt nam", r"\1", text)
@@ -134,7 +143,11 @@ def _starts_body(piece: str) -> bool:
     if is_body_acronym(word):
         return True
     # any capitalized head of the name grammar: "…, Tòa án nhân dân tỉnh", "…, Trưởng Ban …"
-    return bool(_HEAD_RX.match(piece)) or (piece[:1].isupper() and name_head(piece) is not None)
+    if bool(_HEAD_RX.match(piece)) or (piece[:1].isupper() and name_head(piece) is not None):
+        return True
+    # a head of several words opens a body in lower case too: "Các bộ, cơ quan, ủy ban nhân dân các tỉnh"
+    head = name_head(piece[:1].upper() + piece[1:]) if piece[:1].islower() else None
+    return head is not None and head[0] == "org" and " " in piece[:head[1]] and not _GROUP_MEMBER.match(piece)
 
 
 _KNOWN_ACRONYMS = frozenset({"VTV", "VOV", "TTXVN", "BQL", "BCH", "BCĐ", "UBND", "HĐND"})
@@ -156,6 +169,28 @@ def _continues_class(prev: str, piece: str) -> bool:
         and is_generic_body(piece)
         and re.search(r"(?:cơ quan|đơn vị|bộ|ngành|sở)$", prev, re.IGNORECASE) is not None
     )
+
+
+# lower-case class nouns that add members to a group ("Các bộ, cơ quan ngang bộ");
+# "ủy ban nhân dân các tỉnh" after "Các bộ, cơ quan," is a body of its own
+_GROUP_MEMBER = re.compile(r"(?:cơ quan|đơn vị|ngành|ban|địa phương|tổ chức|đoàn thể|cấp)(?![\wÀ-ỹ])")
+
+
+def _shares_words(prev: str, piece: str) -> bool:
+    """A group or a title reaches over the comma that follows it.
+
+    ``Các bộ, cơ quan ngang bộ``: a lower-case class noun after a group (or a title)
+    names more members of the same group, not a second body. ``Bộ trưởng, Thủ trưởng
+    cơ quan ngang bộ``: a bare title shares the qualifier of the title after it.
+    """
+    head = name_head(prev)
+    if head is None or head[0] not in ("group", "title"):
+        return False
+    if piece[:1].islower():
+        return _GROUP_MEMBER.match(piece) is not None
+    bare = not prev[head[1]:].strip()
+    nxt = name_head(piece)
+    return bare and nxt is not None and nxt[0] == "title"
 
 
 def _split_on_and(piece: str) -> list[str]:
@@ -192,22 +227,46 @@ def split_actor_list(text: str, tidy: bool = True) -> list[str]:
     ['Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương']
     """
     text = re.sub(r"\s+", " ", _nfc(text)).strip(" .;:")
+    # a table cell merged down over two lines prints the same name twice
+    text = re.sub(r"^(?P<a>\S.{2,}?)\s+(?P=a)$", r"\g<a>", text)
     prefixed = _PREFIX_LIST_RX.match(text) or _plural_list(text)
     if prefixed:
         head = prefixed.group(1).capitalize()
         items = re.split(r"\s*[,;]\s*", prefixed.group(2))
         return [display_body(f"{head} {i}") for i in items if i.strip(" .")]
+    units = _UNIT_LIST_RX.match(text)
+    if units and _starts_body(units.group("head")):
+        return _unit_list(units, tidy)
     out: list[str] = []
     # "Bộ Chỉ huy Quân sự tỉnh/Ban Chỉ huy Bộ đội Biên phòng tỉnh": two bodies
     text = re.sub(r"\s*/\s*(?=" + _HEAD_RX.pattern.lstrip("^") + r")", "; ", text)
+    # "Các Bộ, cơ quan UBND các tỉnh": a comma lost between a class noun and the next body
+    text = re.sub(r"(?:(?<=cơ quan)|(?<=đơn vị)|(?<=địa phương)|(?<=ngành))\s+(?=(?:UBND|HĐND)\b)", ", ", text)
+    # "Bộ Tư pháp (đối với …) Bộ Tài chính (…)": a cell's line break between two bodies
+    text = re.sub(r"\)\s+(?=" + _HEAD_RX.pattern.lstrip("^") + r")", "); ", text)
     for chunk in re.split(r"\s*;\s*", text):
         for k, piece in enumerate(re.split(r"\s*,\s*", chunk)):
-            if k and out and (not _starts_body(piece) or _continues_class(out[-1], piece)):
+            if k and out and (not _starts_body(piece) or _continues_class(out[-1], piece)
+                              or _shares_words(out[-1], piece)):
                 out[-1] += ", " + piece
             else:
                 out.append(piece)
     split = [part.strip(" .,;:") for piece in out for part in _split_on_and(piece)]
     return [display_body(p) if tidy else p for p in split if p.strip(" .,;:-")]
+
+
+def _unit_list(m: re.Match[str], tidy: bool) -> list[str]:
+    """``UBND các xã: Đức Trọng, Hiệp Thạnh và đơn vị tư vấn`` → ``UBND xã Đức Trọng``,
+    ``UBND xã Hiệp Thạnh``, then any other body the list names after ``và``."""
+    head, unit = m.group("head").strip(), m.group("unit")
+    out: list[str] = []
+    for item in re.split(r"\s*[,;]\s*", m.group("names")):
+        parts = _split_on_and(item.strip())
+        name = parts[0].strip(" .")
+        if name:
+            out.append(f"{head} {unit} {name}" if name[:1].isupper() else name)
+        out.extend(p.strip(" .") for p in parts[1:] if p.strip(" ."))
+    return [display_body(p) if tidy else p for p in out]
 
 
 # --- provinces -------------------------------------------------------------

@@ -103,7 +103,8 @@ _PREDICATE = (
 )
 _PREDICATE_RX = re.compile(
     # "ngoại giao", "bàn giao", "chuyển giao": the verb is half of a compound noun
-    r"(?<![\wÀ-ỹ])(?<![Nn]goại )(?<![Bb]àn )(?<![Cc]huyển )(?:"
+    # "đơn vị được kiểm tra": after "được"/"bị" the verb is a passive qualifier of the name
+    r"(?<![\wÀ-ỹ])(?<![Nn]goại )(?<![Bb]àn )(?<![Cc]huyển )(?<!được )(?<!bị )(?:"
     + "|".join(sorted(map(re.escape, _PREDICATE), key=len, reverse=True))
     + r")(?![\wÀ-ỹ])"
 )
@@ -235,6 +236,9 @@ def is_well_formed_body(name: str) -> bool:
         return False  # "VOV, truyền trong": an acronym that is not a head takes no qualifier
     if kind == "org" and not _opens_qualifier(text[:end], rest):
         return False
+    if kind == "title" and rest.startswith(",") and (name_head(rest.strip(" ,")) or ("",))[0] == "title":
+        # "Bộ trưởng, Thủ trưởng cơ quan ngang bộ": a bare title shares the next one's qualifier
+        return is_well_formed_body(rest.strip(" ,"))
     return _qualifier_ok(text, rest, kind)
 
 

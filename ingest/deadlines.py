@@ -27,7 +27,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date
 
-__all__ = ["Deadline", "find_deadlines", "parse_deadline"]
+__all__ = ["Deadline", "cell_deadlines", "find_deadlines", "parse_deadline"]
 
 # kind: "date" | "month" | "quarter" | "year" | "period" | "relative" | "recurring" | "monthly"
 #       | "ongoing"
@@ -74,13 +74,16 @@ _PATTERNS: tuple[tuple[str, str, bool], ...] = (
     ("monthly", _MONTHLY, True),
     ("date", r"^\s*(?:ngày\s+)?(?P<d>\d{1,2})\s*(?:tháng\s*|" + _SEP + r")(?P<m>\d{1,2})"
      r"\s*(?:năm\s*|" + _SEP + r")(?P<y>\d{4})\b", False),
+    # a table's time cell: "Từ 20 giờ 15 phút - 20 giờ 45 phút ngày 23 tháng 1" (year of the column)
+    ("date", r"(?<!\w)ngày\s+(?P<d>\d{1,2})\s*(?:tháng\s*|/)(?P<m>\d{1,2})(?![\d/])"
+     r"(?:\s*(?:năm\s*|/)(?P<y>\d{4}))?", False),
     ("quarter", r"(?:(?:hoàn\s+thành\s+|xong\s+)?trong\s+)?quý\s+(?P<qs>" + _Q + r"(?:\s*(?:,|và|-)\s*"
      + _Q + r")*)\s*(?:năm\s+|/\s*)(?P<y>\d{4})(?:\s*,\s*(?P<y2>\d{4})\b)?", True),
     ("month", r"(?:(?:hoàn\s+thành\s+|xong\s+)?(?:trong|trước|đến\s+hết|cuối|hết)\s+)"
      r"tháng\s+(?P<m>\d{1,2})\s*(?:/|năm)\s*(?P<y>\d{4})", True),
     ("month", r"^\s*(?:tháng\s+)?(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})\s*$", False),
     ("month", r"^\s*(?:xong\s+)?(?:trong\s+)?tháng\s+(?P<m>\d{1,2})\s*(?:/|năm)\s*(?P<y>\d{4})", False),
-    ("period", r"^\s*(?:giai\s+đoạn\s+)?(?P<y1>\d{4})\s*[-–]\s*(?P<y>\d{4})\b", False),
+    ("period", r"^\s*(?:giai\s+đoạn\s+|năm\s+)?(?P<y1>\d{4})\s*[-–]\s*(?P<y>\d{4})\b", False),
     ("year", r"(?:(?:hoàn\s+thành\s+|xong\s+)?(?:trong|trước|đến\s+hết|cuối|hết)\s+)năm\s+(?P<y>\d{4})"
      r"(?P<on>\s+và\s+(?:những|các)\s+năm\s+tiếp\s+theo)?", True),
     # "Đến năm 2015, hoàn thành …" — a comma after the year; "đến năm 2030 và …" is a horizon
@@ -270,3 +273,26 @@ def parse_deadline(text: str, doc_date: date | None = None) -> Deadline | None:
 def parse_deadlines(text: str, doc_date: date | None = None) -> list[Deadline]:
     """All deadlines in a table cell, bare forms included."""
     return _find(text, doc_date, cell=True)
+
+
+# where a second deadline starts inside one cell: "Tháng 4/2026 Tháng 10/2026"
+_CELL_PART = re.compile(r"\s+(?=(?:Tháng|Quý|Năm|Trước|Trong)\s+\S*\d)|(?<=\d{4})\s+(?=\d{4}\b)")
+
+
+def cell_deadlines(text: str, doc_date: date | None = None) -> list[Deadline]:
+    """The deadlines of a table's time cell, also when the cell holds one per line of a
+    row merged down (``Tháng 4/2026 Tháng 10/2026``: two results, two dates).
+
+    >>> [d.due.isoformat() for d in cell_deadlines("Tháng 4/2026 Tháng 10/2026")]
+    ['2026-04-30', '2026-10-31']
+    """
+    whole = parse_deadlines(text, doc_date)
+    parts = _CELL_PART.split(unicodedata.normalize("NFC", text))
+    if len(parts) < 2:
+        return whole
+    each: list[Deadline] = []
+    at = 0
+    for part in parts:
+        at = text.find(part, at)
+        each.extend(replace(d, span=(at + d.span[0], at + d.span[1])) for d in parse_deadlines(part, doc_date))
+    return each if len(each) > len(whole) else whole

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import CorruptFileError, EmptyFileError, InputError
-from ingest.model import Clause, Document, Header
+from ingest.model import Clause, Document, Header, with_locations
 
 _KHOAN = re.compile(r"^(\d{1,3})\.\s+\S")
 _DIEM = re.compile(r"^([a-zđ])\)\s+\S")
@@ -188,7 +188,8 @@ def law_to_document(law: Mapping[str, Any], source: str = "") -> Document:
     header = Header(doc_type=doc_type_of(law_id), number=law_id, title=law_id if is_name else None)
     digest = hashlib.sha256(f"{law_id}\n{text}".encode()).hexdigest()[:16]
     return Document(file=source, doc_id=digest, status="ok", extractor="lawjson",
-                    header=header, clauses=tuple(clauses), text=text)
+                    header=header, clauses=with_locations(tuple(clauses), text, paged=False),
+                    text=text, paged=False)
 
 
 def laws_to_documents(data: Any, source: str = "") -> list[Document]:

@@ -8,7 +8,7 @@ unit) → later ``Assignment`` records and search hits. All text is NFC.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 Status = Literal["ok", "needs_ocr", "unreadable_text_layer", "error"]
@@ -56,6 +56,9 @@ class RawDocument:
     pages: int = 1
     quality: float | None = None  # share of valid Vietnamese syllables, when measured
     metrics: dict[str, float] = field(default_factory=dict)  # per-extractor quality
+    # Whether ``page`` numbers are real: always for PDF; for DOCX only when Word recorded
+    # page breaks (explicit or last rendered), for text only with form feeds.
+    paged: bool = True
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ class Clause:
     label: str
     heading: tuple[str, ...]
     text: str
-    page: int = 1
+    page: int | None = 1
     span: tuple[int, int] = (0, 0)
     kind: Literal["clause", "table_row", "preamble"] = "clause"
     cells: tuple[str, ...] = ()  # the row's cells, for kind == "table_row"
@@ -103,6 +106,20 @@ class Clause:
     # IV/2026"))`` from ``- Cơ quan chủ trì: …`` lines or a task table's columns. Roles
     # are those of ``ingest.tables.cell_role``: task, lead, coord, due, result.
     fields: tuple[tuple[str, str], ...] = ()
+    paragraph: int = 0  # 0: not located
+
+
+def with_locations(clauses: tuple[Clause, ...], text: str, paged: bool) -> tuple[Clause, ...]:
+    """The clauses with their paragraph index in ``text`` (1-based, counted from their
+    span), and without a page where the file has no known pages.
+
+    >>> c = with_locations((Clause("1", "1", (), "Một", 2, (0, 3)), Clause("2", "2", (), "Hai", 2, (4, 7))),
+    ...                    "Một\\nHai", paged=False)
+    >>> [(x.page, x.paragraph) for x in c]
+    [(None, 1), (None, 2)]
+    """
+    return tuple(replace(c, paragraph=text.count("\n", 0, c.span[0]) + 1,
+                         page=c.page if paged else None) for c in clauses)
 
 
 @dataclass(frozen=True)
@@ -130,6 +147,7 @@ class Document:
     closing: Closing = field(default_factory=Closing)
     text: str = ""  # normalized body text; Clause.span indexes into it
     pages: int = 1
+    paged: bool = True  # RawDocument.paged: whether clause pages are real
 
     @property
     def name(self) -> str:

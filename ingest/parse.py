@@ -23,7 +23,7 @@ from typing import Any
 from ingest.closing import is_closing_start, parse_closing
 from ingest.errors import InputError
 from ingest.header import has_motto, is_upper, parse_header
-from ingest.model import Document, Header, Line, RawDocument, Table
+from ingest.model import Document, Header, Line, RawDocument, Table, with_locations
 from ingest.structure import ClauseBuilder, Para, join_lines, parse_marker, roman_to_int
 from ingest.tables import (
     cell_role,
@@ -287,12 +287,13 @@ def parse_raw(raw: RawDocument, doc_id: str) -> Document:
     reader = _BodyReader(blocks[start:], wrapped=raw.fmt != "docx")
     reader.run()
     text, clauses = reader.builder.build()
+    clauses = with_locations(clauses, text, raw.paged)
     return Document(
         file=raw.file, doc_id=doc_id, status="ok",
         message=_with_note(raw.message, raw.file, _repeated_note(reader.repeated)),
         extractor=raw.extractor, header=header, clauses=clauses,
         tables=tuple(reader.tables), closing=parse_closing(reader.closing_lines),
-        text=text, pages=raw.pages,
+        text=text, pages=raw.pages, paged=raw.paged,
     )
 
 
@@ -384,7 +385,7 @@ def document_to_dict(doc: Document) -> dict[str, Any]:
                     "cc": list(c.cc)},
         "clauses": [
             {"path": cl.path, "label": cl.label, "heading": list(cl.heading), "text": cl.text,
-             "page": cl.page, "kind": cl.kind, "span": list(cl.span),
+             "page": cl.page, "paragraph": cl.paragraph, "kind": cl.kind, "span": list(cl.span),
              **({"cells": list(cl.cells)} if cl.cells else {}),
              **({"fields": [list(f) for f in cl.fields]} if cl.fields else {})}
             for cl in doc.clauses

@@ -282,6 +282,18 @@ def _plausible(kind: str, value: str, sibling: _Open | None, stack: list[_Open])
     return prev < n <= prev + 2
 
 
+def _misordered_heading(marker: Marker, sibling: _Open | None, text: str) -> bool:
+    """``f) Sở Tài chính:`` printed after ``g)``: a letter out of order, but a short line
+    that ends with a colon is a heading of its own, not wrapped text."""
+    if marker.kind != "letter" or sibling is None or sibling.kind != "letter":
+        return False
+    n, prev = _number_of("letter", marker.value), _number_of("letter", sibling.value)
+    if n < 0 or prev < 0:  # a Latin letter outside the Vietnamese list ("f" typed after "g")
+        n, prev = ord(marker.value[:1]), ord(sibling.value[:1])
+    own = text[marker.offset:].strip()
+    return 0 < abs(n - prev) <= 2 and len(own) <= 120 and own.endswith(":")
+
+
 class ClauseBuilder:
     """Turns body paragraphs into clauses, one section (main body or attachment) at a time.
 
@@ -333,7 +345,7 @@ class ClauseBuilder:
             if marker and marker.kind not in ("dash", "plus"):
                 self.field_rank = RANKS[marker.kind]
             return
-        if marker and self._accept(marker):
+        if marker and self._accept(marker, para.text):
             self._open(marker, para)
         elif self.current is not None and self.current.kind != "preamble":
             self.current.parts.append(para.text)
@@ -356,11 +368,13 @@ class ClauseBuilder:
         rank = RANKS[marker.kind]
         return rank > RANKS[self.stack[-1].kind] or rank == self.field_rank
 
-    def _accept(self, marker: Marker) -> bool:
+    def _accept(self, marker: Marker, text: str = "") -> bool:
         sibling = next((o for o in self.stack if RANKS[o.kind] == RANKS[marker.kind]), None)
         if marker.kind in ("dash", "plus") and not self.stack:
             return False  # a bullet list before any numbered item is preamble text
-        return _plausible(marker.kind, marker.value, sibling, self.stack)
+        if _plausible(marker.kind, marker.value, sibling, self.stack):
+            return True
+        return _misordered_heading(marker, sibling, text)
 
     def _preamble(self, para: Para) -> None:
         self.preamble_count += 1

@@ -153,6 +153,10 @@ def _same_level(a: str, b: str) -> bool:
     return kind(a) == kind(b) != "other"
 
 
+def _cell_text(cells: tuple[str, ...], i: int) -> str:
+    return cells[i].strip() if i < len(cells) else ""
+
+
 def _merge(prev: tuple[str, ...], cells: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(" ".join(x for x in (a, b) if x.strip()) for a, b in zip(prev, cells, strict=False))
 
@@ -184,7 +188,9 @@ def task_rows(rows: tuple[tuple[str, ...], ...], cols: dict[str, int]) -> list[T
             restarts = None
             last_no = no
             continue
-        if not no and out and _is_group(cells, cols):
+        # no number and no task: a group's continuation, or the second line of a row whose
+        # task cell is merged down (one task, two results and dates)
+        if not no and out and (_is_group(cells, cols) or not _cell_text(cells, task_col)):
             last = out[-1]
             out[-1] = TaskRow(last.number, last.group, _merge(last.cells, cells), last.index)
             continue

@@ -4,7 +4,8 @@
     python scripts/screenshots.py --url http://127.0.0.1:7860/   # a running app
 
 Writes docs/screenshots/hoi-dap.png (an answer and its sources), trach-nhiem.png
-(a body's tasks with their deadline marks), thoi-han.png and van-ban.png, each
+(a body's tasks with their deadline marks), thoi-han.png, van-ban.png and
+ban-goc.png (the answer's first source opened at its clause), each
 1280x800. Deadline marks are judged against a fixed date (``--today``), so the
 pictures do not change from day to day. A screen that fails is reported and the
 others are still taken (exit code 1). Uses Debian's /usr/bin/chromium; never
@@ -84,10 +85,10 @@ def shoot(url: str, out_dir: Path) -> tuple[list[Path], list[str]]:
         page.wait_for_selector("#vb-question textarea")
         for name, prepare in STEPS:
             try:
-                prepare(page)
-                page.wait_for_timeout(400)  # let transitions settle before the picture
+                shown = prepare(page) or page  # a step may open another tab to picture
+                shown.wait_for_timeout(400)  # let transitions settle before the picture
                 path = out_dir / f"{name}.png"
-                page.screenshot(path=str(path))
+                shown.screenshot(path=str(path))
                 saved.append(path)
             except Exception as err:  # one broken screen must not cost the others
                 failed.append(f"{name}: {str(err).splitlines()[0]}")
@@ -129,11 +130,23 @@ def _documents(page: Any) -> None:
     page.locator("#vb-docs").scroll_into_view_if_needed()
 
 
-STEPS = (
+def _original(page: Any) -> Any:
+    """The first source of the chat's answer, opened at its clause in a new tab."""
+    page.get_by_role("tab", name="Hỏi đáp").click()
+    with page.context.expect_page() as opened:
+        page.locator("#vb-sources-panel a.vb-open").first.click()
+    view = opened.value
+    view.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+    view.wait_for_load_state("load")
+    return view
+
+
+STEPS: tuple[tuple[str, Any], ...] = (
     ("hoi-dap", _chat),
     ("trach-nhiem", _tasks),
     ("thoi-han", _deadlines),
     ("van-ban", _documents),
+    ("ban-goc", _original),
 )
 
 

@@ -102,7 +102,8 @@ def test_who_names_lead_coordinator_and_deadline() -> None:
     ]
     assert [c["n"] for c in result["citations"]] == [1, 2]
     assert result["citations"][0] == {"n": 1, "file": FILE, "document": DOC, "clause": "1",
-                                      "label": "Mục 1", "text": CLAUSE_1.text, "score": 0.03}
+                                      "label": "Mục 1", "text": CLAUSE_1.text, "score": 0.03,
+                                      "page": 1, "paragraph": None}
 
 
 def test_who_picks_the_task_the_question_is_about() -> None:

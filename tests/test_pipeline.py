@@ -295,7 +295,9 @@ def test_cli_ask_json_follows_the_contract(tmp_path: Path, docs: Path) -> None:
     ]
     assert len(data["citations"]) == 2
     first = data["citations"][0]
-    assert list(first) == ["n", "file", "document", "clause", "label", "text", "score"]
+    assert list(first) == ["n", "file", "document", "clause", "label", "text", "score", "page",
+                           "paragraph"]
+    assert first["page"] == 1 and first["paragraph"] is None  # the stand-in parser's clause
     assert (first["n"], first["file"], first["document"], first["clause"], first["label"]) == (
         1,
         "a.txt",
@@ -307,7 +309,7 @@ def test_cli_ask_json_follows_the_contract(tmp_path: Path, docs: Path) -> None:
     assert isinstance(first["score"], float)
     assert data["answer"] == "Sở Công Thương chủ trì [1]."
     plain = run_cli("ask", "Ai chủ trì kiểm tra?", "--db", db, "--embedder", "fake")
-    assert " [1] Công văn 5973/UBND-KT › 1 (Khoản 1) — a.txt" in plain.output
+    assert " [1] Công văn 5973/UBND-KT › 1 (Khoản 1) — a.txt, tr. 1" in plain.output
 
 
 def test_cli_ask_on_empty_index_is_not_found(tmp_path: Path) -> None:

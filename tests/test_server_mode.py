@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 import index.pipeline as pipeline
+from index import originals
 from index.chunks import SearchFilters
 from index.embedders import FakeEmbedder
 from index.errors import StoreError, StoreUnavailableError
@@ -124,6 +125,10 @@ def test_ingest_and_ask_over_http(
     assert [d.file for d in other.documents()] == ["cv-5973.txt"]
     assert other.ask("Công an tỉnh phối hợp xử lý gì?", k=1).citations[0].clause == "2"
     assert list((tmp_path / "other" / "snapshot").glob("*/lexical/lexical.json"))  # BM25 kept locally
+    # The original is kept in the local index folder of the client that ingested it.
+    sha = pipeline.file_sha256(doc)
+    assert originals.locate(tmp_path / "local", sha) is not None
+    assert originals.locate(tmp_path / "other", sha) is None
     assert other.remove("cv-5973.txt") == 2
     assert service.documents() == []
 

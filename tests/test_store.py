@@ -249,9 +249,11 @@ def test_date_int() -> None:
 text = st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
 
 
-@given(heading=st.lists(text, max_size=4).map(tuple), body=text, path=text, date=st.dates())
+@given(heading=st.lists(text, max_size=4).map(tuple), body=text, path=text, date=st.dates(),
+       page=st.none() | st.integers(1, 2000), paragraph=st.integers(0, 10**5))
 def test_chunk_metadata_round_trips(
-    heading: tuple[str, ...], body: str, path: str, date: dt.date
+    heading: tuple[str, ...], body: str, path: str, date: dt.date, page: int | None,
+    paragraph: int,
 ) -> None:
     chunk = Chunk(
         id=f"d:{path}",
@@ -262,7 +264,7 @@ def test_chunk_metadata_round_trips(
         label=f"Mục {path}",
         heading=heading,
         text=body,
-        page=3,
+        page=page,  # None (no known pages) is stored as 0 and read back as None
         kind="table_row",
         doc_type="Chỉ thị",
         issuer="Thủ tướng",
@@ -270,6 +272,7 @@ def test_chunk_metadata_round_trips(
         date=date.isoformat(),
         title="Về tín chỉ các-bon",
         cells=(path, body, *heading),
+        paragraph=paragraph,
     )
     meta = chunk_metadata(chunk)
     assert all(v is not None for v in meta.values())

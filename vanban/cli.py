@@ -285,7 +285,8 @@ def ask(question: str, db: str | None, chroma_url: str | None, embedder: str | N
         click.echo("\nTrích dẫn:")
     for c in answer.citations:
         text = c.text if len(c.text) <= 300 else c.text[:300] + " …"
-        click.echo(f" [{c.n}] {c.render()} ({c.label}) — {c.file}")
+        where = f", {c.where()}" if c.where() else ""
+        click.echo(f" [{c.n}] {c.render()} ({c.label}) — {c.file}{where}")
         click.echo(f"     {text}")
 
 
@@ -389,12 +390,13 @@ def deadlines(date_from: str | None, date_to: str | None, body: str | None, due_
 
         vanban deadlines --overdue --body "Sở Công Thương"
     """
-    from vanban.answer.tasks import parse_user_date, task_lines, to_row
+    from vanban.answer.tasks import check_range, parse_user_date, task_lines, to_row
     from vanban.export import with_shown_date, write_csv, write_xlsx
     from vanban.tracking import DUE_SOON, OVERDUE
 
     start = parse_user_date(date_from, "--from") if date_from else None
     end = parse_user_date(date_to, "--to") if date_to else None
+    check_range(start, end)
     service = _service(db, chroma_url, embedder)
     records = service.responsibilities().deadlines(start, end, body)
     rows = _mark([to_row(a) for a in records], today, due_within if due_within is not None else window)

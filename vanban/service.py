@@ -358,8 +358,9 @@ class Vanban:
         if not question.strip():
             return Answer(question, False, self._not_found(question, filters))
         snap = self.snapshot()
+        # a result count given (``vanban ask -k``) also caps a task list's length
         answer = self._answerer.answer(question, snap.responsibilities, k or self.config.top_k,
-                                       self.min_score, filters, snap.documents)
+                                       self.min_score, filters, snap.documents, listed=k)
         if answer.gap == "no_relevant_clause":
             answer = replace(answer, text=self._not_found(question, filters))
         return answer

@@ -222,6 +222,7 @@ class DocxWalker:
     numbering: Numbering
     styles: dict[str, Any]
     page: int = 1
+    breaks: int = 0  # page breaks seen (explicit or rendered): pages are known when > 0
 
     def num_ref(self, p: Any) -> tuple[str, int] | None:
         """(numId, ilvl) of a paragraph, from its own properties or its style chain."""
@@ -244,7 +245,9 @@ class DocxWalker:
 
     def paragraph(self, p: Any) -> str:
         """The paragraph's text with its list label in front (may contain ``\\n``)."""
-        self.page += paragraph_breaks(p)
+        breaks = paragraph_breaks(p)
+        self.page += breaks
+        self.breaks += breaks
         text = "".join(run_texts(p))
         ref = self.num_ref(p)
         label = self.numbering.label(*ref) if ref else ""
@@ -374,7 +377,8 @@ def style_elements(document: Any) -> dict[str, Any]:
 def read_docx(path: Path) -> RawDocument:
     """Read a .docx into a ``RawDocument`` (extractor ``"python-docx"``).
 
-    Pages are estimated from page breaks Word recorded (DOCX has no fixed pages).
+    Pages are estimated from page breaks Word recorded (DOCX has no fixed pages);
+    without any, the pages are unknown (``paged=False``).
     """
     document = open_docx(path)
     walker = DocxWalker(Numbering.from_xml(numbering_root(document)), style_elements(document))
@@ -387,6 +391,7 @@ def read_docx(path: Path) -> RawDocument:
         blocks=blocks,
         extractor="python-docx",
         pages=walker.page,
+        paged=walker.breaks > 0,
     )
 
 

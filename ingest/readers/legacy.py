@@ -129,7 +129,7 @@ def _via_antiword(path: Path) -> RawDocument:
     if not blocks:
         raise ConversionFailed("antiword không thấy chữ nào trong tệp")
     return RawDocument(file=str(path), fmt="doc", blocks=blocks, extractor="antiword",
-                       pages=text.count("\f") + 1)
+                       pages=text.count("\f") + 1, paged="\f" in text)
 
 
 def missing_converters_error(path: Path) -> ConverterMissingError:

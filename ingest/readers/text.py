@@ -140,4 +140,5 @@ def read_text(path: Path) -> RawDocument:
         blocks=tuple(blocks),
         extractor="text",
         pages=text.count("\f") + 1,
+        paged="\f" in text,  # form feeds mark pages; otherwise a text file has none
     )

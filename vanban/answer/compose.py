@@ -64,9 +64,10 @@ class _Citations:
 
 
 def _listing(head: str, records: Sequence[Assignment], cites: _Citations, resp: Responsibilities,
-             with_body: bool) -> tuple[str, tuple[Owner, ...], set[int]]:
-    """A head line and one line per task (at most ``MAX_LISTED``), with their owners."""
-    shown = records[:phrasing.MAX_LISTED]
+             with_body: bool, listed: int | None) -> tuple[str, tuple[Owner, ...], set[int]]:
+    """A head line and one line per task (at most ``listed``, the result count the user
+    asked for; ``MAX_LISTED`` when none was), with their owners."""
+    shown = records[:max(1, listed or phrasing.MAX_LISTED)]
     lines, owners, used = [head], [], set()
     for a in shown:
         n = cites.of(a)
@@ -78,7 +79,7 @@ def _listing(head: str, records: Sequence[Assignment], cites: _Citations, resp: 
     return "\n".join(lines), tuple(owners), used
 
 
-def _what(scope: Scope, cites: _Citations) -> Answer | None:
+def _what(scope: Scope, cites: _Citations, listed: int | None) -> Answer | None:
     """``Sở Công Thương có những nhiệm vụ gì?``: the named body's tasks, listed."""
     body = scope.question.subject.find(scope.resp.names(), scope.preferred_bodies())
     if body is None:
@@ -88,11 +89,11 @@ def _what(scope: Scope, cites: _Citations) -> Answer | None:
         return None
     within = sorted(scope.refs) if scope.refs and tasks[0].document in scope.refs else []
     head = phrasing.listing_head(body, len(tasks), within)
-    text, owners, used = _listing(head, tasks, cites, scope.resp, with_body=False)
+    text, owners, used = _listing(head, tasks, cites, scope.resp, with_body=False, listed=listed)
     return Answer(scope.question.text, True, text, owners, cites.used(used))
 
 
-def _period(question: Question, resp: Responsibilities) -> Answer | None:
+def _period(question: Question, resp: Responsibilities, listed: int | None) -> Answer | None:
     """``Những việc nào đến hạn trong tháng 10/2026?``: what falls due, by date."""
     period = question.period
     if period is None:
@@ -100,10 +101,12 @@ def _period(question: Question, resp: Responsibilities) -> Answer | None:
     cites = _Citations([])  # cites only what falls due
     body = question.subject.find(resp.names())
     due = resp.due_between(period.start, period.end, body)
+    # "tháng 12" without a year: say which year was taken, as the deadline tables do
+    named = f"{period.text} (năm suy ra)" if period.inferred else period.text
     if not due:
-        return Answer(question.text, False, phrasing.nothing_due(body, period.text), gap="nothing_due")
-    head = phrasing.due_head(len(due), body, period.text)
-    text, owners, used = _listing(head, due, cites, resp, with_body=True)
+        return Answer(question.text, False, phrasing.nothing_due(body, named), gap="nothing_due")
+    head = phrasing.due_head(len(due), body, named)
+    text, owners, used = _listing(head, due, cites, resp, with_body=True, listed=listed)
     return Answer(question.text, True, text, owners, cites.used(used))
 
 
@@ -120,12 +123,13 @@ def _who_when(scope: Scope, want_due: bool, cites: _Citations) -> Answer | None:
 
 
 def compose_answer(question: Question, hits: Sequence[Hit], resp: Responsibilities,
-                   k: int = 5, min_score: float = 0.0) -> Answer:
-    """The answer to ``question`` from the top ``k`` hits and the indexed assignments."""
+                   k: int = 5, min_score: float = 0.0, listed: int | None = None) -> Answer:
+    """The answer to ``question`` from the top ``k`` hits and the indexed assignments; a
+    task list shows at most ``listed`` tasks (``vanban ask -k``), else ``MAX_LISTED``."""
     kind = question.kind
     top = list(hits[:k])
     if kind == "period" and len(resp):
-        due = _period(question, resp)
+        due = _period(question, resp, listed)
         if due is not None:
             return due
     if not is_relevant(top, min_score, question.text):
@@ -135,7 +139,7 @@ def compose_answer(question: Question, hits: Sequence[Hit], resp: Responsibiliti
     result = None
     if kind == "what" or (kind == "search" and question.asks_what):
         # "Chủ đầu tư … phải làm gì": a body the cue words do not know, found among the bodies
-        result = _what(scope, cites)
+        result = _what(scope, cites, listed)
     if kind in ("who", "when") or (kind == "what" and result is None):
         result = _who_when(scope, kind == "when", cites)
     if result is not None:
@@ -190,7 +194,8 @@ class Answerer:
     search: SearchFn
 
     def answer(self, text: str, resp: Responsibilities, k: int, min_score: float,
-               filters: SearchFilters | None = None, docs: Sequence[DocFacts] = ()) -> Answer:
+               filters: SearchFilters | None = None, docs: Sequence[DocFacts] = (),
+               listed: int | None = None) -> Answer:
         question = Question.parse(text)
         hits = self.search(text, k, filters)
         field = asked_field(text)
@@ -203,4 +208,4 @@ class Answerer:
                 return meta
         if filters is None or filters.empty:
             hits = scoped_hits(question, hits, resp, k, self.search)
-        return compose_answer(question, hits, resp, k, min_score)
+        return compose_answer(question, hits, resp, k, min_score, listed)

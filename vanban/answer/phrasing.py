@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from ingest.assignments import Assignment
 from vanban.answer.question import fold
-from vanban.answer.types import Citation
+from vanban.answer.types import Citation, readable_clause, render_citation
 
 __all__ = [
     "MAX_LISTED",
@@ -181,4 +181,5 @@ def more_tasks(count: int) -> str:
 
 def quote_answer(best: Citation) -> str:
     """Fallback: the best clause's first sentence, cited."""
-    return f"Theo {best.render()} [{best.n}]: {first_sentence(best.text)}"
+    where = render_citation(best.document, readable_clause(best.clause, best.label))
+    return f"Theo {where} [{best.n}]: {first_sentence(best.text)}"

@@ -63,7 +63,7 @@ _WHAT = re.compile(r"(?:nhiệm vụ|việc|trách nhiệm|công việc|nội du
                    r"|phải làm|được giao(?: những)? (?:việc|nhiệm vụ)")
 _PERIOD_CUE = re.compile(r"đến hạn|hết hạn|có hạn|phải (?:hoàn thành|xong)|(?:việc|nhiệm vụ)"
                          r"(?: gì| nào)|những (?:việc|nhiệm vụ)|công việc")
-_PERIOD = re.compile(r"(?:trong|vào|của)\s+(?:(?:tháng\s+\d{1,2}\s*(?:/|năm)\s*\d{4})"
+_PERIOD = re.compile(r"(?:trong|vào|của)\s+(?:(?:tháng\s+\d{1,2}(?:\s*(?:/|năm)\s*\d{4}|(?![\d/])))"
                      r"|(?:quý\s+(?:IV|I{1,3}|[1-4])\s*(?:/|năm)\s*\d{4})|(?:năm\s+\d{4}))",
                      re.IGNORECASE)
 _BODY_WORD = re.compile(r"(?<!\w)(?:bộ|sở|cục|ubnd|ủy ban|uỷ ban|công an|ban|văn phòng|viện|"
@@ -320,25 +320,33 @@ def _asker(question: str) -> str | None:
 
 @dataclass(frozen=True)
 class Period:
-    """A span of days a question asks about, with the words that named it."""
+    """A span of days a question asks about, with the words that named it; ``inferred``
+    when the question gave no year (``tháng 12``) and the year was taken from today."""
 
     start: dt.date
     end: dt.date
     text: str
+    inferred: bool = False
 
 
-def find_period(question: str) -> Period | None:
-    """The month, quarter or year a question names.
+def find_period(question: str, today: dt.date | None = None) -> Period | None:
+    """The month, quarter or year a question names; a month without its year is in
+    the year of ``today`` (default: the real today), marked inferred.
 
     >>> find_period("Việc gì đến hạn trong tháng 10/2026?")
-    Period(start=datetime.date(2026, 10, 1), end=datetime.date(2026, 10, 31), text='tháng 10/2026')
+    Period(start=datetime.date(2026, 10, 1), end=datetime.date(2026, 10, 31), text='tháng 10/2026', inferred=False)
     >>> find_period("Những nhiệm vụ phải xong trong quý IV/2026").start
     datetime.date(2026, 10, 1)
+    >>> find_period("Việc nào đến hạn trong tháng 12?", dt.date(2026, 3, 1)).text
+    'tháng 12/2026'
     """
     m = _PERIOD.search(unicodedata.normalize("NFC", question))
     if not m:
         return None
-    phrase = re.sub(r"^(?:trong|vào|của)\s+", "", m.group(0), flags=re.IGNORECASE)
+    phrase = re.sub(r"^(?:trong|vào|của)\s+", "", m.group(0), flags=re.IGNORECASE).strip()
+    inferred = re.fullmatch(r"tháng\s+\d{1,2}", phrase, flags=re.IGNORECASE) is not None
+    if inferred:
+        phrase = f"{phrase}/{(today or dt.date.today()).year}"
     d = parse_deadline(phrase)
     if d is None or d.due is None:
         return None
@@ -349,7 +357,7 @@ def find_period(question: str) -> Period | None:
         start = dt.date(end.year, end.month - 2, 1)
     else:
         start = dt.date(end.year, 1, 1)
-    return Period(start, end, phrase)
+    return Period(start, end, phrase, inferred)
 
 
 # --- role, kind of body, recurrence ---------------------------------------------------

@@ -22,6 +22,7 @@ from vanban.answer.types import Citation
 __all__ = [
     "ROW_KEYS",
     "Responsibilities",
+    "check_range",
     "parse_user_date",
     "role_rank",
     "task_lines",
@@ -169,6 +170,20 @@ def parse_user_date(text: str, option: str = "--from") -> dt.date:
     except ValueError:
         raise InputError(option, f"ngày '{text}' không hợp lệ",
                          "nhập theo dạng dd/mm/yyyy (ví dụ 15/9/2025) hoặc yyyy-mm-dd") from None
+
+
+def check_range(start: dt.date | None, end: dt.date | None, start_name: str = "--from",
+                end_name: str = "--to") -> None:
+    """Refuse a range whose start is after its end: it would match nothing and say nothing.
+
+    >>> check_range(dt.date(2026, 12, 31), dt.date(2026, 1, 1), "Từ ngày", "Đến ngày")
+    Traceback (most recent call last):
+    ...
+    ingest.errors.InputError: Từ ngày: ngày bắt đầu 31/12/2026 sau ngày kết thúc 01/01/2026 — đổi chỗ hai ngày: Từ ngày phải trước hoặc bằng Đến ngày
+    """
+    if start is not None and end is not None and start > end:
+        raise InputError(start_name, f"ngày bắt đầu {start:%d/%m/%Y} sau ngày kết thúc {end:%d/%m/%Y}",
+                         f"đổi chỗ hai ngày: {start_name} phải trước hoặc bằng {end_name}")
 
 
 def task_lines(records: Sequence[Assignment], with_body: bool = True,

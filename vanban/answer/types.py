@@ -4,7 +4,7 @@ Every face (``vanban ask``, the page, the ``/ask`` API, the spreadsheets) takes
 these types; :meth:`Answer.to_json` is the ``vanban ask --json`` contract::
 
     {"question", "found", "answer", "owners": [{body, role, due, deadline_text, citation}],
-     "citations": [{n, file, document, clause, label, text, score}]}
+     "citations": [{n, file, document, clause, label, text, score, page, paragraph}]}
 
 >>> c = Citation("a.txt", "Kế hoạch 28/KH-BCĐCVĐ", "IV.1.1", "Mục IV › 1 › 1.1", n=1)
 >>> c.render()
@@ -17,6 +17,7 @@ these types; :meth:`Answer.to_json` is the ``vanban ask --json`` contract::
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from index.chunks import Chunk
     from ingest.assignments import Assignment
 
-__all__ = ["Answer", "Citation", "Gap", "Owner", "render_citation"]
+__all__ = ["Answer", "Citation", "Gap", "Owner", "readable_clause", "render_citation"]
 
 
 def render_citation(document: str, clause: str) -> str:
@@ -37,10 +38,40 @@ def render_citation(document: str, clause: str) -> str:
     return f"{document} › {clause}" if clause else document
 
 
+# Path parts that number clauses for us, not as the document prints them:
+# "preamble.5", a dash or plus item ("6.-2", "II.2.-1.+1"), a repeated number ("2.5~2").
+_INTERNAL_PATH = re.compile(r"preamble|(?:^|\.)[-+]\d|~\d")
+
+
+def readable_clause(clause: str, label: str) -> str:
+    """Where a clause is, in words a reader finds in the document: its path when that is
+    printed in the document (``II.2.2.a``), else its label (``Phần mở đầu › đoạn 5``),
+    with the appendix it is in.
+
+    >>> readable_clause("II.2.2.a", "Mục II › 2 › 2.2 › điểm a")
+    'II.2.2.a'
+    >>> readable_clause("6.-2", "Mục 6 › gạch đầu dòng 2")
+    'Mục 6 › gạch đầu dòng 2'
+    >>> readable_clause("PL1.preamble.1", "Phần mở đầu › đoạn 1")
+    'Phụ lục 1 › Phần mở đầu › đoạn 1'
+    """
+    if not _INTERNAL_PATH.search(clause) or not label:
+        return clause
+    appendix = re.match(r"PL(\d*)\.", clause)
+    if appendix:
+        return " ".join(("Phụ lục", appendix.group(1))).strip() + f" › {label}"
+    return label
+
+
 @dataclass(frozen=True)
 class Citation:
     """A clause an answer rests on: its file, document, clause id (``IV.1.1``), label,
-    text and retrieval score; ``n`` is its number in an answer (``[n]``), 0 outside one."""
+    text and retrieval score; ``n`` is its number in an answer (``[n]``), 0 outside one.
+
+    ``page`` is the page the clause starts on (``None`` where the file has no known
+    pages: a DOCX without recorded page breaks, a text file); ``paragraph`` its
+    1-based paragraph in the document's body, to find it where there is no page.
+    """
 
     file: str
     document: str
@@ -50,15 +81,19 @@ class Citation:
     score: float = 0.0
     page: int | None = None
     n: int = 0
+    paragraph: int | None = None
+    fields: tuple[tuple[str, str], ...] = ()  # a table row's cells by column role
 
     @classmethod
     def of_chunk(cls, chunk: Chunk, score: float = 0.0, n: int = 0) -> Citation:
         return cls(chunk.file, chunk.document, chunk.path, chunk.label, chunk.text,
-                   round(float(score), 6), chunk.page, n)
+                   round(float(score), 6), chunk.page, n, paragraph=chunk.paragraph or None,
+                   fields=chunk.fields)
 
     @classmethod
     def of_assignment(cls, a: Assignment, n: int = 0) -> Citation:
-        return cls(a.file, a.document, a.clause, a.label, a.clause_text, 0.0, a.page, n)
+        return cls(a.file, a.document, a.clause, a.label, a.clause_text, 0.0, a.page, n,
+                   a.paragraph or None)
 
     @classmethod
     def of_row(cls, row: Mapping[str, Any]) -> Citation:
@@ -70,9 +105,22 @@ class Citation:
     def render(self) -> str:
         return render_citation(self.document, self.clause)
 
+    def where(self) -> str:
+        """Where to find the clause in the original: ``tr. 3``, else ``đoạn 12``, else ''.
+
+        >>> Citation("a.pdf", "Chỉ thị 08/CT-UBND", "1.a", "1 › điểm a", page=3).where()
+        'tr. 3'
+        >>> Citation("a.docx", "Công văn 612/SCT-QLCN", "2", "2", paragraph=12).where()
+        'đoạn 12'
+        """
+        if self.page:
+            return f"tr. {self.page}"
+        return f"đoạn {self.paragraph}" if self.paragraph else ""
+
     def to_json(self) -> dict[str, Any]:
         return {"n": self.n, "file": self.file, "document": self.document, "clause": self.clause,
-                "label": self.label, "text": self.text, "score": self.score}
+                "label": self.label, "text": self.text, "score": self.score, "page": self.page,
+                "paragraph": self.paragraph}
 
 
 @dataclass(frozen=True)

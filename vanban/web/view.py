@@ -27,6 +27,7 @@ from vanban.answer.types import Answer, Citation, Owner
 from vanban.export import vn_date
 from vanban.settings import Config
 from vanban.tracking import DEFAULT_WINDOW, mark_rows
+from vanban.web.original import links_html
 from vanban.web.protocol import PageService
 
 if TYPE_CHECKING:
@@ -94,6 +95,15 @@ def parse_vn_date(text: str | None, field: str) -> dt.date | None:
         raise InputError(
             field, f"ngày '{raw}' không hợp lệ", "nhập theo dạng dd/mm/yyyy, ví dụ 15/09/2025"
         ) from None
+
+
+def parse_vn_range(date_from: str | None, date_to: str | None) -> tuple[dt.date | None, dt.date | None]:
+    """The page's Từ ngày / Đến ngày boxes as dates; a reversed range is an InputError."""
+    from vanban.answer.tasks import check_range
+
+    start, end = parse_vn_date(date_from, "Từ ngày"), parse_vn_date(date_to, "Đến ngày")
+    check_range(start, end, "Từ ngày", "Đến ngày")
+    return start, end
 
 
 def parse_auth(value: str | None) -> tuple[str, str] | None:
@@ -257,6 +267,22 @@ def _doc_meta(doc: Any | None) -> str:
     return " · ".join(html.escape(p) for p in parts if p)
 
 
+# A task table's columns by role (ingest.tables.cell_role), as such tables head them.
+COLUMN_NAMES = {"task": "Nhiệm vụ", "lead": "Cơ quan chủ trì", "coord": "Cơ quan phối hợp",
+                "due": "Thời hạn", "result": "Kết quả"}
+
+
+def row_html(fields: Sequence[tuple[str, str]], needles: Sequence[str], question: str = "") -> str:
+    """A table row one column a line, each named: ``<b>Cơ quan chủ trì:</b> Sở Công Thương``;
+    '' for a clause that is not a table row.
+
+    >>> row_html([("task", "Rà soát"), ("lead", "Sở Tư pháp")], [])
+    '<b>Nhiệm vụ:</b> Rà soát\\n<b>Cơ quan chủ trì:</b> Sở Tư pháp'
+    """
+    return "\n".join(f"<b>{esc(COLUMN_NAMES.get(role, role))}:</b> {highlight(value, needles, question)}"
+                     for role, value in fields if value.strip())
+
+
 def source_card(citation: Citation, doc: Any | None, needles: Sequence[str], question: str = "") -> str:
     """One numbered source: document, date and issuer, clause label, file, highlighted text.
 
@@ -272,9 +298,11 @@ def source_card(citation: Citation, doc: Any | None, needles: Sequence[str], que
     if title:
         parts.append(f'<div class="vb-src-title">{esc(title)}</div>')
     parts.append(f'<div class="vb-src-label">{esc(citation.label or citation.clause)}</div>')
-    text = highlight(citation.text, needles, question)
+    text = row_html(citation.fields, needles, question) or highlight(citation.text, needles, question)
     parts.append(f'<blockquote class="vb-src-text">{text}</blockquote>')
-    parts.append(f'<div class="vb-src-file">Tệp: {esc(citation.file)}</div>')
+    where = f" · {citation.where()}" if citation.where() else ""
+    parts.append(f'<div class="vb-src-file">Tệp: {esc(citation.file)}{where}</div>')
+    parts.append(links_html(citation, doc))
     return f'<div class="vb-src" id="src-{n}">' + "".join(parts) + "</div>"
 
 
@@ -460,12 +488,13 @@ def build_filters(
     date_to: str | None,
 ) -> SearchFilters:
     """The chat's scope controls as ``SearchFilters`` (dates typed as dd/mm/yyyy)."""
+    start, end = parse_vn_range(date_from, date_to)
     return SearchFilters(
         files=tuple(files or ()),
         doc_types=tuple(doc_types or ()),
         issuers=tuple(issuers or ()),
-        date_from=parse_vn_date(date_from, "Từ ngày"),
-        date_to=parse_vn_date(date_to, "Đến ngày"),
+        date_from=start,
+        date_to=end,
     )
 
 
@@ -662,8 +691,7 @@ class Page:
         window: int = DEFAULT_WINDOW,
     ) -> tuple[list[list[str]], str]:
         """The Thời hạn tab: sorted rows marked against ``today``, and the XLSX of exactly these rows."""
-        start = parse_vn_date(date_from, "Từ ngày")
-        end = parse_vn_date(date_to, "Đến ngày")
+        start, end = parse_vn_range(date_from, date_to)
         ref = parse_vn_date(today, "Ngày đối chiếu")
         with self.lock.read():
             found = self.service.deadlines(start, end, (body or "").strip() or None)
