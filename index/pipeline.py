@@ -29,7 +29,7 @@ from index.embedders import Embedder
 from index.embedders import embed_chunks as embed_windows
 from index.errors import StoreError, StoreUnavailableError
 from index.lexical import LexicalIndex, fingerprint
-from index.store import Store
+from index.store import Extraction, Store
 from ingest.bounded import Bounded, ReadLimits, parse_bounded
 from ingest.model import Document
 
@@ -316,31 +316,60 @@ def ingest_file(path: Path, store: Store, embedder: Embedder,
     return dataclasses.replace(result, seconds=round(time.perf_counter() - start, 3))
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A file read, chunked, embedded and its assignments extracted: everything but the
+    store write, so it can be done in a worker process (``index.parallel``)."""
+
+    doc: Document
+    chunks: list[Chunk]
+    peak_rss_mb: float
+    vectors: np.ndarray | None = None  # None: embed in the writer (cached vectors re-used)
+    extraction: Extraction | None = None
+
+
+def read_chunks(path: Path, ocr: bool = False, limits: ReadLimits | None = None) -> Prepared:
+    """Parse (bounded worker) and chunk one file; no store, no model."""
+    read = parse(path, ocr, limits)
+    doc = read.document
+    return Prepared(doc, chunks_from_document(doc) if doc.status == "ok" else [], read.peak_rss_mb)
+
+
 def _ingest_file(path: Path, store: Store, embedder: Embedder,
                  on_batch: Callable[[int], None] | None, ocr: bool = False,
                  limits: ReadLimits | None = None) -> FileResult:
     if not path.is_file():
-        return FileResult(path.name, "error", f"không tìm thấy tệp {path} — kiểm tra lại đường dẫn")
+        return missing_file(path)
     sha = file_sha256(path)
     skipped = _skip(path, store, sha, ocr)
     if skipped:
         return skipped
+    return store_prepared(path, sha, read_chunks(path, ocr, limits), store,
+                          lambda chunks: embed_chunks(chunks, store, embedder, on_batch))
+
+
+def missing_file(path: Path) -> FileResult:
+    return FileResult(path.name, "error", f"không tìm thấy tệp {path} — kiểm tra lại đường dẫn")
+
+
+def store_prepared(path: Path, sha: str, prep: Prepared, store: Store,
+                   embed: Callable[[list[Chunk]], tuple[np.ndarray, int]]) -> FileResult:
+    """Write one prepared file (the writer's part): a problem file is remembered, a
+    document's clauses stored and made visible; ``embed`` gives the vectors still missing."""
+    doc, rss, chunks = prep.doc, prep.peak_rss_mb, prep.chunks
     old = store.find(path.name)
-    read = parse(path, ocr, limits)
-    doc, rss = read.document, read.peak_rss_mb
     if doc.status != "ok":
         if doc.status != "error":  # remembered, so `vanban list` shows what needs OCR
             noted = dataclasses.replace(doc, message=_problem_message(doc))
             store.put_document(noted, [], None, sha256=sha)
         return FileResult(path.name, _PROBLEM[doc.status], _problem_message(doc), doc_id=doc.doc_id,
                           peak_rss_mb=rss)
-    chunks = chunks_from_document(doc)
     if not chunks:
         return FileResult(path.name, "error", "không tìm thấy đoạn văn bản nào để lập chỉ mục — "
                           "kiểm tra tệp có nội dung chữ", doc_id=doc.doc_id, peak_rss_mb=rss)
-    vectors, embedded = embed_chunks(chunks, store, embedder, on_batch)
+    vectors, embedded = (prep.vectors, len(chunks)) if prep.vectors is not None else embed(chunks)
     originals.keep(store.config.db_path, path, sha, doc)  # before it is visible: never without
-    record = store.put_document(doc, chunks, vectors, sha256=sha)
+    record = store.put_document(doc, chunks, vectors, sha256=sha, extraction=prep.extraction)
     replaced = old is not None and old.status == "ok"
     reused = len(chunks) - embedded
     note = f"{len(chunks)} điều khoản" + (f", dùng lại {reused} vectơ đã có" if reused else "")
@@ -397,13 +426,18 @@ def _ingest_law_json(path: Path, store: Store, embedder: Embedder,
 def ingest_paths(paths: Iterable[str | Path], store: Store, embedder: Embedder,
                  progress: ProgressFn | None = None, *, ocr: bool = False,
                  follow_symlinks: bool = False, lexical: bool = True,
-                 limits: ReadLimits | None = None) -> list[FileResult]:
+                 limits: ReadLimits | None = None, workers: int = 0,
+                 shard: Shard | None = None, nice: int = 0) -> list[FileResult]:
     """Ingest files and folders; one ``FileResult`` per file, then refresh BM25
     (unless ``lexical`` is off: the caller rebuilds it from its own read of the chunks).
 
     Each file is ingested under the store's writer lock (``Store.writing``), so a
     second process ingesting the same files waits per file and then finds them
     unchanged; it never interleaves with a half-written document.
+
+    ``workers`` > 0: files are read and embedded in that many worker processes
+    (``index.parallel``, at ``nice`` priority), this process only writes.
+    ``shard``: only the files whose content hash falls in this shard (``Shard``).
 
     Every path the walk passed over gets a result too, after the files read:
     ``error`` for a broken link, a link loop or an unreadable path, ``skipped``
@@ -420,39 +454,100 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, embedder: Embedder,
     >>> tmp.cleanup()
     """
     found = walk(paths, follow_symlinks=follow_symlinks)
-    files = found.files
+    files = list(found.files) if shard is None else shard.select(found.files)
+    if workers > 0:
+        from index.parallel import ingest_files
+
+        results, cut = ingest_files(files, store, embedder, progress, workers=workers, ocr=ocr,
+                                    limits=limits, nice=nice)
+    else:
+        results, cut = _ingest_serial(files, store, embedder, progress, ocr, limits)
+    skipped = [skipped_result(s) for s in found.skipped]
+    if cut:  # the server went away: BM25 waits for the re-run
+        return results + skipped
+    if lexical:
+        try:
+            ensure_lexical(store)
+        except StoreUnavailableError as err:  # the next run rebuilds BM25; say why it did not happen
+            skipped.append(FileResult("(chỉ mục từ khoá)", "error", str(err)))
+    return results + skipped
+
+
+def _ingest_serial(files: Sequence[Path], store: Store, embedder: Embedder,
+                   progress: ProgressFn | None, ocr: bool,
+                   limits: ReadLimits | None) -> tuple[list[FileResult], bool]:
+    """The files one by one in this process; the results, and whether the server went away."""
     results: list[FileResult] = []
     clauses = 0
+    current = ""
 
-    def tick(current: str) -> None:
+    def tick() -> None:
         if progress:
             progress(Progress(len(results), len(files), clauses, current))
 
     def on_batch(n: int) -> None:
         nonlocal clauses
         clauses += n
-        tick(current)
+        tick()
 
     for n, path in enumerate(files):
         current = path.name
-        tick(current)
+        tick()
         before = clauses
         try:
             with store.writing():
                 result = ingest_file(path, store, embedder, on_batch, ocr=ocr, limits=limits)
         except StoreUnavailableError as err:  # the server is gone: report, never guess on
-            results += interrupted(files[n:], err)
-            return results + [skipped_result(s) for s in found.skipped]
+            return results + interrupted(files[n:], err), True
         clauses = before + (result.clauses if result.status in ("ingested", "replaced") else 0)
         results.append(result)
-        tick(current)
-    results += [skipped_result(s) for s in found.skipped]
-    if lexical:
-        try:
-            ensure_lexical(store)
-        except StoreUnavailableError as err:  # the next run rebuilds BM25; say why it did not happen
-            results.append(FileResult("(chỉ mục từ khoá)", "error", str(err)))
-    return results
+        tick()
+    return results, False
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Part ``index`` (1-based) of ``count``: the files whose content hash falls here.
+
+    Assignment depends only on the file's bytes, so every machine computes the same
+    split of one archive whatever its path there, identical copies land in one shard
+    (where the second is found unchanged), and a re-run takes exactly the same files.
+
+    >>> Shard.parse("2/3")
+    Shard(index=2, count=3)
+    >>> Shard(1, 2).owns("00000000000000000000000000000000"), Shard(2, 2).owns("0000000000000001")
+    (True, True)
+    """
+
+    index: int
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        """``"i/n"`` with 1 ≤ i ≤ n; ``InputError`` in Vietnamese otherwise."""
+        from ingest.errors import InputError
+
+        i, _, n = text.partition("/")
+        if not (i.strip().isdigit() and n.strip().isdigit()) or not 1 <= int(i) <= int(n):
+            raise InputError("--shard", f"'{text}' không hợp lệ",
+                             "dùng dạng i/n với 1 ≤ i ≤ n, ví dụ --shard 2/3 cho máy thứ hai trong ba máy")
+        return cls(int(i), int(n))
+
+    def owns(self, sha256: str) -> bool:
+        return int(sha256[:16], 16) % self.count == self.index - 1
+
+    def select(self, files: Iterable[Path]) -> list[Path]:
+        """The files of this shard, in walk order (a file that cannot be read stays in
+        every shard, so its error is reported, not lost)."""
+        out = []
+        for path in files:
+            try:
+                mine = self.owns(file_sha256(path))
+            except OSError:
+                mine = True
+            if mine:
+                out.append(path)
+        return out
 
 
 def interrupted(paths: Sequence[Path], err: StoreUnavailableError) -> list[FileResult]:

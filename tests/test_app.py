@@ -13,7 +13,6 @@ import inspect
 import os
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterable
 from dataclasses import replace
@@ -26,7 +25,7 @@ import app
 from index.chunks import SearchFilters
 from index.embedders import FakeEmbedder
 from index.errors import ConfigError
-from index.pipeline import FileResult, Progress, ProgressFn
+from index.pipeline import FileResult, Progress, ProgressFn, Shard
 from index.store import DocRecord
 from ingest.errors import InputError
 from vanban.answer.types import Answer, Citation, Owner
@@ -128,7 +127,8 @@ class FakeVanban:
         return list(self.docs)
 
     def ingest(self, paths: Iterable[str | Path], progress: ProgressFn | None = None,
-               rebuild: bool = False, ocr: bool = False) -> list[FileResult]:
+               rebuild: bool = False, ocr: bool = False, workers: int = 0,
+               shard: Shard | None = None, nice: int = 0) -> list[FileResult]:
         files = [Path(p) for p in paths]
         self.ingested.append(files)
         self.ocr = ocr
@@ -241,10 +241,21 @@ def test_shared_runs_find_the_question_wording_across_punctuation() -> None:
     assert view.shared_runs(text, "Ai chủ trì?") == []  # two syllables are not enough
 
 
-def test_progress_reports_of_the_pipeline_drive_the_bar() -> None:
-    calls: list[tuple[Any, ...]] = []
-    app._report_progress(lambda *a, **k: calls.append((a, k)), Progress(1, 4, 9, "/x/ke-hoach.docx"))
-    assert calls == [(((1, 4),), {"desc": "Đang nạp ke-hoach.docx", "unit": "tệp"})]
+def test_progress_reports_of_the_pipeline_become_the_upload_status_line(tmp_path: Path) -> None:
+    from vanban.web.uploads import JobStatus
+
+    running = JobStatus("j", 4, 1, 9, "/x/ke-hoach.docx", started=True)
+    assert running.text.startswith("Đang nạp tệp 2/4: ke-hoach.docx — đã lưu 9 điều khoản.")
+    page = view.Page(FakeVanban(), Config(db=str(tmp_path / "db")))
+    good, bad = tmp_path / "ke-hoach.txt", tmp_path / "x.html"
+    good.write_text("KẾ HOẠCH", encoding="utf-8")
+    bad.write_text("<p>", encoding="utf-8")
+    job = page.start_upload([str(good), str(bad)])
+    page.uploads.wait(job, 30)
+    text, rows, done = page.upload_status(job)
+    assert done and text == "Đã nạp xong 1 tệp — 3 điều khoản mới."
+    assert [r[:2] for r in rows] == [["x.html", "từ chối"], ["ke-hoach.txt", "đã nạp"]]
+    assert page.upload_status("không-có") == ("", [], True)
 
 
 def test_highlights_come_from_the_owners_resting_on_that_citation() -> None:
@@ -535,38 +546,6 @@ def test_remove_of_an_unknown_document_says_so(page: view.Page) -> None:
     assert page.remove(None) == "Chọn văn bản cần xóa."
 
 
-def test_writer_waits_for_readers_and_blocks_new_ones() -> None:
-    lock = view.ReadWriteLock()
-    events: list[str] = []
-    reading = threading.Event()
-    release = threading.Event()
-
-    def reader() -> None:
-        with lock.read():
-            reading.set()
-            release.wait(5)
-            events.append("read-done")
-
-    def writer() -> None:
-        with lock.write():
-            events.append("write")
-
-    r = threading.Thread(target=reader)
-    r.start()
-    reading.wait(5)
-    w = threading.Thread(target=writer)
-    w.start()
-    time.sleep(0.05)  # ordering aid only: the writer must still be waiting
-    assert events == []
-    release.set()
-    r.join(5)
-    w.join(5)
-    assert events == ["read-done", "write"]
-
-
-# ---------------------------------------------------------------- the page itself
-
-
 def test_build_app_has_four_tabs_and_the_ask_api() -> None:
     demo = app.build_app(FakeVanban(), Config())
     cfg = demo.get_config_file()
@@ -582,8 +561,10 @@ def test_reads_run_together_and_writes_one_at_a_time() -> None:
     assert view.READ_CONCURRENCY > 1
     assert fns["ask"].concurrency_limit == "default"  # → queue(default_concurrency_limit=…)
     assert fns["on_ask"].concurrency_limit == "default"
-    for name in ("on_ingest", "on_remove"):
-        assert (fns[name].concurrency_limit, fns[name].concurrency_id) == (1, "vanban-write")
+    assert (fns["on_remove"].concurrency_limit, fns["on_remove"].concurrency_id) == (1, "vanban-write")
+    # an upload only starts a background job (uploads.UploadJobs runs them one at a time)
+    assert fns["upload"].concurrency_limit == "default"
+    assert fns["upload_status"].concurrency_limit == "default"
 
 
 def test_launch_kwargs_use_system_fonts_and_cap_uploads() -> None:

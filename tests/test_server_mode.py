@@ -257,3 +257,53 @@ def test_frozen_server_gives_a_vietnamese_timeout_within_the_limit(
         os.kill(proc.pid, signal.SIGCONT)
     time.sleep(1.1)
     assert service.ask("Ai chủ trì kiểm tra việc số 2?").found is True  # back to normal
+
+
+# ---------------------------------------------------------------- scale-out
+
+
+def test_three_shards_one_killed_and_rerun_store_every_file_exactly_once(
+    config: Config, tmp_path: Path
+) -> None:
+    """``vanban ingest --shard i/3`` in three processes into one Chroma server; the second
+    is killed mid-run and run again: every file once, every clause stored, no strays."""
+    from index.chunks import chunks_from_document
+    from index.pipeline import Shard, file_sha256
+    from ingest.parse import parse_file
+
+    from .test_concurrency import ROOT, write_plans
+
+    plans = write_plans(tmp_path / "kho", 18, clauses=6)
+    victim = [p for p in plans if Shard(2, 3).owns(file_sha256(p))]
+    assert len(victim) >= 3
+
+    def shard(i: int) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "vanban.cli", "ingest", "-q", "--embedder", "fake",
+             "--chroma-url", str(config.chroma_url), "--db", str(tmp_path / f"may-{i}"),
+             "--shard", f"{i}/3", str(tmp_path / "kho")],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+    procs = {i: shard(i) for i in (1, 2, 3)}
+    store = Store.open(config)
+    deadline = time.monotonic() + 300
+    while not {d.file for d in store.documents()} & {p.name for p in victim}:
+        assert procs[2].poll() is None and time.monotonic() < deadline, "shard 2 ended too soon"
+        time.sleep(0.05)
+    procs[2].kill()  # mid-run: at least one of its files stored, others not yet
+    procs[2].wait()
+    stored_before = {d.file for d in store.documents()} & {p.name for p in victim}
+    assert 0 < len(stored_before) < len(victim)
+    for i in (1, 3):
+        out = procs[i].communicate(timeout=600)[0].decode()
+        assert procs[i].returncode == 0, out
+    rerun = shard(2)
+    out = rerun.communicate(timeout=600)[0].decode()
+    assert rerun.returncode == 0, out
+    assert f"không đổi {len(stored_before)}" in out  # the re-run skips what was stored
+    docs = Store.open(config).documents()
+    assert sorted(d.file for d in docs) == sorted(p.name for p in plans)  # each once, none lost
+    checks, strays = Store.open(config).check()
+    assert all(c.ok for c in checks) and strays == 0
+    expected = sum(len(chunks_from_document(parse_file(p))) for p in plans)
+    assert Store.open(config).count() == sum(d.clauses for d in docs) == expected

@@ -173,8 +173,15 @@ def _progress_bar() -> tuple[Callable[[Progress], None], Callable[[], None]]:
 @click.option("--ocr", is_flag=True,
               help="Nhận dạng chữ (tesseract, tiếng Việt) cho PDF quét hoặc lỗi phông.")
 @option("follow_symlinks")
+@click.option("--workers", type=click.IntRange(0, 64), default=0, show_default=True,
+              help="Số tiến trình đọc và nhúng song song (0 = trong tiến trình này); "
+                   "một tiến trình ghi, mỗi văn bản hiện ra trọn vẹn.")
+@click.option("--shard", default=None, metavar="i/n",
+              help="Chỉ nạp phần thứ i trong n phần của kho (chia theo mã băm nội dung tệp), để n "
+                   "máy cùng nạp một kho vào một máy chủ Chroma (--chroma-url); chạy lại an toàn.")
 def ingest(paths: tuple[Path, ...], db: str | None, chroma_url: str | None, embedder: str | None,
-           rebuild: bool, quiet: bool, ocr: bool, follow_symlinks: bool | None) -> None:
+           rebuild: bool, quiet: bool, ocr: bool, follow_symlinks: bool | None, workers: int,
+           shard: str | None) -> None:
     """Nạp tệp hoặc thư mục văn bản vào chỉ mục (chạy lại không làm gì với tệp không đổi).
 
     Ví dụ:
@@ -182,11 +189,17 @@ def ingest(paths: tuple[Path, ...], db: str | None, chroma_url: str | None, embe
         vanban ingest corpus/ --db .vanban
 
         vanban ingest corpus/chi-thi-08-CT-UBND.pdf --ocr
+
+        vanban ingest /kho --workers 2 --shard 1/3 --chroma-url http://10.0.0.5:8000
     """
+    from index.pipeline import Shard
+
+    part = Shard.parse(shard) if shard else None
     service = _service(db, chroma_url, embedder, create=True, follow_symlinks=follow_symlinks)
     update, close = (None, None) if quiet else _progress_bar()
     try:
-        results = service.ingest(paths, progress=update, rebuild=rebuild, ocr=ocr)
+        results = service.ingest(paths, progress=update, rebuild=rebuild, ocr=ocr, workers=workers,
+                                 shard=part)
     finally:
         if close:
             close()

@@ -22,19 +22,20 @@ import datetime as dt
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from index import saved
 from index.chunks import Chunk, SearchFilters
 from index.embedders import CachedQueries, Embedder, make_embedder, relevance_floor
-from index.errors import StoreUnavailableError
+from index.errors import StoreError, StoreUnavailableError
 from index.lexical import LexicalIndex
 from index.pipeline import (
     FileResult,
     ProgressFn,
+    Shard,
     ingest_paths,
     walk,
 )
@@ -42,10 +43,14 @@ from index.search import DenseFn, Hit, Mode, Searcher, matrix_dense_fn
 from index.store import DocCheck, DocRecord, IndexState, Store, read_generation
 from ingest.errors import InputError
 from vanban.answer.compose import Answerer
+from vanban.answer.match import TaskVectors
 from vanban.answer.meta import DocFacts
 from vanban.answer.tasks import Responsibilities, to_row
 from vanban.answer.types import Answer
 from vanban.settings import Config
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # How stale the registry may be before a question re-checks it (seconds). Our own
 # writes reset it; only other writers (another process, or ``--chroma-url``) wait.
@@ -65,6 +70,7 @@ class Snapshot:
     responsibilities: Responsibilities
     state: IndexState  # what it was built from: the base of the next one
     documents: tuple[DocFacts, ...] = ()  # header and signature facts of the visible documents
+    task_vectors: dict[str, np.ndarray] = field(default_factory=dict)  # filled as questions need
 
     @classmethod
     def of(cls, state: IndexState, lexical: LexicalIndex) -> Snapshot:
@@ -152,7 +158,7 @@ class Vanban:
         self._queries: CachedQueries | None = None
         self._marker_checked = 0.0  # time.monotonic() of the last look at the write marker
         self.on_wait: Callable[[str], None] | None = None  # told when another writer holds the index
-        self._answerer = Answerer(self.search)
+        self._answerer = Answerer(self.search, self.task_similarity)
 
     @property
     def embedder(self) -> Embedder:
@@ -184,10 +190,13 @@ class Vanban:
         return store
 
     def ingest(self, paths: Iterable[str | Path], progress: ProgressFn | None = None,
-               rebuild: bool = False, ocr: bool = False) -> list[FileResult]:
+               rebuild: bool = False, ocr: bool = False, workers: int = 0,
+               shard: Shard | None = None, nice: int = 0) -> list[FileResult]:
         """Ingest files/folders (idempotent); ``rebuild`` first empties the index;
         ``ocr`` reads scanned or garbled PDFs with tesseract; symlinked sub-folders are
-        walked when ``config.follow_symlinks``."""
+        walked when ``config.follow_symlinks``. ``workers`` > 0 reads and embeds in that
+        many processes (at ``nice`` priority); ``shard``: only this machine's part of
+        the files (``index.pipeline.Shard``)."""
         if rebuild:
             self._store = Store.open(self.config, self.embedder, rebuild=True, on_wait=self.on_wait)
             self._bound = True
@@ -195,7 +204,8 @@ class Vanban:
         # process to start at this state (``vanban serve`` after ``vanban ingest``) maps it.
         results = ingest_paths(paths, self._bound_store(), self.embedder, progress, ocr=ocr,
                                lexical=False, follow_symlinks=self.config.follow_symlinks,
-                               limits=self.config.read_limits())
+                               limits=self.config.read_limits(), workers=workers, shard=shard,
+                               nice=nice)
         if any(r.status in ("ingested", "replaced") for r in results) or rebuild:
             self._after_write()
         return results
@@ -251,7 +261,7 @@ class Vanban:
         """
         snap = self._snapshot
         if snap is not None:
-            if self._changed(snap):
+            if self._changed_since(snap):
                 self._rebuild_in_background()
             return snap
         with self._building:
@@ -259,16 +269,27 @@ class Vanban:
                 self._snapshot = self._saved_snapshot() or self._build()
             return self._snapshot
 
-    def _changed(self, snap: Snapshot) -> bool:
-        """Whether the index moved past ``snap``: embedded, the write marker file says so
-        (checked at most once per ``REGISTRY_TTL_S``); on a server, the registry revision."""
-        if self.config.chroma_url or not snap.state.generation:
+    def _changed_since(self, snap: Snapshot) -> bool:
+        """Whether the index moved on from ``snap``: embedded, the write marker file says so
+        (checked at most once per ``REGISTRY_TTL_S``, no Chroma); on a server, the registry
+        revision. A check that fails (another process is mid-write on the embedded index,
+        the server blinked) is no reason to refuse a question that the snapshot in hand can
+        answer: it counts as "no change" and is tried again on a later question. A server
+        that does not answer at all is still said so (``StoreUnavailableError``)."""
+        if not self.config.chroma_url and snap.state.generation:
+            now = time.monotonic()
+            if now - self._marker_checked < REGISTRY_TTL_S:
+                return False
+            self._marker_checked = now
+            return read_generation(self.config.db_path) != snap.state.generation
+        try:
             return self.store.revision(REGISTRY_TTL_S) != snap.revision
-        now = time.monotonic()
-        if now - self._marker_checked < REGISTRY_TTL_S:
+        except StoreError:
+            raise
+        except Exception as exc:  # noqa: BLE001 — e.g. Chroma's "Could not connect to tenant"
+            log.warning("vanban: chưa kiểm tra được chỉ mục (%s: %s); trả lời từ ảnh chụp hiện có",
+                        type(exc).__name__, exc)
             return False
-        self._marker_checked = now
-        return read_generation(self.config.db_path) != snap.state.generation
 
     def _saved_snapshot(self) -> Snapshot | None:
         """The saved snapshot of the embedded index's current write marker, if built with
@@ -346,6 +367,16 @@ class Vanban:
                mode: Mode = "hybrid") -> list[Hit]:
         """The best clauses for ``question`` (``k`` defaults to ``config.top_k``)."""
         return self._searcher().search(question, k or self.config.top_k, filters, mode)
+
+    def task_similarity(self, question: str, tasks: Sequence[str]) -> list[float]:
+        """The question's cosine with each task text; task vectors are embedded on first
+        use and kept with the current snapshot."""
+        return TaskVectors(self.queries, self.snapshot().task_vectors).similarity(question, tasks)
+
+    @property
+    def answerer(self) -> Answerer:
+        """What ``ask`` answers with (search and task matching over this index)."""
+        return self._answerer
 
     def ask(self, question: str, k: int | None = None,
             filters: SearchFilters | None = None) -> Answer:

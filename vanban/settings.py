@@ -87,6 +87,10 @@ class Config:
     max_chars: int = setting(
         2_000_000, "VANBAN_MAX_CHARS", "Số ký tự tối đa của nội dung một tệp.")
     max_clauses: int = setting(5_000, "VANBAN_MAX_CLAUSES", "Số điều khoản tối đa của một tệp.")
+    upload_workers: int = setting(
+        1, "VANBAN_UPLOAD_WORKERS",
+        "Tệp tải lên trên web được đọc và nhúng trong bấy nhiêu tiến trình riêng, ưu tiên thấp, "
+        "để câu hỏi của mọi người vẫn nhanh trong lúc nạp; 0 = ngay trong tiến trình web.")
 
     @property
     def db_path(self) -> Path:

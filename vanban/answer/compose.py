@@ -17,7 +17,9 @@ from itertools import zip_longest
 from index.chunks import SearchFilters
 from index.search import Hit, is_relevant
 from ingest.assignments import Assignment
+from ingest.bodies import canonical_body
 from vanban.answer import phrasing
+from vanban.answer.match import SimilarityFn
 from vanban.answer.meta import DocFacts, asked_field, meta_answer
 from vanban.answer.question import Question
 from vanban.answer.select import (
@@ -26,6 +28,10 @@ from vanban.answer.select import (
     body_tasks,
     by_recurrence,
     lead_of,
+    may_be_named,
+    name_key,
+    named_in_scope,
+    scope_files,
     with_whom,
 )
 from vanban.answer.tasks import Responsibilities
@@ -79,12 +85,31 @@ def _listing(head: str, records: Sequence[Assignment], cites: _Citations, resp: 
     return "\n".join(lines), tuple(owners), used
 
 
+def _no_task(question: Question) -> Answer:
+    body = question.named or ""
+    return Answer(question.text, False, phrasing.no_task_for(body), gap="no_task_for_body")
+
+
 def _what(scope: Scope, cites: _Citations, listed: int | None) -> Answer | None:
-    """``Sở Công Thương có những nhiệm vụ gì?``: the named body's tasks, listed."""
+    """``Sở Công Thương có những nhiệm vụ gì?``: the named body's tasks, listed.
+
+    A body the question names (:attr:`Question.named`) answers only from its own tasks
+    in the documents in scope; with none there, the answer says so (``found`` false).
+    """
     body = scope.question.subject.find(scope.resp.names(), scope.preferred_bodies())
+    named = named_in_scope(scope)
+    if named is not None and not named:
+        if not may_be_named(scope):
+            return _no_task(scope.question)
+        named = None  # a group in the retrieved clauses may include it: answer as before
+    files = scope_files(scope)
+    if named and (body is None or not any(name_key(a) == canonical_body(body) for a in named)):
+        body = named[0].body  # the index's spelling of the body the question names
     if body is None:
         return None
     tasks = body_tasks(body, scope)
+    if named:
+        tasks = [a for a in tasks if a.file in files] or tasks
     if not tasks:
         return None
     within = sorted(scope.refs) if scope.refs and tasks[0].document in scope.refs else []
@@ -111,7 +136,10 @@ def _period(question: Question, resp: Responsibilities, listed: int | None) -> A
 
 
 def _who_when(scope: Scope, want_due: bool, cites: _Citations) -> Answer | None:
-    """The owners of the best-matching task, and its deadline when asked."""
+    """The owners of the best-matching task, and its deadline when asked; "not found"
+    when a deadline is asked of a body that has no task in the documents in scope."""
+    if want_due and named_in_scope(scope) == [] and not may_be_named(scope):
+        return _no_task(scope.question)
     group = (with_whom(scope) if not want_due else []) or best_group(scope, want_due)
     if not group:
         return None
@@ -123,9 +151,11 @@ def _who_when(scope: Scope, want_due: bool, cites: _Citations) -> Answer | None:
 
 
 def compose_answer(question: Question, hits: Sequence[Hit], resp: Responsibilities,
-                   k: int = 5, min_score: float = 0.0, listed: int | None = None) -> Answer:
+                   k: int = 5, min_score: float = 0.0, listed: int | None = None,
+                   similarity: SimilarityFn | None = None) -> Answer:
     """The answer to ``question`` from the top ``k`` hits and the indexed assignments; a
-    task list shows at most ``listed`` tasks (``vanban ask -k``), else ``MAX_LISTED``."""
+    task list shows at most ``listed`` tasks (``vanban ask -k``), else ``MAX_LISTED``;
+    ``similarity`` (the embedder's question-task cosine) helps pick the matching task."""
     kind = question.kind
     top = list(hits[:k])
     if kind == "period" and len(resp):
@@ -135,7 +165,7 @@ def compose_answer(question: Question, hits: Sequence[Hit], resp: Responsibiliti
     if not is_relevant(top, min_score, question.text):
         return Answer(question.text, False, phrasing.NOT_FOUND, gap="no_relevant_clause")
     cites = _Citations(top)
-    scope = Scope.build(question, top, resp)
+    scope = Scope.build(question, top, resp, similarity)
     result = None
     if kind == "what" or (kind == "search" and question.asks_what):
         # "Chủ đầu tư … phải làm gì": a body the cue words do not know, found among the bodies
@@ -192,6 +222,7 @@ class Answerer:
     """
 
     search: SearchFn
+    similarity: SimilarityFn | None = None  # question-task cosine, same embedder as search
 
     def answer(self, text: str, resp: Responsibilities, k: int, min_score: float,
                filters: SearchFilters | None = None, docs: Sequence[DocFacts] = (),
@@ -208,4 +239,4 @@ class Answerer:
                 return meta
         if filters is None or filters.empty:
             hits = scoped_hits(question, hits, resp, k, self.search)
-        return compose_answer(question, hits, resp, k, min_score, listed)
+        return compose_answer(question, hits, resp, k, min_score, listed, self.similarity)

@@ -17,6 +17,7 @@ from vanban.answer.types import Citation, readable_clause, render_citation
 __all__ = [
     "MAX_LISTED",
     "NOT_FOUND",
+    "no_task_for",
     "NO_DEADLINE",
     "deadline_phrase",
     "due_head",
@@ -173,6 +174,11 @@ def nothing_due(body: str | None, period: str) -> str:
     """The answer when nothing falls due in the period asked."""
     scope = f" của {body}" if body else ""
     return f"Không có nhiệm vụ nào{scope} đến hạn trong {period} trong các văn bản đã nạp."
+
+
+def no_task_for(body: str) -> str:
+    """The answer when the body a question names has no task in the documents in scope."""
+    return f"Không thấy nhiệm vụ nào giao cho {body} trong các văn bản đã nạp."
 
 
 def more_tasks(count: int) -> str:

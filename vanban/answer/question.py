@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ingest.abbreviations import QUESTION_TABLE, spell_out
-from ingest.bodies import canonical_body
+from ingest.bodies import body_matches, canonical_body, province_of, split_body_key
+from ingest.body_names import is_well_formed_body, name_head, trim_body
 from ingest.deadlines import parse_deadline
 
 __all__ = [
@@ -40,7 +41,10 @@ __all__ = [
     "fold",
     "named_body",
     "named_place",
+    "may_name",
+    "names_body",
     "overlap",
+    "read_body",
     "referenced_documents",
     "words",
 ]
@@ -248,6 +252,159 @@ def named_body(question: str, bodies: Sequence[str], prefer: Sequence[str] = ())
     return BodyText.of(question).find(bodies, prefer)
 
 
+# --- a body named by the grammar of names ---------------------------------------------
+
+# Question words that end a name as a verb would: "Sở GD&ĐT có nhiệm vụ gì trong …".
+_QUESTION_CUT = re.compile(r"\s+(?:có|được|bị|làm|gì|nào|khi|hạn|trong|theo|tại|ở|lên|xong|vào|chuẩn bị|gửi|nộp"
+                           r"|trình|phê duyệt|tham gia|tổ chức|xây dựng)(?![\wÀ-ỹ])"
+                           r"|[?;:]")
+_ASKS_OTHER = re.compile(r"^(?:giao|đề nghị|yêu cầu|chỉ đạo)(?![\wÀ-ỹ])")
+_NOT_A_VERB = frozenset({"và", "của", "thuộc", "tại", "ở", "các", "với", "cùng"})
+# A name after these is an object or a recipient ("nộp Sở NV", "gửi về Công an tỉnh").
+_OBJECT_OF = frozenset({"nộp", "gửi", "về", "cho", "với", "tới", "đến", "của", "trình"})
+
+
+def _name_at(text: str) -> str | None:
+    """The well-formed body name ``text`` opens with, cut before the predicate."""
+    if name_head(text) is None:
+        return None
+    cut = _QUESTION_CUT.search(text)
+    name = trim_body(text[: cut.start()] if cut else text)
+    return name if name and is_well_formed_body(name) else None
+
+
+def read_body(question: str) -> str | None:
+    """The body a question is about, read by the grammar of names (a head noun and its
+    qualifier, stopping before the verb), whether or not any document assigns it a task.
+
+    The subject is the first name followed by its verb; a body that gives the task
+    (``UBND tỉnh giao …``, ``… đề nghị …``), one followed by a comma, and one after a
+    verb or preposition that makes it an object (``nộp Sở NV``) are not. A name right
+    after an abbreviation is the tail of a longer name the grammar does not know
+    (``VP UBND tỉnh``): the question is then left to the names in the index.
+
+    >>> read_body("Sở GD&ĐT có nhiệm vụ gì trong CV về cai nghiện?")
+    'Sở GD&ĐT'
+    >>> read_body("Hạn Sở Y tế gửi hồ sơ về Công an tỉnh là khi nào?")
+    'Sở Y tế'
+    >>> read_body("Theo tham luận của UBND TP Huế, Sở Y tế phải hoàn thành việc gì?")
+    'Sở Y tế'
+    >>> read_body("Hạn các sở, ngành nộp báo cáo về Công an tỉnh?")
+    'các sở, ngành'
+    >>> read_body("Giấy mời giao Sở Y tế chuẩn bị nội dung gì?")
+    'Sở Y tế'
+    >>> read_body("Hồ sơ nộp Sở NV hạn chót khi nào?") is None
+    True
+    >>> read_body("VP UBND tỉnh phải làm gì?") is None
+    True
+    """
+    text = unicodedata.normalize("NFC", question).strip()
+    for m in re.finditer(r"(?<![\wÀ-ỹ&])[\wÀ-ỹ]", text):
+        name = _name_at(text[m.start():])
+        if name is None:
+            continue
+        before = text[: m.start()].split()
+        if before and before[-1].isupper() and len(before[-1]) > 1:
+            return None
+        if before and before[-1].lower() in _OBJECT_OF:
+            continue
+        after = text[m.start() + len(name):].strip()
+        word = re.match(r"[\wÀ-ỹ]+", after)
+        if word and word.group(0).islower() and word.group(0) not in _NOT_A_VERB \
+                and not _ASKS_OTHER.match(after):
+            return name
+    return None
+
+
+def _key_parts(key: str) -> tuple[str, str | None]:
+    """(canonical name, province) of a body key, or of a printed name."""
+    return split_body_key(key) if " @ " in key else (canonical_body(key), province_of(key))
+
+
+def names_body(named: str, key: str) -> bool:
+    """Does ``named`` (a body as a question writes it) name the body of ``key`` (a body
+    key or printed name)? Any spelling, with or without the province, abbreviations
+    spelled out, or head + initials (``Sở NV`` = ``Sở Nội vụ``).
+
+    >>> names_body("Sở NV", "sở nội vụ @ tỉnh lâm đồng"), names_body("Sở GD&ĐT", "Sở Giáo dục và Đào tạo")
+    (True, True)
+    >>> names_body("Sở Tư pháp", "sở nội vụ @ tỉnh lâm đồng")
+    False
+    >>> names_body("Sở Công Thương Lào Cai", "sở công thương @ tỉnh lào cai")
+    True
+    >>> names_body("Sở Công Thương Lào Cai", "sở công thương @ tỉnh lâm đồng")
+    False
+    """
+    spelled = spell_out(named, QUESTION_TABLE)
+    if body_matches(spelled, key):
+        return True
+    base, place = _key_parts(key)
+    asked = province_of(spelled)
+    if asked and place and asked != place:
+        return False
+    if canonical_body(spelled) in _key_forms(base):
+        return True
+    bare = _bare_place(spelled) if asked is None else None
+    return bare is not None and (place is None or place.endswith(bare[1])) and names_body(bare[0], key)
+
+
+def _bare_place(name: str) -> tuple[str, str] | None:
+    """``Sở Công Thương Lào Cai`` → (``Sở Công Thương``, ``lào cai``): a place printed
+    after a name without ``tỉnh``/``thành phố`` (two capitalised words at the end)."""
+    m = re.match(r"^(.+\S)\s+([A-ZĐ][\wÀ-ỹ]*\s+[A-ZĐ][\wÀ-ỹ]*)$", name.strip())
+    return (m.group(1), m.group(2).lower()) if m and name_head(m.group(1)) else None
+
+
+_GROUP_WORDS = ("các", "những", "cấp")
+
+
+def _bare(name: str) -> list[str]:
+    return [w for w in canonical_body(name).split() if w not in _GROUP_WORDS]
+
+
+def _initials(named: str, key: str) -> bool:
+    """An abbreviation the tables do not know, read as initials: ``Viện KTTV&BĐKH`` may be
+    ``Viện Khoa học Khí tượng thủy văn và Biến đổi khí hậu`` (same head word; the
+    letters in order among the initials of the name's other words).
+
+    >>> _initials("Viện KTTV&BĐKH", "viện khoa học khí tượng thủy văn và biến đổi khí hậu")
+    True
+    >>> _initials("Viện KTTV&BĐKH", "viện kiểm sát nhân dân tỉnh")
+    False
+    """
+    ws = named.split()
+    letters = "".join(w for w in ws[1:] if w.replace("&", "").isupper()).replace("&", "").lower()
+    base = _key_parts(key)[0].split()
+    if len(letters) < 3 or not base or base[0] != ws[0].lower():
+        return False
+    initials = iter(w[0] for w in base[1:])
+    return all(ch in initials for ch in letters)
+
+
+def may_name(named: str, key: str) -> bool:
+    """Could ``named`` and the body of ``key`` overlap, one being a group the other
+    belongs to or a wider or narrower spelling of one group? (``các sở, ngành`` and
+    ``Các sở, ban, ngành``; ``UBND xã Hiệp Thạnh`` and ``UBND các xã``.)
+
+    >>> may_name("các sở, ngành", "các sở, ban, ngành @ tỉnh lâm đồng")
+    True
+    >>> may_name("UBND xã Hiệp Thạnh", "ủy ban nhân dân các xã @ tỉnh lâm đồng")
+    True
+    >>> may_name("Sở Tư pháp", "sở nội vụ @ tỉnh lâm đồng")
+    False
+    """
+    if names_body(named, key) or _initials(named, key):
+        return True
+    spelled = spell_out(named, QUESTION_TABLE)
+    base = _key_parts(key)[0]
+    group = any(w in _GROUP_WORDS for w in canonical_body(spelled).split() + base.split())
+    a, b = _bare(spelled), _bare(base)
+    if not (group and a and b):
+        return False
+    n = min(len(a), len(b))
+    return a[:n] == b[:n] or a[0] == b[0] and len(a[0]) > 2 or a[:1] == b[:1] == ["sở"]
+
+
 # --- documents named -----------------------------------------------------------------
 
 DOC_TYPES = {
@@ -409,6 +566,7 @@ class Question:
     head: str | None  # "sở" for "Sở nào …?": the kind of body asked for
     recurrence: str | None  # "6 tháng" / "hằng năm"
     asks_what: bool  # "… làm gì", "nhiệm vụ gì"
+    named: str | None  # the body the question is about, read by the grammar of names
     words: frozenset[str]
     terms: frozenset[str]
 
@@ -422,7 +580,7 @@ class Question:
                    cited=_cited_numbers(text), asker=_asker(text), place=named_place(text),
                    period=find_period(text), role=_asked_role(q),
                    head=head.group(1) if head else None, recurrence=_recurrence_word(q),
-                   asks_what=bool(_WHAT.search(q)), words=frozenset(words(text)),
+                   asks_what=bool(_WHAT.search(q)), named=read_body(text), words=frozenset(words(text)),
                    terms=terms(text))
 
     def documents(self, names: Sequence[str]) -> set[str]:

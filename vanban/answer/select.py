@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from index.search import Hit
 from ingest.assignments import Assignment
 from ingest.bodies import canonical_body, split_body_key
-from vanban.answer.question import Question, words
+from vanban.answer.match import SimilarityFn, task_scores, task_tokens
+from vanban.answer.question import Question, may_name, names_body, words
 from vanban.answer.tasks import Responsibilities, role_rank
 
 __all__ = [
@@ -24,7 +25,10 @@ __all__ = [
     "by_recurrence",
     "issued_by_asker",
     "lead_of",
+    "may_be_named",
     "name_key",
+    "named_in_scope",
+    "scope_files",
     "one_per_task",
     "with_whom",
 ]
@@ -64,15 +68,43 @@ class Scope:
     refs: set[str]  # documents the question cites by number
     pool: list[tuple[int, Assignment]]  # (hit rank, assignment) of the retrieved clauses
     local: set[str]  # files of the hits issued in the place the question names
+    similarity: SimilarityFn | None = None  # the question's cosine with task texts
+    _fit: dict[str, float] = field(default_factory=dict)  # task text -> match score
 
     @classmethod
-    def build(cls, question: Question, hits: Sequence[Hit], resp: Responsibilities) -> Scope:
+    def build(cls, question: Question, hits: Sequence[Hit], resp: Responsibilities,
+              similarity: SimilarityFn | None = None) -> Scope:
         pool = [(rank, a) for rank, h in enumerate(hits)
                 for a in resp.for_clause(h.chunk.file, h.chunk.path)]
         documents = sorted({a.document for a in resp.all()} | {h.chunk.document for h in hits})
         refs = question.documents(documents) or issued_by_asker(question, hits)
         local = {h.chunk.file for h in hits if _is_local(h, question)}
-        return cls(question, hits, resp, refs, pool, local)
+        return cls(question, hits, resp, refs, pool, local, similarity)
+
+    def matched_text(self, a: Assignment) -> str:
+        """What the question is compared with: the task; for a deadline question also the
+        body, since it describes who does what (``Chủ hồ chứa … phải trực ban đến khi nào``)."""
+        return f"{a.body}: {a.task}" if self.question.kind == "when" else a.task
+
+    def fit(self, a: Assignment) -> float:
+        """How well ``a``'s task matches the question, among the candidates (best ≈ 1).
+        The owners of one task share its best score: a co-owner's name must not decide."""
+        texts = [self.matched_text(b) for _, b in self.pool if _same_task(a, b)] or [self.matched_text(a)]
+        if any(t not in self._fit for t in texts):
+            self.score_tasks(texts)
+        return max(self._fit[t] for t in texts)
+
+    def score_tasks(self, extra: Sequence[str] = ()) -> None:
+        """Score the pool's tasks, those scored before and ``extra`` ones against the
+        question, together (scores are relative to the best of them)."""
+        pool = [self.matched_text(a) for _, a in self.pool]
+        texts = list(dict.fromkeys(pool + list(self._fit) + list(extra)))
+        if not texts:
+            return
+        cosines = self.similarity(self.question.text, texts) if self.similarity else None
+        scores = task_scores(cosines, [task_tokens(t) for t in texts],
+                             task_tokens(self.question.text), self.resp.task_frequencies())
+        self._fit.update(zip(texts, scores, strict=True))
 
     def preferred_bodies(self) -> list[str]:
         """Bodies assigned in the cited documents, then in the retrieved clauses."""
@@ -80,12 +112,50 @@ class Scope:
         return cited + [a.body for _, a in self.pool]
 
 
+MATCH_WEIGHT = 1.0  # how much the task's fit with the question counts …
+RANK_PENALTY = 0.1  # … against the rank of the clause it sits in
+
+
+def scope_files(scope: Scope) -> set[str]:
+    """The files an answer may come from: the cited documents' when the question cites
+    some (by number), else the retrieved clauses' documents."""
+    if scope.refs:
+        cited = {a.file for a in scope.resp.all() if a.document in scope.refs}
+        cited |= {h.chunk.file for h in scope.hits if h.chunk.document in scope.refs}
+        if cited:
+            return cited
+    return {h.chunk.file for h in scope.hits}
+
+
+def named_in_scope(scope: Scope) -> list[Assignment] | None:
+    """The assignments, in the documents in scope, of the body the question names by
+    the grammar of names (any spelling, with or without its province); None when the
+    question names no body, or one no indexed body answers to while the index's own
+    names find one in the question."""
+    named = scope.question.named
+    if named is None:
+        return None
+    mine = [a for a in scope.resp.all() if names_body(named, a.body_key or a.body)]
+    if not mine and scope.question.subject.find(scope.resp.names()) is not None:
+        return None  # a spelling the grammar cannot resolve (``Viện KTTV&BĐKH``): the index's names decide
+    files = scope_files(scope)
+    return [a for a in mine if a.file in files]
+
+
+def may_be_named(scope: Scope) -> bool:
+    """Whether a retrieved clause assigns a body that may be, or include, the one the
+    question names (a group it belongs to, another spelling of a group): then "no task"
+    would be too bold a claim."""
+    named = scope.question.named
+    return named is not None and any(may_name(named, a.body_key or a.body) for _, a in scope.pool)
+
+
 def _relevance(scope: Scope, rank: int, a: Assignment, want_due: bool) -> float:
     """Task words shared with the question, minus a retrieval-rank penalty, plus small
     bonuses: the cited document, a stated deadline (when asked), the asked role, or
     the lead when a "who" question names no role (it asks for the owner)."""
     q = scope.question
-    score = q.overlap(a.task) - 0.1 * rank
+    score = MATCH_WEIGHT * scope.fit(a) - RANK_PENALTY * rank
     score += 0.3 if a.document in scope.refs else 0.0
     score += 0.2 if a.file in scope.local else 0.0
     if q.head and re.match(rf"(?:các )?{q.head} ", a.body_key):
@@ -107,23 +177,30 @@ def best_group(scope: Scope, want_due: bool) -> list[Assignment]:
     """The owners of the best-matching task, best first (lead first unless a role is asked).
 
     A "when" question naming a body (``SCT Quảng Ngãi phải … trước ngày nào``) prefers
-    that body's records, and among its spellings the one carrying the question's words.
+    that body's records, and among its spellings the one carrying the question's words;
+    the body's tasks elsewhere in the documents in scope are candidates too, after the
+    retrieved clauses' (the task that fits the question best wins among them).
     """
-    if not scope.pool:
+    pool = list(scope.pool)
+    mine = {id(a) for a in named_in_scope(scope) or []} if want_due else set()
+    if mine:
+        seen = {id(a) for _, a in pool}
+        pool += [(len(scope.hits), a) for a in named_in_scope(scope) or [] if id(a) not in seen]
+    if not pool:
         return []
-    body = scope.question.subject.find([a.body for _, a in scope.pool]) if want_due else None
+    body = scope.question.subject.find([a.body for _, a in pool]) if want_due and not mine else None
     key = canonical_body(body) if body else None
     q_words = scope.question.words
 
     def score(item: tuple[int, Assignment]) -> tuple[float, ...]:
         rank, a = item
         named = 0.0
-        if key and name_key(a) == key:
+        if id(a) in mine or (key and name_key(a) == key):
             named = 1.0 + 0.1 * len(set(words(a.body)) & q_words)
         relevance = round(_relevance(scope, rank, a, want_due), 6)  # float noise must not beat rank
         return (named, relevance, -rank, -role_rank(a.role))
 
-    ranked = [a for _, a in sorted(scope.pool, key=score, reverse=True)]
+    ranked = [a for _, a in sorted(pool, key=score, reverse=True)]
     return one_per_task([a for a in ranked if _same_task(a, ranked[0])])
 
 

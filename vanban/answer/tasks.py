@@ -17,6 +17,7 @@ from typing import Any
 from ingest.assignments import ROLES, Assignment
 from ingest.bodies import body_matches, canonical_body, labelled_body
 from ingest.errors import InputError
+from vanban.answer.match import DocFrequencies
 from vanban.answer.types import Citation
 
 __all__ = [
@@ -65,6 +66,7 @@ class Responsibilities:
         self._unowned = [a for a in records if not a.body]
         self._by_clause: dict[tuple[str, str], list[Assignment]] = {}
         self._doc_ids = dict(doc_files or {})  # doc id → source file name
+        self._freq: DocFrequencies | None = None
         for a in self._all:
             self._by_clause.setdefault((a.file, a.clause), []).append(a)
 
@@ -137,6 +139,12 @@ class Responsibilities:
     def names(self) -> list[str]:
         """The bodies as printed (no province label), for finding one named in a question."""
         return sorted(set(self._spellings().values()), key=lambda s: (_sort_key(s), s))
+
+    def task_frequencies(self) -> DocFrequencies:
+        """Token document frequencies over every task (BM25's IDF when matching a question)."""
+        if self._freq is None:
+            self._freq = DocFrequencies.of(dict.fromkeys(a.task for a in self._all))
+        return self._freq
 
     def __len__(self) -> int:
         return len(self._all)

@@ -144,8 +144,10 @@ class Owner:
 
 # Why nothing was found, when it was not: no clause relevant enough (the service words
 # it for its index and filters), or the documents state nothing for what was asked
-# (no deadline falls in the period; the header does not print the field asked for).
-Gap = Literal["no_relevant_clause", "nothing_due", "no_header_field", "document_not_loaded"]
+# (no deadline falls in the period; the header does not print the field asked for;
+# the body the question names has no task in the documents in scope).
+Gap = Literal["no_relevant_clause", "nothing_due", "no_header_field", "document_not_loaded",
+              "no_task_for_body"]
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Any
 
 from ingest.bodies import canonical_body
-from vanban.answer.compose import Answerer
 from vanban.answer.tasks import Responsibilities
 from vanban.evaluation.paths import EVALS, SHARED
 
@@ -125,7 +124,7 @@ def evaluate_answers(questions: Sequence[dict[str, Any]] | None = None, corpus: 
     service.ingest(files, rebuild=rebuild)
     resp: Responsibilities = service.responsibilities()
     floor = service.min_score if min_score is None else min_score  # the product's own default
-    answerer = Answerer(service.search)
+    answerer = service.answerer
     rows = []
     for q in qs:
         answer = answerer.answer(q["question"], resp, k, floor, docs=service.document_facts())

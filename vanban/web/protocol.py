@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from index.chunks import SearchFilters
 
 if TYPE_CHECKING:
-    from index.pipeline import FileResult, ProgressFn
+    from index.pipeline import FileResult, ProgressFn, Shard
     from index.store import DocRecord
     from vanban.answer.types import Answer
 
@@ -34,8 +34,10 @@ class PageService(Protocol):
         ...
 
     def ingest(self, paths: Iterable[str | Path], progress: ProgressFn | None = None,
-               rebuild: bool = False, ocr: bool = False) -> list[FileResult]:
-        """One result per file; ``progress`` gets a ``Progress`` after each step."""
+               rebuild: bool = False, ocr: bool = False, workers: int = 0,
+               shard: Shard | None = None, nice: int = 0) -> list[FileResult]:
+        """One result per file; ``progress`` gets a ``Progress`` after each step; ``workers``
+        processes at ``nice`` priority read and embed (0: in this process)."""
         ...
 
     def remove(self, file_or_id: str) -> int:

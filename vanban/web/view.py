@@ -15,8 +15,7 @@ import re
 import tempfile
 import threading
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +28,7 @@ from vanban.settings import Config
 from vanban.tracking import DEFAULT_WINDOW, mark_rows
 from vanban.web.original import links_html
 from vanban.web.protocol import PageService
+from vanban.web.uploads import UploadJobs
 
 if TYPE_CHECKING:
     from index.pipeline import FileResult, ProgressFn
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 UPLOAD_EXTENSIONS = (".pdf", ".docx", ".doc", ".odt", ".rtf", ".txt", ".md")
 READ_CONCURRENCY = 8  # questions answered at once; uploads are serialized apart
+UPLOAD_NICE = 10  # an upload's reader/embedder yields the CPU to questions
 STATUS_LABELS = {
     "ingested": "đã nạp",
     "replaced": "đã nạp (thay bản cũ)",
@@ -498,49 +499,6 @@ def build_filters(
     )
 
 
-# ---------------------------------------------------------------- concurrency
-
-
-class ReadWriteLock:
-    """Many readers together, one writer alone; a waiting writer stops new readers.
-
-    Questions from several officials run in parallel; an upload or removal waits
-    for them to finish so no one reads a half-written index.
-    """
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._readers = 0
-        self._writing = False
-        self._writers_waiting = 0
-
-    @contextmanager
-    def read(self) -> Iterator[None]:
-        with self._cond:
-            self._cond.wait_for(lambda: not self._writing and not self._writers_waiting)
-            self._readers += 1
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._readers -= 1
-                self._cond.notify_all()
-
-    @contextmanager
-    def write(self) -> Iterator[None]:
-        with self._cond:
-            self._writers_waiting += 1
-            self._cond.wait_for(lambda: not self._writing and self._readers == 0)
-            self._writers_waiting -= 1
-            self._writing = True
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._writing = False
-                self._cond.notify_all()
-
-
 # ---------------------------------------------------------------- handlers
 
 
@@ -567,13 +525,15 @@ class Page:
     def __init__(self, service: PageService, config: Config) -> None:
         self.service = service
         self.config = config
-        self.lock = ReadWriteLock()
+        # Reads take no lock: the service answers from an immutable snapshot and an
+        # upload builds the next one beside it. Writes (uploads, removals) go one at a time.
+        self.writes = threading.Lock()
+        self.uploads = UploadJobs(self._ingest, self.writes)
         self.export_dir = Path(tempfile.mkdtemp(prefix="vanban-xlsx-"))
 
     # -- reads
     def documents(self) -> list[DocRecord]:
-        with self.lock.read():
-            return list(self.service.documents())
+        return list(self.service.documents())
 
     def docs_by_file(self) -> dict[str, DocRecord]:
         return {str(d.file): d for d in self.documents()}
@@ -583,11 +543,10 @@ class Page:
         question = unicodedata.normalize("NFC", question or "").strip()
         if not question:
             raise InputError("câu hỏi", "câu hỏi đang trống", "nhập câu hỏi bằng tiếng Việt")
-        with self.lock.read():
-            answer: Answer = self.service.ask(
-                question, filters=None if filters is None or filters.empty else filters
-            )
-            return answer
+        answer: Answer = self.service.ask(
+            question, filters=None if filters is None or filters.empty else filters
+        )
+        return answer
 
     def ask_json(self, question: str, filters: SearchFilters | None = None) -> dict[str, Any]:
         """Exactly what ``vanban ask --json`` prints."""
@@ -655,8 +614,7 @@ class Page:
         ref = parse_vn_date(today, "Ngày đối chiếu")
         if not body:
             return "Chọn hoặc nhập tên cơ quan, đơn vị.", []
-        with self.lock.read():
-            rows = mark_rows(self.service.tasks(body), ref, window)
+        rows = mark_rows(self.service.tasks(body), ref, window)
         if not rows:
             return f"Không tìm thấy nhiệm vụ nào giao cho “{html.escape(body)}”.", []
         leads = sum(1 for r in rows if role_label(r.get("role")) == "chủ trì")
@@ -693,8 +651,7 @@ class Page:
         """The Thời hạn tab: sorted rows marked against ``today``, and the XLSX of exactly these rows."""
         start, end = parse_vn_range(date_from, date_to)
         ref = parse_vn_date(today, "Ngày đối chiếu")
-        with self.lock.read():
-            found = self.service.deadlines(start, end, (body or "").strip() or None)
+        found = self.service.deadlines(start, end, (body or "").strip() or None)
         rows = sort_deadlines(mark_rows(found, ref, window), sort)
         from vanban.export import write_xlsx
 
@@ -709,14 +666,13 @@ class Page:
 
     def body_choices(self) -> list[str]:
         """Bodies offered in the pickers: every body that has a task, with or without a deadline."""
-        with self.lock.read():
-            return self.service.bodies()
+        return self.service.bodies()
 
     # -- writes
-    def upload(
-        self, files: Sequence[str] | None, progress: ProgressFn | None = None, ocr: bool = False
-    ) -> list[list[str]]:
-        """Check each file on the server, ingest the accepted ones, one row per file.
+    def start_upload(self, files: Sequence[str] | None, ocr: bool = False,
+                     progress: ProgressFn | None = None) -> str:
+        """Check each file on the server and start ingesting the accepted ones in the
+        background; returns the job id at once (poll it with :meth:`upload_status`).
 
         ``ocr`` reads scanned (or garbled) PDFs with tesseract instead of reporting "cần OCR".
         """
@@ -725,12 +681,35 @@ class Page:
             raise InputError("tải lên", "chưa chọn tệp nào", "chọn tệp PDF, DOCX, DOC, ODT, RTF, TXT hoặc MD")
         refused = [(p, check_upload(p, self.config.max_upload_mb)) for p in paths]
         accepted = [p for p, why in refused if why is None]
-        results: list[FileResult] = []
-        if accepted:
-            with self.lock.write():
-                results = self.service.ingest(accepted, progress=progress, ocr=ocr)
-        rows = [[p.name, STATUS_LABELS["rejected"], "", why] for p, why in refused if why]
-        return rows + upload_rows(results)
+        return self.uploads.start(accepted, ocr, [(p.name, why) for p, why in refused if why],
+                                  progress)
+
+    def upload_status(self, job_id: str | None) -> tuple[str, list[list[str]], bool]:
+        """The job's progress line (Vietnamese), its result rows so far, and whether it is done."""
+        status = self.uploads.status(job_id or "")
+        if status is None:
+            return "", [], True
+        rows = [[name, STATUS_LABELS["rejected"], "", why] for name, why in status.rejected]
+        return status.text, rows + upload_rows(status.results), status.finished
+
+    def upload(
+        self, files: Sequence[str] | None, progress: ProgressFn | None = None, ocr: bool = False
+    ) -> list[list[str]]:
+        """:meth:`start_upload` and wait for it: one row per file (scripts and tests)."""
+        job_id = self.start_upload(files, ocr, progress)
+        self.uploads.wait(job_id)
+        status = self.uploads.status(job_id)
+        if status is not None and status.failure is not None:
+            raise status.failure
+        if status is not None and status.error:
+            raise RuntimeError(status.error)
+        return self.upload_status(job_id)[1]
+
+    def _ingest(self, paths: list[Path], progress: ProgressFn, ocr: bool) -> list[FileResult]:
+        if not paths:
+            return []
+        return self.service.ingest(paths, progress=progress, ocr=ocr,
+                                   workers=self.config.upload_workers, nice=UPLOAD_NICE)
 
     def remove(self, file: str | None) -> str:
         """Remove one document, named by its file; a Vietnamese confirmation line.
@@ -740,7 +719,7 @@ class Page:
         if not file:
             return "Chọn văn bản cần xóa."
         name = html.escape(str(file))
-        with self.lock.write():
+        with self.writes:
             removed = self.service.remove(file)
         if removed == 0:
             return f"Không tìm thấy {name} trong chỉ mục — có thể đã bị xóa; tải lại trang."
