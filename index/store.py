@@ -45,7 +45,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from index import corrections, originals
-from index.chunks import Chunk, SearchFilters, chunks_from_document
+from index.chunks import Chunk, SearchFilters, chunk_from_row, chunk_row, chunks_from_document
 from index.errors import EmbedderMismatchError, StoreError, StoreUnavailableError
 from ingest.assignments import Assignment, extract_assignments
 from ingest.model import Document
@@ -55,6 +55,11 @@ REGISTRY = "vanban_registry"
 REVISION_ID = "meta:revision"
 _DUMMY = [1.0]  # registry records need *some* vector; Chroma would otherwise embed them
 _PAGE = 2000  # rows per get() call: keeps memory and request sizes bounded
+# Chroma always keeps a vector index (HNSW) of the chunks, but search never queries it
+# (dense search is exact, over the snapshot's matrix): a thin graph makes writes 2× cheaper.
+HNSW = {"space": "cosine", "ef_construction": 16, "max_neighbors": 4, "sync_threshold": 20000,
+        "batch_size": 1000}
+_BY_DOC_MAX = 200  # up to this many new documents are read by doc id, more by paging
 LOCK_FILE = "writer.lock"
 GENERATION_FILE = "generation"
 WRITER_WAIT_S = 600.0  # how long a second writer waits before it is refused
@@ -129,27 +134,23 @@ def date_int(iso: str) -> int:
 
 
 def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
-    """Flat Chroma metadata for a chunk (no None: Chroma rejects it)."""
-    return {
-        "doc_id": chunk.doc_id, "file": chunk.file, "document": chunk.document,
-        "path": chunk.path, "label": chunk.label,
-        "heading": " › ".join(chunk.heading),
-        "heading_json": json.dumps(list(chunk.heading), ensure_ascii=False),
-        "page": chunk.page or 0, "paragraph": chunk.paragraph,  # page 0: not known
-        "kind": chunk.kind, "doc_type": chunk.doc_type,
-        "issuer": chunk.issuer, "number": chunk.number, "date": chunk.date,
-        "date_int": date_int(chunk.date), "title": chunk.title, "text_hash": chunk.text_hash,
-        "cells_json": json.dumps(list(chunk.cells), ensure_ascii=False),
-        "fields_json": json.dumps([list(f) for f in chunk.fields], ensure_ascii=False),
-    }
+    """Chroma metadata for a chunk: the keys writes filter on, and the whole chunk (text
+    included) as one JSON row. One key per field (and the text as Chroma's full-text
+    indexed ``document``) cost Chroma an index row each: half the write time."""
+    return {"doc_id": chunk.doc_id, "text_hash": chunk.text_hash, "date_int": date_int(chunk.date),
+            "chunk": chunk_row(chunk)}
 
 
-def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
-    """Inverse of ``chunk_metadata``."""
+def chunk_from_record(chunk_id: str, text: str | None, meta: dict[str, Any]) -> Chunk:
+    """Inverse of ``chunk_metadata``; also reads records written before it (one key per field,
+    the text as the Chroma document)."""
+    if "chunk" in meta:
+        chunk = chunk_from_row(str(meta["chunk"]))
+        return chunk if chunk.id == chunk_id else replace(chunk, id=chunk_id)
     return Chunk(
         id=chunk_id, doc_id=str(meta["doc_id"]), file=str(meta["file"]),
         document=str(meta["document"]), path=str(meta["path"]), label=str(meta["label"]),
-        heading=tuple(json.loads(str(meta.get("heading_json") or "[]"))), text=text,
+        heading=tuple(json.loads(str(meta.get("heading_json") or "[]"))), text=text or "",
         page=int(meta.get("page", 1)) or None, paragraph=int(meta.get("paragraph", 0)),
         kind=str(meta.get("kind", "clause")),
         doc_type=str(meta.get("doc_type", "")), issuer=str(meta.get("issuer", "")),
@@ -231,6 +232,33 @@ class IndexState:
     chunks: list[Chunk]
     vectors: np.ndarray
     assignments: dict[str, list[Assignment]]
+    reused: frozenset[str] = frozenset()  # doc ids whose rows were taken from a base state
+    generation: str = ""  # embedded mode: ``<db>/chroma/generation`` read before the state
+
+
+def record_version(record: DocRecord) -> tuple[str, ...]:
+    """What identifies one stored version of a document: same key, same chunks and vectors,
+    and the same header fields (a hand correction renames every chunk's document)."""
+    return (record.doc_id, record.ingested_at, str(record.clauses), record.name, record.number,
+            record.date, record.issuer)
+
+
+def reusable(base: IndexState | None, records: Iterable[DocRecord]) -> set[str]:
+    """Doc ids of ``records`` whose very version ``base`` already holds (rows to keep)."""
+    if base is None:
+        return set()
+    held = {record_version(r) for r in base.records}
+    return {r.doc_id for r in records if record_version(r) in held}
+
+
+def merged(base: IndexState, delta: IndexState) -> IndexState:
+    """``delta`` (read without the rows of ``delta.reused``) completed with those rows of ``base``:
+    the kept rows first, in ``base`` order, then the rows read."""
+    keep = np.asarray([i for i, c in enumerate(base.chunks) if c.doc_id in delta.reused], dtype=np.int64)
+    chunks = [base.chunks[i] for i in keep] + delta.chunks
+    vectors = np.concatenate([np.asarray(base.vectors[keep], dtype=np.float32),
+                              np.asarray(delta.vectors, dtype=np.float32).reshape(-1, base.vectors.shape[1])])
+    return replace(delta, chunks=chunks, vectors=vectors)
 
 
 @dataclass(frozen=True)
@@ -479,6 +507,17 @@ class _Remote:
         return call
 
 
+def read_generation(db_path: Path) -> str:
+    """The embedded index's write marker: changes with every write by any process ("" if none yet).
+
+    Cheap (one small file, no Chroma): a reader that finds it unchanged knows the index is too.
+    """
+    try:
+        return (db_path / "chroma" / GENERATION_FILE).read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
 class Store:
     """Clause vectors and the document registry; see the module docstring.
 
@@ -541,7 +580,7 @@ class Store:
     @classmethod
     def _attach(cls, config: Location, client: Any, embedder: NamedEmbedder | None) -> Store:
         chunks = client.get_or_create_collection(
-            CHUNKS, embedding_function=None, configuration={"hnsw": {"space": "cosine"}},
+            CHUNKS, embedding_function=None, configuration={"hnsw": HNSW},
             metadata=_embedder_meta(embedder))
         registry = client.get_or_create_collection(REGISTRY, embedding_function=None)
         store = cls(config, client, chunks, registry)
@@ -560,6 +599,11 @@ class Store:
     @property
     def dim(self) -> int:
         return int((self._chunks.metadata or {}).get("dim", 0))
+
+    @property
+    def embedder_key(self) -> str:
+        """``name/dim`` of the embedder the index was built with ("" while unclaimed)."""
+        return f"{self.embedder_name}/{self.dim}" if self.embedder_name else ""
 
     def bind(self, embedder: NamedEmbedder) -> None:
         """Check ``embedder`` against the one the index was built with (claiming a new index)."""
@@ -625,12 +669,7 @@ class Store:
         return self.config.db_path / "chroma" / GENERATION_FILE
 
     def _read_generation(self) -> str:
-        if self.config.chroma_url:
-            return ""
-        try:
-            return self._generation_path().read_text(encoding="utf-8")
-        except OSError:
-            return ""
+        return "" if self.config.chroma_url else read_generation(self.config.db_path)
 
     def _bump_generation(self) -> None:
         if self.config.chroma_url:
@@ -755,35 +794,67 @@ class Store:
         defaults to ``extract(doc)`` when the document has clauses to store.
         """
         chunks = list(chunks_from_document(doc) if chunks is None else chunks)
-        vecs = _as_matrix(vectors, len(chunks))
-        if extraction is None:
-            extraction = extract(doc) if chunks else Extraction(status="")
+        return self.put_documents([(doc, chunks, vectors, sha256, extraction)])[0]
+
+    def put_documents(self, items: Sequence[tuple[Document, Sequence[Chunk], np.ndarray | None, str,
+                                                  Extraction | None]]) -> list[DocRecord]:
+        """``put_document`` for many documents at once (document, chunks, vectors, sha256,
+        extraction), in a few large Chroma writes instead of several per document.
+
+        Each document is still all-or-nothing: its chunks are written before the one
+        registry upsert that makes every document of the batch visible. A batch with a
+        conflict (content already stored under another name, or twice in the batch) is
+        refused whole before anything is written.
+        """
+        prepared = []
+        for doc, chunks, vectors, sha256, extraction in items:
+            got = extraction if extraction is not None else extract(doc) if chunks else Extraction(status="")
+            prepared.append((doc, list(chunks), _as_matrix(vectors, len(chunks)), sha256, got))
+        if not prepared:
+            return []
         with self.writing():
-            if chunks:
-                self._check_dim(vecs.shape[1])
+            dims = {v.shape[1] for _, c, v, _, _ in prepared if c}
+            for dim in dims:
+                self._check_dim(dim)
             self._refresh()
-            old = self._records.get(Path(doc.file).name)
-            if old and old.doc_id == doc.doc_id:
+            olds = self._plan(prepared)
+            for old in [o for o in olds if o is not None and o.doc_id in {p[0].doc_id for p in prepared}]:
                 # Same content stored again (e.g. after a parser change): hide the
                 # old version first, since its chunk ids would be overwritten in place.
                 self._unregister(old)
-                old = None
-            owner = self.find_doc_id(doc.doc_id)
-            if owner and owner.file != Path(doc.file).name and (chunks or owner.clauses):
-                raise StoreError(f"{Path(doc.file).name}: nội dung trùng với tệp đã nạp "
-                                 f"{owner.file} — không nạp lại lần nữa.")
-            stale = {doc.doc_id} | ({old.doc_id} if old else set())
+            replaced = {o.doc_id for o in olds if o is not None} - {p[0].doc_id for p in prepared}
+            stale = {p[0].doc_id for p in prepared} | replaced
             self._intend(stale)
-            self._chunks.delete(where={"doc_id": doc.doc_id})  # leftovers of a crashed run
-            self._add_chunks(chunks, vecs)
-            record = doc_record(doc, len(chunks), sha256, extraction)
-            self._flip(record, extraction.assignments)
-            if old and old.doc_id != doc.doc_id:
-                self._chunks.delete(where={"doc_id": old.doc_id})
-            self._registry.delete(ids=[f"pending:{d}" for d in stale])
-            if old:
+            self._chunks.delete(where=_in("doc_id", [p[0].doc_id for p in prepared]))  # crash leftovers
+            rows = [c for _, chunks, _, _, _ in prepared for c in chunks]
+            if rows:
+                self._add_chunks(rows, np.concatenate([v for _, c, v, _, _ in prepared if c]))
+            records = [doc_record(doc, len(chunks), sha256, got) for doc, chunks, _, sha256, got in prepared]
+            self._flip(records, [got.assignments for *_, got in prepared])
+            if replaced:
+                self._chunks.delete(where=_in("doc_id", replaced))
+            self._registry.delete(ids=[f"pending:{d}" for d in sorted(stale)])
+            if any(o is not None for o in olds):
                 self.prune_originals()
-        return record
+        return records
+
+    def _plan(self, prepared: Sequence[tuple[Document, list[Chunk], np.ndarray, str, Extraction]]
+              ) -> list[DocRecord | None]:
+        """The stored version each document replaces (None: a new file); ``StoreError`` when
+        a document's content is stored under another file name, or comes twice."""
+        names: dict[str, str] = {}
+        seen: set[str] = set()
+        for doc, chunks, *_ in prepared:
+            name = Path(doc.file).name
+            owner = self.find_doc_id(doc.doc_id)
+            if owner and owner.file != name and (chunks or owner.clauses):
+                raise StoreError(f"{name}: nội dung trùng với tệp đã nạp "
+                                 f"{owner.file} — không nạp lại lần nữa.")
+            if names.setdefault(doc.doc_id, name) != name or name in seen:
+                raise StoreError(f"{name}: có hai lần trong cùng một lượt ghi (trùng tên hoặc trùng "
+                                 f"nội dung với {names[doc.doc_id]}) — nạp từng tệp một lần.")
+            seen.add(name)
+        return [self._records.get(Path(doc.file).name) for doc, *_ in prepared]
 
     def _check_dim(self, dim: int) -> None:
         if self.dim and dim != self.dim:
@@ -803,19 +874,19 @@ class Store:
                               metadatas=meta)
 
     def _add_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
-        step = max(1, min(int(self.client.get_max_batch_size()), 1000))
+        """Write chunk records in the largest batches Chroma takes (a write costs mostly per call)."""
+        step = max(1, int(self.client.get_max_batch_size()))
         for i in range(0, len(chunks), step):
             part = chunks[i : i + step]
-            self._chunks.upsert(
-                ids=[c.id for c in part], embeddings=vectors[i : i + step],
-                documents=[c.text for c in part], metadatas=[chunk_metadata(c) for c in part])
+            self._chunks.upsert(ids=[c.id for c in part], embeddings=vectors[i : i + step],
+                                metadatas=[chunk_metadata(c) for c in part])
 
-    def _flip(self, record: DocRecord, assignments: Sequence[Assignment] = ()) -> None:
-        """The single write that makes a document and its assignments visible (one upsert)."""
-        meta: dict[str, Any] = {"kind": "doc", **asdict(record)}
-        self._registry.upsert(ids=[record_key(record.file), REVISION_ID],
-                              embeddings=[_DUMMY, _DUMMY], metadatas=[meta, self._bump()],
-                              documents=[assignments_json(assignments), ""])
+    def _flip(self, records: Sequence[DocRecord], assignments: Sequence[Sequence[Assignment]]) -> None:
+        """The single write that makes documents and their assignments visible (one upsert)."""
+        metas: list[dict[str, Any]] = [{"kind": "doc", **asdict(r)} for r in records]
+        self._registry.upsert(ids=[record_key(r.file) for r in records] + [REVISION_ID],
+                              embeddings=[_DUMMY] * (len(records) + 1), metadatas=[*metas, self._bump()],
+                              documents=[*(assignments_json(a) for a in assignments), ""])
         self._revision = None  # force a reload on next read
 
     def remove(self, file_or_id: str) -> int:
@@ -982,12 +1053,16 @@ class Store:
         """Every visible chunk in storage order, with its stored vector (row i ↔ chunk i)."""
         return self._chunk_vectors(self.visible_doc_ids())
 
-    def _chunk_vectors(self, allowed: set[str]) -> tuple[list[Chunk], np.ndarray]:
+    def _chunk_vectors(self, allowed: set[str], by_doc: bool = False) -> tuple[list[Chunk], np.ndarray]:
+        """``by_doc``: ask Chroma for just these doc ids (few new documents in a big index)
+        instead of paging through every chunk."""
         out: list[Chunk] = []
         parts = [np.zeros((0, self.dim), dtype=np.float32)]
         offset = 0
+        where = _in("doc_id", allowed) if by_doc and len(allowed) > 1 else \
+            {"doc_id": next(iter(allowed))} if by_doc and allowed else None
         while allowed:
-            got = self._chunks.get(limit=_PAGE, offset=offset,
+            got = self._chunks.get(where=where, limit=_PAGE, offset=offset,
                                    include=["metadatas", "documents", "embeddings"])
             keep = [m["doc_id"] in allowed for m in got["metadatas"] or []]
             out += [self._fixed(chunk_from_record(i, t, m)) for i, t, m, k
@@ -999,17 +1074,19 @@ class Store:
             offset += _PAGE
         return out, np.concatenate(parts[1:]) if len(parts) > 1 else parts[0]
 
-    def state(self) -> IndexState:
+    def state(self, base: IndexState | None = None) -> IndexState:
         """One consistent read of everything search and answers need, for one registry revision.
 
         Chunks and vectors are read once, with the records and assignments of the same
         revision; a read that raced another process's write (revision moved, or a
         document's stored count differs from its record) is retried on a fresh client.
+        ``base``: an earlier state whose rows are kept for the document versions it
+        already holds, so only new documents are read from Chroma (``reused`` names them).
         """
         last: Exception | None = None
         for attempt in range(_READ_ATTEMPTS):
             try:
-                got = self._read_state()
+                got = self._read_state(base)
             except StoreError:
                 raise
             except Exception as exc:  # noqa: BLE001 — Chroma mid-write in another process
@@ -1023,12 +1100,18 @@ class Store:
                          f"({type(last).__name__ if last else 'đang có tiến trình ghi'}) — "
                          "hãy thử lại, hoặc chạy vanban check.") from last
 
-    def _read_state(self) -> IndexState | None:
+    def _read_state(self, base: IndexState | None = None) -> IndexState | None:
+        # Read before the state: a write that lands after it changes the marker, so a state
+        # saved under this marker is never newer than the marker says (``index.saved``).
+        generation = self._read_generation()
         self._revision = None
         self._refresh()
         revision, records = self._revision, tuple(self._records.values())
         allowed = _visible(records)
-        chunks, vectors = self._chunk_vectors(allowed)
+        reused = reusable(base, [r for r in records if r.doc_id in allowed])
+        wanted = allowed - reused
+        # Few new documents: ask for them by id; many: one pass over every page.
+        chunks, vectors = self._chunk_vectors(wanted, by_doc=bool(reused) and len(wanted) <= _BY_DOC_MAX)
         got = self._registry.get(where={"kind": "doc"}, include=["metadatas", "documents"]) \
             if allowed else {"metadatas": [], "documents": []}
         if self._current_revision() != revision:
@@ -1036,13 +1119,15 @@ class Store:
         counts: dict[str, int] = {}
         for c in chunks:
             counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
-        if any(counts.get(r.doc_id, 0) != r.clauses for r in records if r.doc_id in allowed):
+        if any(counts.get(r.doc_id, 0) != r.clauses for r in records if r.doc_id in wanted):
             return None
         assignments = {str(m["doc_id"]): [corrections.fix_assignment(a, self._by_doc_id.get(str(m["doc_id"])))
                                           for a in assignments_from_json(d)]
                        for m, d in zip(got.get("metadatas") or [], got.get("documents") or [], strict=True)
                        if str(m["doc_id"]) in allowed}
-        return IndexState(_signature(records), revision or "", records, chunks, vectors, assignments)
+        state = IndexState(_signature(records), revision or "", records, chunks, vectors, assignments,
+                           frozenset(reused), generation)
+        return merged(base, state) if base is not None and reused else state
 
     def cached_vectors(self, text_hashes: Iterable[str]) -> dict[str, np.ndarray]:
         """Stored vectors of texts already embedded with this model, by ``Chunk.text_hash``."""

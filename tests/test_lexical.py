@@ -6,6 +6,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index.chunks import Chunk
@@ -213,3 +214,44 @@ def test_query_abbreviations_reach_spelled_out_clauses(chunks: list[Chunk]) -> N
     assert "nông" not in plain.query_tokens(query)[0]
     assert {"nông", "nghiệp", "phát", "triển", "thôn"} <= set(expanded.query_tokens(query)[0])
     assert expanded.search(query, k=2)[0][0] in {"ct13:3.a", "ct13:3.b"}
+
+
+def _bm25s_scores(chunks: list[Chunk], query: str) -> np.ndarray:
+    """The scores of the ``bm25s`` package (the previous implementation) for ``query``."""
+    import bm25s
+
+    config = LexicalConfig()
+    tokens = [tokenize(lexical_text(c, config.fields), config.scheme) for c in chunks]
+    folded = is_unaccented(query)
+    model = bm25s.BM25(k1=config.k1, b=config.b)
+    model.index([[fold(t) for t in toks] if folded else toks for toks in tokens], show_progress=False)
+    wanted, _ = LexicalIndex.build(chunks).query_tokens(query)
+    known = [t for t in wanted if t and t in model.vocab_dict]
+    return np.asarray(model.get_scores(known), dtype=np.float32) if known else np.zeros(len(chunks))
+
+
+@pytest.mark.parametrize("query", ["Ai chủ trì xây dựng thị trường các-bon trong nước?",
+                                   "thi truong cac-bon tu nguyen", "Bộ NN&PTNT tín chỉ rừng"])
+def test_compact_bm25_scores_equal_bm25s(chunks: list[Chunk], index: LexicalIndex, query: str) -> None:
+    assert np.allclose(index.scores(query), _bm25s_scores(chunks, query), rtol=1e-5, atol=1e-6)
+
+
+def test_update_equals_a_fresh_build(chunks: list[Chunk], index: LexicalIndex) -> None:
+    keep = [c.id for c in chunks[3:]][::-1]
+    added = chunks[:2]
+    updated = index.update(keep, added)
+    fresh = LexicalIndex.build([*reversed(chunks[3:]), *added])
+    assert updated.ids == fresh.ids
+    for query in ("tín chỉ các-bon rừng", "thi truong cac-bon"):
+        assert np.allclose(updated.scores(query), fresh.scores(query), rtol=1e-6)
+
+
+def test_truncated_or_old_saved_index_is_refused(index: LexicalIndex, tmp_path: Path) -> None:
+    index.save(tmp_path / "bm25")
+    (tmp_path / "bm25" / "terms.npy").write_bytes((tmp_path / "bm25" / "terms.npy").read_bytes()[:200])
+    with pytest.raises(StoreError, match="vanban ingest"):
+        LexicalIndex.load(tmp_path / "bm25")
+    index.save(tmp_path / "old")
+    meta = tmp_path / "old" / "lexical.json"
+    meta.write_text(meta.read_text(encoding="utf-8").replace('"version": 2', '"version": 1'), encoding="utf-8")
+    assert LexicalIndex.saved_fingerprint(tmp_path / "old") is None

@@ -124,7 +124,7 @@ def test_ingest_and_ask_over_http(
     other = Vanban(config.with_(db=str(tmp_path / "other")), FakeEmbedder())
     assert [d.file for d in other.documents()] == ["cv-5973.txt"]
     assert other.ask("Công an tỉnh phối hợp xử lý gì?", k=1).citations[0].clause == "2"
-    assert (tmp_path / "other" / "lexical" / "lexical.json").exists()  # BM25 kept locally
+    assert list((tmp_path / "other" / "snapshot").glob("*/lexical/lexical.json"))  # BM25 kept locally
     # The original is kept in the local index folder of the client that ingested it.
     sha = pipeline.file_sha256(doc)
     assert originals.locate(tmp_path / "local", sha) is not None

@@ -63,14 +63,14 @@ def test_a_question_during_a_rebuild_is_answered_from_the_old_snapshot(
     writer.ingest([KE_HOACH])
 
     started, release = threading.Event(), threading.Event()
-    real_state = Store.state
+    real_build = Vanban._build
 
-    def slow_state(self: Store) -> store_module.IndexState:
+    def slow_build(self: Vanban) -> service_module.Snapshot:
         started.set()
         assert release.wait(30)
-        return real_state(self)
+        return real_build(self)
 
-    monkeypatch.setattr(Store, "state", slow_state)
+    monkeypatch.setattr(Vanban, "_build", slow_build)
     t0 = time.perf_counter()
     during = reader.ask(FIRE, k=2)  # sees the change, starts the rebuild, does not wait for it
     assert started.wait(10)
@@ -92,9 +92,9 @@ def test_chunks_are_read_from_chroma_once_per_change(tmp_path: Path, monkeypatch
     reads: list[str] = []
     real = Store._chunk_vectors
 
-    def counting(self: Store, allowed: set[str]) -> object:
+    def counting(self: Store, allowed: set[str], by_doc: bool = False) -> object:
         reads.append("chunk_vectors")
-        return real(self, allowed)
+        return real(self, allowed, by_doc)
 
     monkeypatch.setattr(Store, "_chunk_vectors", counting)
     monkeypatch.setattr(Store, "chunks", lambda *a, **k: reads.append("chunks") or [])

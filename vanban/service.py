@@ -21,12 +21,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from index import saved
 from index.chunks import Chunk, SearchFilters
 from index.corrections import Correction
 from index.embedders import CachedQueries, Embedder, make_embedder, relevance_floor
@@ -38,11 +40,10 @@ from index.pipeline import (
     Shard,
     forget_lexical,
     ingest_paths,
-    refresh_lexical,
     walk,
 )
 from index.search import DenseFn, Hit, Mode, Searcher, matrix_dense_fn
-from index.store import DocCheck, DocRecord, IndexState, Store
+from index.store import DocCheck, DocRecord, IndexState, Store, read_generation
 from ingest.errors import InputError
 from vanban.answer.compose import Answerer
 from vanban.answer.match import TaskVectors
@@ -70,13 +71,14 @@ class Snapshot:
     lexical: LexicalIndex
     dense: DenseFn
     responsibilities: Responsibilities
+    state: IndexState  # what it was built from: the base of the next one
     documents: tuple[DocFacts, ...] = ()  # header and signature facts of the visible documents
     task_vectors: dict[str, np.ndarray] = field(default_factory=dict)  # filled as questions need
 
     @classmethod
     def of(cls, state: IndexState, lexical: LexicalIndex) -> Snapshot:
         return cls(state.revision, {c.id: c for c in state.chunks}, lexical,
-                   matrix_dense_fn(state.chunks, state.vectors), responsibilities_of(state),
+                   matrix_dense_fn(state.chunks, state.vectors), responsibilities_of(state), state,
                    documents_of(state))
 
 
@@ -173,6 +175,7 @@ class Vanban:
         self._snapshot: Snapshot | None = None
         self._building = threading.Lock()  # one snapshot build at a time
         self._queries: CachedQueries | None = None
+        self._marker_checked = 0.0  # time.monotonic() of the last look at the write marker
         self.on_wait: Callable[[str], None] | None = None  # told when another writer holds the index
         self._answerer = Answerer(self.search, self.task_similarity)
 
@@ -216,13 +219,14 @@ class Vanban:
         if rebuild:
             self._store = Store.open(self.config, self.embedder, rebuild=True, on_wait=self.on_wait)
             self._bound = True
-        serving = self._snapshot is not None
-        # A serving process builds BM25 with its next snapshot (one read of the chunks).
+        # BM25 is built with the next snapshot, which is saved beside the index: the next
+        # process to start at this state (``vanban serve`` after ``vanban ingest``) maps it.
         results = ingest_paths(paths, self._bound_store(), self.embedder, progress, ocr=ocr,
-                               lexical=not serving, follow_symlinks=self.config.follow_symlinks,
+                               lexical=False, follow_symlinks=self.config.follow_symlinks,
                                limits=self.config.read_limits(), workers=workers, shard=shard,
                                nice=nice)
-        self._after_write(serving)
+        if any(r.status in ("ingested", "replaced") for r in results) or rebuild:
+            self._after_write()
         return results
 
     def documents(self) -> list[DocRecord]:
@@ -246,22 +250,20 @@ class Vanban:
             if record is not None:
                 forget_lexical(self.store)  # BM25 indexes document names
         if record is not None:
-            self._after_write(self._snapshot is not None)
+            self._after_write()
         return record
 
     def remove(self, file_or_id: str) -> int:
         """Remove one document; returns the number of clauses removed (0 when not found)."""
         removed = self.store.remove(file_or_id)
         if removed:
-            self._after_write(self._snapshot is not None)
+            self._after_write()
         return removed
 
-    def _after_write(self, serving: bool) -> None:
-        """Our own write is seen at once: the next snapshot now (a process that does not
-        serve saved BM25 in ``ingest_paths`` already). A server that went away keeps
+    def _after_write(self) -> None:
+        """Our own write is seen at once: the next snapshot now, built from the previous one
+        plus the new documents, and saved for the next start. A server that went away keeps
         the old snapshot: the per-file results already say what was interrupted."""
-        if not serving:
-            return
         with self._building:
             try:
                 self._snapshot = self._build()
@@ -293,7 +295,9 @@ class Vanban:
     def snapshot(self) -> Snapshot:
         """The current snapshot; a newer one is built in the background when the index changed.
 
-        Only the first call (no snapshot yet) waits for a build.
+        Only the first call (no snapshot yet) waits for a build — or, when a snapshot of the
+        current state is saved beside an embedded index, for mapping it: then neither
+        Chroma nor its vector index is opened to answer.
         """
         snap = self._snapshot
         if snap is not None:
@@ -302,15 +306,22 @@ class Vanban:
             return snap
         with self._building:
             if self._snapshot is None:
-                self._snapshot = self._build()
+                self._snapshot = self._saved_snapshot() or self._build()
             return self._snapshot
 
     def _changed_since(self, snap: Snapshot) -> bool:
-        """Whether the index moved on from ``snap``. A check that fails (another process
-        is mid-write on the embedded index, the server blinked) is no reason to refuse a
-        question that the snapshot in hand can answer: it counts as "no change" and is
-        tried again on a later question. A server that does not answer at all is still
-        said so (``StoreUnavailableError``): the index behind the answers is gone."""
+        """Whether the index moved on from ``snap``: embedded, the write marker file says so
+        (checked at most once per ``REGISTRY_TTL_S``, no Chroma); on a server, the registry
+        revision. A check that fails (another process is mid-write on the embedded index,
+        the server blinked) is no reason to refuse a question that the snapshot in hand can
+        answer: it counts as "no change" and is tried again on a later question. A server
+        that does not answer at all is still said so (``StoreUnavailableError``)."""
+        if not self.config.chroma_url and snap.state.generation:
+            now = time.monotonic()
+            if now - self._marker_checked < REGISTRY_TTL_S:
+                return False
+            self._marker_checked = now
+            return read_generation(self.config.db_path) != snap.state.generation
         try:
             return self.store.revision(REGISTRY_TTL_S) != snap.revision
         except StoreError:
@@ -319,6 +330,17 @@ class Vanban:
             log.warning("vanban: chưa kiểm tra được chỉ mục (%s: %s); trả lời từ ảnh chụp hiện có",
                         type(exc).__name__, exc)
             return False
+
+    def _saved_snapshot(self) -> Snapshot | None:
+        """The saved snapshot of the embedded index's current write marker, if built with
+        this process's embedder; None otherwise (then ``_build`` asks Chroma)."""
+        if self.config.chroma_url:
+            return None
+        found = saved.load_generation(self.config.db_path, read_generation(self.config.db_path))
+        if found is None or found.embedder != f"{self.embedder.name}/{self.embedder.dim}":
+            return None
+        self._bound = True  # the index was built with this embedder (recorded with the snapshot)
+        return Snapshot.of(found.state, found.lexical)
 
     def refresh(self) -> Snapshot:
         """Build the snapshot of the index as it is now, waiting for it (tests, warm-up)."""
@@ -332,9 +354,34 @@ class Vanban:
             pass
 
     def _build(self) -> Snapshot:
+        """The snapshot of the current revision: the one in memory or saved beside the index
+        if some process built it already (memory-mapped, no chunk read from Chroma); else
+        built from the previous one plus the documents it lacks, and saved for the next start."""
         store = self.store
-        state = store.state()
-        return Snapshot.of(state, refresh_lexical(store, state.chunks, state.signature))
+        db = self.config.db_path
+        generation = read_generation(db) if not self.config.chroma_url else ""
+        revision = store.revision()
+        current = self._snapshot
+        if current is not None and current.revision == revision:
+            if generation != current.state.generation:  # a write that changed no document
+                saved.restamp(db, revision, generation)
+            return replace(current, state=replace(current.state, generation=generation))
+        found = saved.load(db, revision)
+        if found is not None:
+            if generation != found.state.generation:
+                saved.restamp(db, revision, generation)
+            return Snapshot.of(replace(found.state, generation=generation), found.lexical)
+        base = current
+        if base is None and (latest := saved.load_latest(db)) is not None:
+            base = Snapshot.of(latest.state, latest.lexical)
+        state = store.state(base.state if base is not None else None)
+        if base is not None and state.reused:
+            kept = [c.id for c in state.chunks if c.doc_id in state.reused]  # first, see ``merged``
+            lexical = base.lexical.update(kept, state.chunks[len(kept):])
+        else:
+            lexical = LexicalIndex.build(state.chunks)
+        folder = saved.save(db, state, lexical, store.embedder_key)
+        return Snapshot.of(saved.mapped(folder, state), lexical)
 
     def _rebuild_in_background(self) -> None:
         if not self._building.acquire(blocking=False):
@@ -351,8 +398,9 @@ class Vanban:
         threading.Thread(target=run, name="vanban-snapshot", daemon=True).start()
 
     def _searcher(self) -> Searcher:
-        self._bound_store()
         snap = self.snapshot()
+        if not self._bound:
+            self._bound_store()
         return Searcher(snap.chunks, snap.lexical, snap.dense, self.queries)
 
     def search(self, question: str, k: int | None = None, filters: SearchFilters | None = None,
@@ -398,9 +446,13 @@ class Vanban:
     def warm_up(self) -> bool:
         """Load the model and build the search structures now, so the first question is fast.
 
-        Returns False (and loads nothing) when the index is empty.
+        Returns False (and loads no model) when the index is empty.
         """
-        if not self.store.visible_doc_ids():
+        with self._building:
+            if self._snapshot is None:
+                self._snapshot = self._saved_snapshot()
+        snap = self._snapshot
+        if (snap is None and not self.store.visible_doc_ids()) or (snap is not None and not snap.chunks):
             return False
         self.search("khởi động")
         self.responsibilities()
