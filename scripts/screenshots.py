@@ -105,7 +105,10 @@ def _track_from(page: Any, prefix: str) -> None:
 def _chat(page: Any) -> None:
     page.fill("#vb-question textarea", QUESTION)
     page.click("#vb-ask")
-    page.wait_for_selector("#vb-sources-panel .vb-src, #vb-sources-panel .vb-src-empty")
+    page.wait_for_selector("#vb-chat .message-content >> nth=1")  # the answer, not the question
+    page.wait_for_function(  # the panel shows this answer's sources, not the placeholder
+        "() => document.querySelector('#vb-sources-panel .vb-src')"
+        " && !document.querySelector('#vb-sources-panel').innerText.includes('sẽ hiện ở đây')")
 
 
 def _tasks(page: Any) -> None:
