@@ -199,7 +199,7 @@ def ingest(paths: tuple[Path, ...], db: str | None, chroma_url: str | None, embe
 
         vanban ingest corpus/chi-thi-08-CT-UBND.pdf --ocr
 
-        vanban ingest /kho --workers 2 --shard 1/3 --chroma-url http://10.0.0.5:8000
+        vanban ingest corpus/ --workers 2 --shard 1/3 --chroma-url http://10.0.0.5:8000
     """
     from index.pipeline import Shard
 
