@@ -69,6 +69,19 @@ def deadline_phrase(a: Assignment) -> str | None:
     return phrase
 
 
+_CUE_WORD = re.compile(r"^(?:Trước|Trong|Chậm|Hằng|Hàng|Thường|Định|Tháng|Ngày|Từ|Đến|Không|Sau|Xong|"
+                       r"Hoàn|Kể|Ngay|Mỗi|Cuối|Đầu|Giữa)(?!\w)")
+
+
+def mid_sentence(phrase: str) -> str:
+    """A deadline cue as it reads after "hạn": a table cell's capital goes, names keep theirs.
+
+    >>> mid_sentence("Trước ngày 30/9/2026"), mid_sentence("Quý IV/2026")
+    ('trước ngày 30/9/2026', 'Quý IV/2026')
+    """
+    return phrase[:1].lower() + phrase[1:] if _CUE_WORD.match(phrase) else phrase
+
+
 def short_task(task: str, limit: int = TASK_CHARS) -> str:
     """A task cut at a word boundary, without a trailing period."""
     text = re.sub(r"\s+", " ", task).strip().rstrip(" .;:")
@@ -124,7 +137,7 @@ def who_answer(group: Sequence[Assignment], n: int) -> str:
     text = owners_sentence(group)
     dl = _group_deadline(group)
     phrase = deadline_phrase(dl) if dl else None
-    return f"{text}; hạn {phrase} [{n}]." if phrase else f"{text} [{n}]."
+    return f"{text}; hạn {mid_sentence(phrase)} [{n}]." if phrase else f"{text} [{n}]."
 
 
 def when_answer(group: Sequence[Assignment], n: int) -> str:
@@ -155,7 +168,7 @@ def task_line(a: Assignment, n: int, with_body: bool = False, lead: str | None =
     if a.role == "chủ trì":
         task = re.sub(r"^chủ trì\s*,?\s*(?=\S)", "", task, flags=re.IGNORECASE)
     phrase = deadline_phrase(a)
-    tail = f"; hạn {phrase}" if phrase else ""
+    tail = f"; hạn {mid_sentence(phrase)}" if phrase else ""
     return f"- {who}: {short_task(task)}{tail} [{n}]"
 
 
