@@ -23,6 +23,7 @@ import logging
 import threading
 import time
 import unicodedata
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -111,6 +112,16 @@ def documents_of(state: IndexState) -> tuple[DocFacts, ...]:
     return tuple(DocFacts(r.file, r.name, r.title, dt.date.fromisoformat(r.date) if r.date else None,
                           r.issuer, r.signer, r.signer_position)
                  for r in (records[d] for d in visible if d in records))
+
+
+_BUILDS: weakref.WeakSet[threading.Thread] = weakref.WeakSet()  # background snapshot builds
+
+
+def wait_for_snapshot_builds(timeout: float = 120.0) -> None:
+    """Wait for the background snapshot builds of this process to end (before a caller
+    deletes the index folder they may still be saving into, as ``vanban eval`` does)."""
+    for thread in list(_BUILDS):
+        thread.join(timeout)
 
 
 def check_question(question: str, limit: int) -> None:
@@ -395,7 +406,9 @@ class Vanban:
             finally:
                 self._building.release()
 
-        threading.Thread(target=run, name="vanban-snapshot", daemon=True).start()
+        thread = threading.Thread(target=run, name="vanban-snapshot", daemon=True)
+        _BUILDS.add(thread)
+        thread.start()
 
     def _searcher(self) -> Searcher:
         snap = self.snapshot()

@@ -554,6 +554,9 @@ def run_evaluation(inputs: EvalInputs, options: EvalOptions | None = None,
             corpus_records = _corpus_parts(run, inputs, options, Path(tmp) / "index")
         wide = _wide_parts(run, inputs, options, Path(tmp) / "wide-index")
         _well_formed(run, corpus_records, wide)
+        from vanban.service import wait_for_snapshot_builds
+
+        wait_for_snapshot_builds()  # a build still saving into tmp would make its removal fail
     _alqac(run, inputs, options)
     run.report["timings"]["total"] = round(time.perf_counter() - start, 1)
     run.report["meta"] = {
