@@ -266,8 +266,11 @@ def build_app(service: PageService, config: Config) -> gr.Blocks:
                 rows,
                 counts,
                 *(gr.update(choices=c) for c in filter_choices(current)),
-                # the picked document stays picked while it is still there (after a correction)
-                gr.update(choices=_doc_choices(current), value=picked if picked in files else None),
+                # the picked document stays picked while it is still there (after a correction);
+                # its value is not set again, or the pick's change event would refill the
+                # correction fields over what the user is typing
+                gr.update(choices=_doc_choices(current)) if picked in files
+                else gr.update(choices=_doc_choices(current), value=None),
             )
 
         refresh_outputs = [*scope, bodies, dl_body, *doc_widgets["refresh"]]
