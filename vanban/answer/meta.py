@@ -147,15 +147,9 @@ def _cited_in(question: Question, docs: Sequence[DocFacts]) -> list[DocFacts]:
 
 
 def pick_document(question: Question, docs: Sequence[DocFacts], hits: Sequence[Hit]) -> DocFacts | None:
-    """The document the question is about: cited by number, else the best-titled among the hits'.
-
-    None when the question cites, by number, a document that is certainly not loaded
-    (every loaded document's number is known and none matches).
-    """
+    """The document the question is about: cited by number, else the best-titled among the hits'."""
     pool = _cited_in(question, docs)
     if not pool:
-        if subject_refs(question.text) and all(_has_number(d) for d in docs):
-            return None
         by_file = {d.file: d for d in docs}
         pool = [by_file[f] for f in dict.fromkeys(h.chunk.file for h in hits) if f in by_file]
     if not pool:
@@ -164,8 +158,14 @@ def pick_document(question: Question, docs: Sequence[DocFacts], hits: Sequence[H
     return max(pool, key=lambda d: (round(_title_score(question, d), 3), -rank[d.file]))
 
 
-def _has_number(doc: DocFacts) -> bool:
-    return re.search(r"\d", doc.document) is not None
+def not_loaded(question: Question, docs: Sequence[DocFacts]) -> list[str]:
+    """The references (``CT 99``) of a document the question is about that is certainly not
+    loaded: none matches, and every loaded document's number is known (a scan or an
+    e-signed document without a readable number might be it)."""
+    refs = subject_refs(question.text)
+    if refs and not _cited_in(question, docs) and all(re.search(r"\d", d.document) for d in docs):
+        return refs
+    return []
 
 
 def _sentence(doc: DocFacts, field: MetaField) -> str | None:
@@ -191,13 +191,13 @@ def meta_answer(question: Question, field: MetaField, docs: Sequence[DocFacts],
     A field the document does not print (an e-signed document's date sits in the
     digital signature, not the text) is said plainly, with ``found`` false.
     """
+    missing = not_loaded(question, docs)
+    if missing:
+        return Answer(question.text, False, f"Không thấy {', '.join(missing)} trong các văn bản đã nạp — "
+                      "hãy nạp văn bản đó rồi hỏi lại.", gap="document_not_loaded")
     doc = pick_document(question, docs, hits)
     if doc is None:
-        refs = subject_refs(question.text)
-        if not refs or not all(_has_number(d) for d in docs):
-            return None
-        return Answer(question.text, False, f"Không thấy {', '.join(refs)} trong các văn bản đã nạp — "
-                      "hãy nạp văn bản đó rồi hỏi lại.", gap="document_not_loaded")
+        return None
     citation = Citation(doc.file, doc.document, "", "Thể thức văn bản", doc.summary(), 0.0, None, 1)
     text = _sentence(doc, field)
     if text is None:
