@@ -390,6 +390,18 @@ def _record_from_meta(meta: dict[str, Any]) -> DocRecord:
     return DocRecord(**{k: v for k, v in meta.items() if k in names})
 
 
+CREATED_MARK = "vanban-created"  # in <db>/chroma once Chroma's schema and our collections exist
+
+
+def _chroma_exists(db_path: Path) -> bool:
+    """Whether the embedded Chroma of ``db_path`` was fully created by an earlier open.
+
+    Chroma's own file appears as soon as its schema setup starts, so it cannot
+    tell a finished folder from one another process is creating right now.
+    """
+    return (db_path / "chroma" / CREATED_MARK).is_file()
+
+
 def _connect(config: Location, fresh: bool = False) -> Any:
     """A Chroma client: HTTP when ``chroma_url`` is set, else embedded in ``<db>/chroma``.
 
@@ -561,8 +573,11 @@ class Store:
         (embedded: the lock is free; server: intents older than the grace period).
         """
         lock = None if config.chroma_url else _process_lock(config.db_path)
-        if rebuild and lock is not None:
-            lock.acquire(WRITER_WAIT_S, on_wait, str(config.db_path))
+        # Two processes creating the same new folder would both run Chroma's schema
+        # setup ("table collections already exists"): creation is a writer's job too.
+        locked = lock if lock is not None and (rebuild or not _chroma_exists(config.db_path)) else None
+        if locked is not None:
+            locked.acquire(WRITER_WAIT_S, on_wait, str(config.db_path))
         try:
             client = _connect(config, fresh=lock is not None)
             carry = _drop_all(client, embedder) if rebuild else {}
@@ -571,9 +586,11 @@ class Store:
             store._carry = carry
             if rebuild:
                 store._bump_generation()
+            if locked is not None and not _chroma_exists(config.db_path):
+                (config.db_path / "chroma" / CREATED_MARK).touch()
         finally:
-            if rebuild and lock is not None:
-                lock.release()
+            if locked is not None:
+                locked.release()
         store.cleanup_if_idle()
         return store
 
