@@ -184,6 +184,9 @@ def test_server_killed_mid_ingest_prints_the_summary_so_far_and_exits_nonzero(
         return line_reader(path, ocr)
 
     monkeypatch.setattr(pipeline, "parse", parse_then_kill)
+    # Each file written as soon as it is ready, as with a real embedder (slower than a group's
+    # wait); with the fake one the first file would still wait for its group when the server dies.
+    monkeypatch.setattr(pipeline, "WRITE_GROUP_WAIT_S", 0.0)
     args = ["ingest", str(tmp_path / "in"), "--db", str(tmp_path / "local"), "--chroma-url", url,
             "--embedder", "fake", "-q"]
     env = {"VANBAN_CHROMA_CONNECT_TIMEOUT": "2", "VANBAN_CHROMA_READ_TIMEOUT": "2"}
