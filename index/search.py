@@ -26,6 +26,7 @@ from typing import Literal
 import numpy as np
 
 from index.accents import Accents
+from index.chunkfile import ChunkFile, ChunkMap, accepted
 from index.chunks import Chunk, SearchFilters
 from index.embedders import Embedder
 from index.lexical import LexicalIndex
@@ -120,6 +121,9 @@ def score_fusion(scores: Mapping[str, Mapping[str, float]], weights: Mapping[str
 def _allowed(chunks_by_id: Mapping[str, Chunk], filters: SearchFilters | None) -> set[str] | None:
     if filters is None or filters.empty:
         return None
+    if isinstance(chunks_by_id, ChunkMap):  # decided per document, no chunk decoded twice
+        ids = chunks_by_id.rows.ids
+        return {ids[int(i)] for i in np.flatnonzero(chunks_by_id.rows.mask(filters))}
     return {cid for cid, chunk in chunks_by_id.items() if filters.accepts(chunk)}
 
 
@@ -280,7 +284,7 @@ def matrix_dense_fn(chunks: Sequence[Chunk], vectors: np.ndarray) -> DenseFn:
     L2-normalized. Ties keep storage order.
     """
     matrix = np.ascontiguousarray(vectors, dtype=np.float32)
-    items = list(chunks)
+    items: Sequence[Chunk] = chunks if isinstance(chunks, ChunkFile) else list(chunks)  # a file: read lazily
 
     def dense_fn(query_vec: np.ndarray, k: int, filters: SearchFilters | None) -> list[tuple[Chunk, float]]:
         if not items or k <= 0:
@@ -289,8 +293,7 @@ def matrix_dense_fn(chunks: Sequence[Chunk], vectors: np.ndarray) -> DenseFn:
         # which on 2 busy cores costs 10× more (10k clauses: ~0.6 ms against ~8 ms).
         sims = np.einsum("ij,j->i", matrix, np.asarray(query_vec, dtype=np.float32).reshape(-1))
         if filters is not None and not filters.empty:
-            keep = np.fromiter((filters.accepts(c) for c in items), dtype=bool, count=len(items))
-            sims = np.where(keep, sims, -np.inf)
+            sims = np.where(accepted(items, filters), sims, -np.inf)
         n = min(k, len(items))
         top = np.argpartition(-sims, n - 1)[:n] if n < len(items) else np.arange(len(items))
         order = top[np.lexsort((top, -sims[top]))]  # best first, then storage order
