@@ -147,12 +147,16 @@ class Searcher:
     embedder: Embedder | None
     fusion: Fusion = DEFAULT_FUSION
     expand_queries: bool = True  # embed "Quyết định … Bộ Xây dựng" rather than "QĐ … Bộ XD"
+    # where the chunks' syllable statistics come from when they outlive this searcher
+    # (``Vanban`` keeps them with its snapshot: at 100k clauses they take tens of seconds)
+    accents_of: Callable[[], Accents] | None = field(default=None, repr=False, compare=False)
     _accents: Accents | None = field(default=None, init=False, repr=False, compare=False)
 
     def accents(self) -> Accents:
         """The chunks' syllable statistics, counted on the first unaccented question."""
         if self._accents is None:
-            self._accents = Accents.from_texts(c.text for c in self.chunks_by_id.values())
+            self._accents = (self.accents_of() if self.accents_of is not None
+                             else Accents.from_texts(c.text for c in self.chunks_by_id.values()))
         return self._accents
 
     def dense_query(self, query: str) -> str:

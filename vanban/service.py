@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from index import saved
+from index.accents import Accents
 from index.chunkfile import by_id, doc_order
 from index.chunks import Chunk, SearchFilters
 from index.corrections import Correction
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
 REGISTRY_TTL_S = 1.0
 
 log = logging.getLogger(__name__)
+_COUNTING = threading.Lock()  # one count of a snapshot's syllable statistics at a time
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,15 @@ class Snapshot:
     state: IndexState  # what it was built from: the base of the next one
     documents: tuple[DocFacts, ...] = ()  # header and signature facts of the visible documents
     task_vectors: dict[str, np.ndarray] = field(default_factory=dict)  # filled as questions need
+    counted: dict[str, Accents] = field(default_factory=dict)  # ``accents()``, once counted
+
+    def accents(self) -> Accents:
+        """The chunks' syllable statistics, for questions typed without diacritics: counted
+        on the first such question, once per snapshot (not once per question)."""
+        with _COUNTING:
+            if "accents" not in self.counted:
+                self.counted["accents"] = Accents.from_texts(c.text for c in self.chunks.values())
+            return self.counted["accents"]
 
     @classmethod
     def of(cls, state: IndexState, lexical: LexicalIndex) -> Snapshot:
@@ -435,7 +446,7 @@ class Vanban:
         snap = self.snapshot()
         if not self._bound:
             self._bound_store()
-        return Searcher(snap.chunks, snap.lexical, snap.dense, self.queries)
+        return Searcher(snap.chunks, snap.lexical, snap.dense, self.queries, accents_of=snap.accents)
 
     def search(self, question: str, k: int | None = None, filters: SearchFilters | None = None,
                mode: Mode = "hybrid") -> list[Hit]:
