@@ -18,6 +18,7 @@ matched against the loaded ones on demand (:meth:`Question.documents`,
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -321,6 +322,7 @@ def _key_parts(key: str) -> tuple[str, str | None]:
     return split_body_key(key) if " @ " in key else (canonical_body(key), province_of(key))
 
 
+@functools.lru_cache(maxsize=1 << 17)  # pure; a question compares its body with every assignment's
 def names_body(named: str, key: str) -> bool:
     """Does ``named`` (a body as a question writes it) name the body of ``key`` (a body
     key or printed name)? Any spelling, with or without the province, abbreviations
