@@ -21,6 +21,8 @@
    index and answering one query), all measured in the same run.
 
     .venv/bin/python evals/bench.py --only cold          # just step 3, updates its section of bench.md
+    .venv/bin/python evals/bench.py --only scale --scales 100000 --reuse /tmp/idx --out /tmp/b.md
+        # the index of each size written once into /tmp/idx/<n>/, then only the serve side re-timed
 """
 
 from __future__ import annotations
