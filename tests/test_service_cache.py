@@ -156,5 +156,9 @@ def test_syllable_statistics_are_counted_once_per_snapshot(tmp_path: Path, monke
     vb.search("bao cao ket qua kiem tra")
     assert len(counts) == 1
     vb.ingest([KE_HOACH])  # a new snapshot counts its own
-    vb.search("ai chu tri kiem tra phong chay chua chay")
+    expected = vb.search("ai chu tri kiem tra phong chay chua chay")
     assert len(counts) == 2
+    again = _service(tmp_path / "db")  # a new process: kept beside the saved snapshot, read back
+    assert again.search("ai chu tri kiem tra phong chay chua chay") == expected
+    assert len(counts) == 2
+    assert again.snapshot().accents() == vb.snapshot().accents()

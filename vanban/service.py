@@ -82,12 +82,18 @@ class Snapshot:
     documents: tuple[DocFacts, ...] = ()  # header and signature facts of the visible documents
     counted: dict[str, Accents] = field(default_factory=dict)  # ``accents()``, once counted
 
-    def accents(self) -> Accents:
-        """The chunks' syllable statistics, for questions typed without diacritics: counted
-        on the first such question, once per snapshot (not once per question)."""
+    def accents(self, db_path: Path | None = None) -> Accents:
+        """The chunks' syllable statistics, for questions typed without diacritics: read from
+        beside the saved snapshot under ``db_path``, else counted (and kept there) — on the
+        first such question, once per snapshot (not once per question)."""
         with _COUNTING:
             if "accents" not in self.counted:
-                self.counted["accents"] = Accents.from_texts(c.text for c in self.chunks.values())
+                found = saved.load_accents(db_path, self.revision) if db_path is not None else None
+                if found is None:
+                    found = Accents.from_texts(c.text for c in self.chunks.values())
+                    if db_path is not None:
+                        saved.save_accents(db_path, self.revision, found)
+                self.counted["accents"] = found
             return self.counted["accents"]
 
     @classmethod
@@ -462,7 +468,8 @@ class Vanban:
         snap = self.snapshot()
         if not self._bound:
             self._bound_store()
-        return Searcher(snap.chunks, snap.lexical, snap.dense, self.queries, accents_of=snap.accents)
+        return Searcher(snap.chunks, snap.lexical, snap.dense, self.queries,
+                        accents_of=lambda: snap.accents(self.config.db_path))
 
     def search(self, question: str, k: int | None = None, filters: SearchFilters | None = None,
                mode: Mode = "hybrid") -> list[Hit]:
