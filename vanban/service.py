@@ -18,8 +18,10 @@ seen once the background rebuild they trigger has finished.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import os
 import threading
 import time
 import unicodedata
@@ -29,7 +31,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from index import saved
+from index import saved, taskvectors
+from index.accents import Accents
+from index.chunkfile import by_id, doc_order
 from index.chunks import Chunk, SearchFilters
 from index.corrections import Correction
 from index.embedders import CachedQueries, Embedder, make_embedder, relevance_floor
@@ -49,6 +53,7 @@ from ingest.errors import InputError
 from vanban.answer.compose import Answerer
 from vanban.answer.match import TaskVectors
 from vanban.answer.meta import DocFacts
+from vanban.answer.select import compared_texts
 from vanban.answer.tasks import Responsibilities, to_row
 from vanban.answer.types import Answer
 from vanban.settings import Config
@@ -61,6 +66,7 @@ if TYPE_CHECKING:
 REGISTRY_TTL_S = 1.0
 
 log = logging.getLogger(__name__)
+_COUNTING = threading.Lock()  # one count of a snapshot's syllable statistics at a time
 
 
 @dataclass(frozen=True)
@@ -74,11 +80,25 @@ class Snapshot:
     responsibilities: Responsibilities
     state: IndexState  # what it was built from: the base of the next one
     documents: tuple[DocFacts, ...] = ()  # header and signature facts of the visible documents
-    task_vectors: dict[str, np.ndarray] = field(default_factory=dict)  # filled as questions need
+    counted: dict[str, Accents] = field(default_factory=dict)  # ``accents()``, once counted
+
+    def accents(self, db_path: Path | None = None) -> Accents:
+        """The chunks' syllable statistics, for questions typed without diacritics: read from
+        beside the saved snapshot under ``db_path``, else counted (and kept there) — on the
+        first such question, once per snapshot (not once per question)."""
+        with _COUNTING:
+            if "accents" not in self.counted:
+                found = saved.load_accents(db_path, self.revision) if db_path is not None else None
+                if found is None:
+                    found = Accents.from_texts(c.text for c in self.chunks.values())
+                    if db_path is not None:
+                        saved.save_accents(db_path, self.revision, found)
+                self.counted["accents"] = found
+            return self.counted["accents"]
 
     @classmethod
     def of(cls, state: IndexState, lexical: LexicalIndex) -> Snapshot:
-        return cls(state.revision, {c.id: c for c in state.chunks}, lexical,
+        return cls(state.revision, by_id(state.chunks, lexical.ids, lexical.position), lexical,
                    matrix_dense_fn(state.chunks, state.vectors), responsibilities_of(state), state,
                    documents_of(state))
 
@@ -99,7 +119,7 @@ class CheckReport:
 
 def responsibilities_of(state: IndexState) -> Responsibilities:
     """The assignments stored with the visible documents, documents in storage order."""
-    order = list(dict.fromkeys(c.doc_id for c in state.chunks))
+    order = doc_order(state.chunks)
     files = {r.doc_id: r.file for r in state.records}
     return Responsibilities([a for d in order for a in state.assignments.get(d, [])],
                             {d: files[d] for d in order if d in files})
@@ -107,7 +127,7 @@ def responsibilities_of(state: IndexState) -> Responsibilities:
 
 def documents_of(state: IndexState) -> tuple[DocFacts, ...]:
     """What each visible document says about itself (header, signature), in storage order."""
-    visible = dict.fromkeys(c.doc_id for c in state.chunks)
+    visible = doc_order(state.chunks)
     records = {r.doc_id: r for r in state.records}
     return tuple(DocFacts(r.file, r.name, r.title, dt.date.fromisoformat(r.date) if r.date else None,
                           r.issuer, r.signer, r.signer_position)
@@ -115,6 +135,16 @@ def documents_of(state: IndexState) -> tuple[DocFacts, ...]:
 
 
 _BUILDS: weakref.WeakSet[threading.Thread] = weakref.WeakSet()  # background snapshot builds
+
+
+PREFILL_BATCH = 32  # task texts embedded per call by the background prefill
+
+
+def _lower_this_thread_priority() -> None:
+    """Run the calling thread (and the threads it starts, e.g. the model's) at the lowest
+    CPU priority, so background work never slows a question (Linux: nice per thread)."""
+    with contextlib.suppress(AttributeError, OSError):  # not Linux, or not allowed: as it is
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
 
 
 def wait_for_snapshot_builds(timeout: float = 120.0) -> None:
@@ -186,9 +216,14 @@ class Vanban:
         self._snapshot: Snapshot | None = None
         self._building = threading.Lock()  # one snapshot build at a time
         self._queries: CachedQueries | None = None
+        self._preloading = False  # the model is being (or was) loaded in the background
         self._marker_checked = 0.0  # time.monotonic() of the last look at the write marker
         self.on_wait: Callable[[str], None] | None = None  # told when another writer holds the index
         self._answerer = Answerer(self.search, self.task_similarity)
+        self._task_vectors: dict[str, np.ndarray] | None = None  # task text -> vector, any snapshot
+        self._prefilling = threading.Lock()
+        self._prefilled: str | None = None  # the snapshot revision whose task texts are all embedded
+        self.keep_tasks_ready = False  # serve: embed every new snapshot's task texts in the background
 
     @property
     def embedder(self) -> Embedder:
@@ -317,8 +352,27 @@ class Vanban:
             return snap
         with self._building:
             if self._snapshot is None:
+                self._preload_model()
                 self._snapshot = self._saved_snapshot() or self._build()
             return self._snapshot
+
+    def _preload_model(self) -> None:
+        """Start loading the embedding model in a background thread (when it has a ``load``),
+        so a first question waits for the longer of mapping the snapshot and loading the model,
+        not for both in turn. A model that fails to load fails again, with its message, when
+        the question needs it."""
+        load = getattr(self.embedder, "load", None)
+        if not callable(load) or self._preloading:
+            return
+        self._preloading = True
+
+        def run() -> None:
+            try:
+                load()
+            except Exception as exc:  # noqa: BLE001 — said again by the question that needs it
+                log.debug("vanban: nạp trước mô hình nhúng không được (%s)", exc)
+
+        threading.Thread(target=run, name="vanban-model", daemon=True).start()
 
     def _changed_since(self, snap: Snapshot) -> bool:
         """Whether the index moved on from ``snap``: embedded, the write marker file says so
@@ -392,7 +446,7 @@ class Vanban:
         else:
             lexical = LexicalIndex.build(state.chunks)
         folder = saved.save(db, state, lexical, store.embedder_key)
-        return Snapshot.of(saved.mapped(folder, state), lexical)
+        return Snapshot.of(*saved.mapped(folder, state, lexical))
 
     def _rebuild_in_background(self) -> None:
         if not self._building.acquire(blocking=False):
@@ -414,7 +468,8 @@ class Vanban:
         snap = self.snapshot()
         if not self._bound:
             self._bound_store()
-        return Searcher(snap.chunks, snap.lexical, snap.dense, self.queries)
+        return Searcher(snap.chunks, snap.lexical, snap.dense, self.queries,
+                        accents_of=lambda: snap.accents(self.config.db_path))
 
     def search(self, question: str, k: int | None = None, filters: SearchFilters | None = None,
                mode: Mode = "hybrid") -> list[Hit]:
@@ -424,7 +479,57 @@ class Vanban:
     def task_similarity(self, question: str, tasks: Sequence[str]) -> list[float]:
         """The question's cosine with each task text; task vectors are embedded on first
         use and kept with the current snapshot."""
-        return TaskVectors(self.queries, self.snapshot().task_vectors).similarity(question, tasks)
+        if self.keep_tasks_ready:
+            self.prefill_task_vectors()  # no-op unless the snapshot is new
+        return TaskVectors(self.queries, self.task_vectors).similarity(question, tasks)
+
+    @property
+    def task_vectors(self) -> dict[str, np.ndarray]:
+        """Task text → vector, shared by every snapshot (a text's vector depends on the model
+        only); starts from the copy kept beside the index (``index.taskvectors``)."""
+        if self._task_vectors is None:
+            self._task_vectors = taskvectors.load(self.config.db_path, self._embedder_key())
+        return self._task_vectors
+
+    def _embedder_key(self) -> str:
+        return f"{self.embedder.name}/{self.embedder.dim}"
+
+    def prefill_task_vectors(self, wait: bool = False) -> threading.Thread | None:
+        """Embed the current snapshot's task texts that no question has needed yet, in a
+        background thread at low CPU priority, and keep them beside the index: the first
+        question about a task then pays no embedding. Skipped (answers embed on demand)
+        when more than ``config.task_prefill_max`` texts are missing. Returns the thread
+        started, None when there was nothing to do (or one is running already)."""
+        snap = self.snapshot()
+        if snap.revision == self._prefilled or not self._prefilling.acquire(blocking=False):
+            return None
+        known = self.task_vectors
+        todo = list(dict.fromkeys(t for a in snap.responsibilities.all() for t in compared_texts(a)
+                                  if t not in known))
+        if not todo or len(todo) > self.config.task_prefill_max:
+            self._prefilled = snap.revision
+            self._prefilling.release()
+            return None
+
+        def run() -> None:
+            try:
+                _lower_this_thread_priority()
+                vectors = TaskVectors(self.queries, known)
+                for start in range(0, len(todo), PREFILL_BATCH):
+                    vectors.vectors(todo[start:start + PREFILL_BATCH])
+                taskvectors.save(self.config.db_path, self._embedder_key(), dict(known))
+                self._prefilled = snap.revision
+            except Exception:  # noqa: BLE001 — questions still embed what they need
+                log.exception("vanban: không nhúng sẵn được nội dung nhiệm vụ")
+            finally:
+                self._prefilling.release()
+
+        thread = threading.Thread(target=run, name="vanban-task-vectors", daemon=True)
+        _BUILDS.add(thread)
+        thread.start()
+        if wait:
+            thread.join()
+        return thread
 
     @property
     def answerer(self) -> Answerer:
@@ -463,6 +568,7 @@ class Vanban:
         """
         with self._building:
             if self._snapshot is None:
+                self._preload_model()
                 self._snapshot = self._saved_snapshot()
         snap = self._snapshot
         if (snap is None and not self.store.visible_doc_ids()) or (snap is not None and not snap.chunks):
