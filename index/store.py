@@ -4,8 +4,9 @@ Two Chroma collections, embedded (``PersistentClient`` in ``<db>/chroma``) or
 on a server (``HttpClient`` when ``chroma_url`` is set):
 
 - ``vanban_chunks``: one record per clause — our own vector (never Chroma's
-  default embedder, which would try to download a model), the clause text and
-  flat metadata (doc_id, file, label, date_int, text_hash, …). Its collection
+  default embedder, which would try to download a model) and three metadata
+  keys: ``doc_id``, ``text_hash`` and the whole chunk as one JSON row
+  (``chunk_metadata``; older indexes have one key per field). Its collection
   metadata records the embedder name and dimension; another model is refused.
 - ``vanban_registry``: one small record per document file (``doc:<file>``),
   plus ``pending:<doc_id>`` intents and a ``meta:revision`` token.

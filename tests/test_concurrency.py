@@ -156,11 +156,14 @@ def test_serve_keeps_answering_while_another_process_ingests(tmp_path: Path) -> 
 
 def test_workers_store_what_the_serial_path_stores(tmp_path: Path) -> None:
     plans = write_plans(tmp_path / "in", 5, clauses=4)
-    files = [*plans, CONG_VAN, KE_HOACH, tmp_path / "in" / "khong-co.txt"]
+    twin = tmp_path / "in" / "ban-sao.txt"  # read by a worker while its original still is
+    twin.write_bytes(plans[0].read_bytes())
+    files = [plans[0], twin, *plans[1:], CONG_VAN, KE_HOACH, tmp_path / "in" / "khong-co.txt"]
     serial, parallel = _service(tmp_path / "serial"), _service(tmp_path / "parallel")
     one = serial.ingest(files)
     two = parallel.ingest(files, workers=2)
     assert [(r.file, r.status, r.clauses) for r in two] == [(r.file, r.status, r.clauses) for r in one]
+    assert two[1].status == "unchanged" and plans[0].name in two[1].message  # stored once
     assert [r.status for r in two][-1] == "error" and len(two) == len(files)
     a, b = serial.store.state(), parallel.store.state()
     assert [c.id for c in a.chunks] == [c.id for c in b.chunks]
