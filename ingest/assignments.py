@@ -105,7 +105,7 @@ _VERBS = (
     "có ý kiến", "chấp hành", "chuẩn bị", "kiện toàn", "phát huy", "duy trì", "thẩm định",
     "công bố", "thu hồi", "điều tra", "khắc phục", "thanh tra", "nắm", "rút kinh nghiệm",
     "sẵn sàng", "ứng phó", "vận hành", "yêu cầu", "giao", "đề nghị", "theo", "lựa chọn",
-    "chỉ định", "cử", "hoàn chỉnh", "đăng ký", "nộp", "kê khai", "tiến hành", "xác định",
+    "chỉ định", "cử", "dự kiến", "hoàn chỉnh", "đăng ký", "nộp", "kê khai", "tiến hành", "xác định",
     "nêu cao", "kiên quyết", "tích cực", "quyết liệt", "định kỳ", "hằng năm", "hàng năm",
     "hoặc", "trong việc", "trong quá trình", "trong công tác", "về việc", "trong phạm vi", "để", "nhằm", "bổ sung",
     "sửa đổi", "điều chỉnh", "chấn chỉnh", "thiết lập", "thông báo", "đã", "đang", "sẽ",
@@ -142,7 +142,11 @@ _NOT_A_TASK = re.compile(
 )
 # The enforcement formula that closes a decision: "… chịu trách nhiệm thi hành Quyết định này."
 _FORMULA = re.compile(r"chịu trách nhiệm thi hành (?:Quyết định|Thông tư|Nghị định|Nghị quyết|Chỉ thị) này")
-_SKIP_HEADING = re.compile(r"mục đích|yêu cầu|căn cứ|quan điểm|mục tiêu|kinh phí", re.IGNORECASE)
+# Purpose, basis and funding sections. The words must open the heading: "Dự kiến mục tiêu,
+# nhiệm vụ, …:" or "Triển khai các yêu cầu …" head tasks.
+_SKIP_HEADING = re.compile(
+    r"^\W*(?:[IVXLC\d]+[.)]\s*)?(?:(?:nguồn|dự toán)\s+)?"
+    r"(?:mục đích|yêu cầu|căn cứ|quan điểm|mục tiêu|kinh phí)", re.IGNORECASE)
 # Monitoring is "đôn đốc" near the start ("Theo dõi, đôn đốc", "Là cơ quan thường trực, đôn
 # đốc"); "theo dõi diễn biến thời tiết" alone watches the weather, it monitors no one.
 _MONITOR = re.compile(r"^.{0,30}?\bđôn đốc", re.IGNORECASE)
@@ -153,7 +157,8 @@ _ADVERBS = re.compile(
     re.IGNORECASE,
 )
 _RESPONSIBLE = re.compile(r"^(?:có|chịu)\s+trách\s+nhiệm\s*:?\s*", re.IGNORECASE)
-_ROLE_NEAR = re.compile(r"chủ trì|phối hợp|tham mưu", re.IGNORECASE)
+# "xử lý hoặc tham mưu xử lý": an alternative task, not the actor's role
+_ROLE_NEAR = re.compile(r"(?<!hoặc )(?:chủ trì|phối hợp|tham mưu)", re.IGNORECASE)
 # "phối hợp với Sở X", and "phối hợp Sở X" when a body's name follows at once
 _COORD_WITH = re.compile(r"phối hợp(?:\s+(?:chặt chẽ|thực hiện))?\s+(?P<with>với\s+)?", re.IGNORECASE)
 _OWNER_HEADING = re.compile(
@@ -204,7 +209,9 @@ def role_of(predicate: str) -> str:
     p = _DIRECTS.sub("", p, count=1)
     if _MONITOR.match(p):
         return MONITOR
-    near = _ROLE_NEAR.search(p[:25])
+    near = _ROLE_NEAR.search(p[:40])  # a role word that starts within the first few words
+    if near and near.start() > 24:
+        near = None
     if not near or (near.start() and near.group(0).lower() == "phối hợp" and not p[near.end():].lstrip().startswith("với")):
         return DO  # "hướng dẫn, phối hợp UBND các xã" is part of the task, not the role
     return {"chủ trì": LEAD, "phối hợp": COORD, "tham mưu": ADVISE}[near.group(0).lower()]
@@ -441,6 +448,21 @@ def _after_adverbial(seg: str) -> str | None:
     return None
 
 
+# "Đối với công tác giải phóng mặt bằng: Tập trung …", "Về hạng mục X: Giao Sở Y chủ trì …":
+# a topic before a colon, then the sentence proper
+_TOPIC_COLON = re.compile(r"^(?:Đối với|Về)\s+(?P<topic>[^:;.]{3,200}?)\s*:\s+(?=[A-ZĐÀ-Ỹ])")
+
+
+def _after_topic(seg: str) -> str:
+    """The sentence after an opening ``Đối với …:`` topic that is a matter, not a body."""
+    m = _TOPIC_COLON.match(seg)
+    if not m:
+        return seg
+    if _looks_like_body(m.group("topic")):
+        return seg  # "Đối với các đơn vị sự nghiệp thuộc Sở X: …": the bodies a rule is about
+    return seg[m.end():]
+
+
 def _clause_groups(text: str, inherited: list[str], strong: bool = True) -> list[_Group]:
     """Who does what in one clause's text, sentence by sentence.
 
@@ -452,7 +474,7 @@ def _clause_groups(text: str, inherited: list[str], strong: bool = True) -> list
     st = _Reading(list(inherited), strong)
     for k, (a, b) in enumerate(_segments(text)):
         raw = text[a:b].strip()
-        seg = _strip_bullet(raw)
+        seg = _after_topic(_strip_bullet(raw))
         item = k == 0 or raw[:1] in "-–+•*" or text[a - 1 : a] == "\n"
         if seg.startswith("Trên đây là"):
             break  # the closing paragraph of the body
