@@ -891,4 +891,16 @@ def extract_assignments(doc: Document) -> list[Assignment]:
             records.extend(_clause_records(doc, clause, by_path, letter))
         else:
             records.extend(_clause_records(doc, clause, by_path, []))
-    return _dedupe(records)
+    return _dedupe(r for r in records if not _is_issuer(doc, r))
+
+
+# Collegial issuers act through their documents: what they assign goes to others.
+_COLLEGIAL = re.compile(r"^(?:Chính phủ|Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Hội đồng nhân dân|HĐND)\b")
+
+
+def _is_issuer(doc: Document, record: Assignment) -> bool:
+    """A collegial issuer speaking of itself (``Chính phủ thống nhất đánh giá``, ``UBND tỉnh
+    yêu cầu các sở …``) assigns itself nothing. A ministry's plan may give the ministry a
+    task, so only collegial issuers are dropped."""
+    issuer = _nfc(doc.header.issuer or "")
+    return bool(_COLLEGIAL.match(issuer)) and record.body_key == body_key(issuer, _doc_province(doc))
