@@ -33,6 +33,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from datetime import date
 
 from ingest.bodies import (
@@ -105,7 +106,7 @@ _VERBS = (
     "có ý kiến", "chấp hành", "chuẩn bị", "kiện toàn", "phát huy", "duy trì", "thẩm định",
     "công bố", "thu hồi", "điều tra", "khắc phục", "thanh tra", "nắm", "rút kinh nghiệm",
     "sẵn sàng", "ứng phó", "vận hành", "yêu cầu", "giao", "đề nghị", "theo", "lựa chọn",
-    "chỉ định", "cử", "dự kiến", "hoàn chỉnh", "đăng ký", "nộp", "kê khai", "tiến hành", "xác định",
+    "chỉ định", "cử", "dự kiến", "làm nhiệm vụ", "hoàn chỉnh", "đăng ký", "nộp", "kê khai", "tiến hành", "xác định",
     "nêu cao", "kiên quyết", "tích cực", "quyết liệt", "định kỳ", "hằng năm", "hàng năm",
     "hoặc", "trong việc", "trong quá trình", "trong công tác", "về việc", "trong phạm vi", "để", "nhằm", "bổ sung",
     "sửa đổi", "điều chỉnh", "chấn chỉnh", "thiết lập", "thông báo", "đã", "đang", "sẽ",
@@ -133,7 +134,8 @@ _SKIP_SENTENCE = re.compile(
 # Predicates that assign nothing: past facts, the issuer's formulas, accountability.
 _NOT_A_TASK = re.compile(
     r"^(?:đã|đang|không(?! để)|chưa|thông báo|trân trọng|cảm ơn|có ý kiến|kết luận|"
-    r"chịu trách nhiệm (?:toàn diện\s+)?trước|chịu trách nhiệm thi hành)\b"
+    r"chịu trách nhiệm (?:toàn diện\s+)?trước|chịu trách nhiệm thi hành"
+    r"|làm việc theo (?:chế độ|quy chế))\b"  # a board's working regime, not a task
     r"|^(?:nghiêm túc\s+)?(?:triển khai\s+)?thực hiện\W*$"  # "… nghiêm túc thực hiện./."
     # closing formulas: "… tổ chức triển khai và chỉ đạo … thực hiện nghiêm Chỉ thị này."
     r"|(?:nghiêm(?: túc)? (?:triển khai )?(?:thực hiện|thi hành)|(?:thực hiện|thi hành) nghiêm(?: túc)?)"
@@ -162,7 +164,8 @@ _ROLE_NEAR = re.compile(r"(?<!hoặc )(?:chủ trì|phối hợp|tham mưu)", re
 # "phối hợp với Sở X", and "phối hợp Sở X" when a body's name follows at once
 _COORD_WITH = re.compile(r"phối hợp(?:\s+(?:chặt chẽ|thực hiện))?\s+(?P<with>với\s+)?", re.IGNORECASE)
 _OWNER_HEADING = re.compile(
-    r"^(?:(?:nhiệm vụ|trách nhiệm)(?:\s+(?:chủ yếu|cụ thể|trọng tâm))?\s+của|giao)\s+(.+)$",
+    r"^(?:(?:nhiệm vụ|trách nhiệm)(?:,?\s+(?:và\s+)?(?:quyền hạn|nhiệm vụ|chủ yếu|cụ thể|trọng tâm))*\s+của|giao)"
+    r"\s+(.+)$",
     re.IGNORECASE,
 )
 _INLINE_ITEM = re.compile(r"\s(?=[a-zđ]\)\s+[A-ZĐÀ-Ỹ])")
@@ -689,7 +692,9 @@ def _body_name(printed: str, text: str) -> str | None:
 
 def _record(doc: Document, clause: Clause, body: str, role: str, task: str,
             deadline: Deadline | None) -> Assignment | None:
-    """One record, or None when ``body`` is a fragment rather than a body's name."""
+    """One record, or None when ``body`` is a fragment rather than a body's name.
+    A short name the document defined (``sau đây gọi tắt là Ban Chỉ đạo``) gets its full name."""
+    body = _aliases(_nfc(doc.text)).get(body.strip().lower(), body) if body else body
     shown = _body_name(body, doc.text) if body else ""
     if shown is None:
         return None
@@ -779,9 +784,16 @@ def _clause_deadlines(text: str, doc_date: date | None) -> list[Deadline]:
     return sorted(found, key=lambda d: d.span)
 
 
+# "Các thành viên Ban Chỉ đạo:", "Thành phần Tổ công tác gồm:": its items name members, not tasks
+_MEMBERS = re.compile(r"^(?:(?:các\s+)?thành viên|thành phần)\b|\bgồm(?: có)?(?: các thành viên)?(?: sau)?\s*:$",
+                      re.IGNORECASE)
+
+
 def _clause_records(doc: Document, clause: Clause, by_path: dict[str, Clause],
                     letter: list[str]) -> list[Assignment]:
     if any(_SKIP_HEADING.search(h[:40]) for h in clause.heading[-1:]):
+        return []
+    if any(_MEMBERS.search(_lead_line(p.text)) for p in _ancestors(clause, by_path)[:1]):
         return []
     if clause.kind == "preamble" and clause.text.rstrip().endswith(":"):
         return []  # "… yêu cầu các cơ quan thực hiện một số nội dung sau:" introduces the items
@@ -871,12 +883,18 @@ def _dedupe(records: Iterable[Assignment]) -> list[Assignment]:
     return out
 
 
+# Addressed upward: a submission's or a conference paper's "Đề nghị Bộ X …" proposes, it assigns nothing.
+_PROPOSING = frozenset({"Tờ trình", "Tham luận"})
+
+
 def extract_assignments(doc: Document) -> list[Assignment]:
     """Every (body, role, task, deadline) the document assigns, in document order.
 
     Pure: reads only the ``Document``. A year-less day (``trước ngày 15/6``)
     takes the year of ``doc.header.date``.
     """
+    if doc.header.doc_type in _PROPOSING:
+        return []
     by_path = {c.path: c for c in doc.clauses if c.kind != "table_row"}
     letter = _letter_actors(doc)
     merged, absorbed = _field_items(doc.clauses)
@@ -892,6 +910,29 @@ def extract_assignments(doc: Document) -> list[Assignment]:
         else:
             records.extend(_clause_records(doc, clause, by_path, []))
     return _dedupe(r for r in records if not _is_issuer(doc, r))
+
+
+_ALIAS = re.compile(
+    r"\(\s*(?:sau đây\s+)?(?:gọi tắt|viết tắt|gọi chung)\s+là\s*:?\s*[“\"']?(?P<short>[^()“”\"']{2,60}?)[”\"']?\s*\)"
+)
+
+
+@lru_cache(maxsize=8)
+def _aliases(text: str) -> dict[str, str]:
+    """Short names a document defines for a body: ``Ban Chỉ đạo về dữ liệu tỉnh X (sau đây gọi
+    tắt là Ban Chỉ đạo)`` → ``{"ban chỉ đạo": "Ban Chỉ đạo về dữ liệu tỉnh X"}``."""
+    out: dict[str, str] = {}
+    for m in _ALIAS.finditer(text):
+        words = text[max(0, m.start() - 200): m.start()].split()
+        for k in range(min(15, len(words)), 0, -1):
+            name = " ".join(words[-k:])
+            if name[:1].isupper() and is_well_formed_body(name):
+                short = m.group("short").strip().lower()
+                if short != name.lower() and len(short) < len(name):
+                    out.setdefault(short, name)
+                break
+    return out
+
 
 
 # Collegial issuers act through their documents: what they assign goes to others.
