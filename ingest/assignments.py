@@ -86,6 +86,8 @@ _BODY_START = re.compile(
     r"Thanh tra|Thuế|Viện|Trung tâm|Văn phòng|Đài|Báo(?! cáo)|Tạp chí|Hội|Liên minh|"
     r"Tỉnh đoàn|Trường(?! hợp)|Công ty|Vườn|Kho bạc|Ngân hàng|Giám đốc|Thủ trưởng|Chủ tịch|"
     r"Chánh|Cục trưởng|Vụ trưởng|Bộ trưởng|Mặt trận|Thường trực|Chính phủ|Chủ đầu tư|"
+    r"Đoàn(?! kết)|Liên đoàn|Tập đoàn|Tổng công ty|Bệnh viện|Học viện|Tòa án|Toà án|Cảnh sát|"
+    r"Bộ đội|Hải quan|Đại học|Kiểm toán|Thông tấn xã|Liên hiệp|Hợp tác xã|"
     r"(?:[Cc]ác|[Nn]hững)\s+(?:[Bb]ộ|[Ss]ở|cơ quan|đơn vị|tổ chức|địa phương|ngành|cấp|[Bb]an|"
     r"thành viên|[Cc]ông ty|doanh nghiệp|chủ|[Cc]ục|[Vv]ụ|hội|đoàn thể|huyện|xã|tỉnh|[Ủủ]y ban|"
     r"lực lượng|[Cc]hi cục|[Tt]rường|[Vv]iện|nhà|[Tt]ổ|[Tt]rung tâm|[Hh]ợp tác xã))(?=[\s:,/])"
@@ -129,7 +131,7 @@ _INTRO_ASK = re.compile(r"(?:đề nghị|giao|yêu cầu)\s+(?=[A-ZĐÀ-Ỹ]|c�
 _ASKS = re.compile(r"^(?:trân trọng\s+|kính\s+)?(?:yêu cầu|đề nghị|giao)\s+(?=[A-ZĐÀ-Ỹ]|các\s)")
 _INTRO_END = re.compile(r"(?:như sau|sau đây|nội dung sau|yêu cầu|giao|đề nghị|chỉ đạo)\s*:\s*$")
 _SKIP_SENTENCE = re.compile(
-    r"^(?:Căn cứ (?:ý kiến|nội dung) chỉ đạo|Trên đây là|Trong quá trình thực hiện)"
+    r"^(?:Căn cứ (?:ý kiến|nội dung) chỉ đạo|Trên đây là|Trong quá trình thực hiện|Theo đề nghị của)"
 )
 # Predicates that assign nothing: past facts, the issuer's formulas, accountability.
 _NOT_A_TASK = re.compile(

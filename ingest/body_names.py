@@ -332,6 +332,7 @@ def _drop_note(text: str) -> str:
     if open_at > 0 and ")" not in text[open_at:]:
         text = text[:open_at].rstrip()
     m = re.search(r"\s*\(([^()]*)\)\s*$", text)
-    if m and name_head(m.group(1)) is None:
+    # "(cũ)", "(mới)": the former and the merged body are two bodies, the note stays
+    if m and name_head(m.group(1)) is None and m.group(1).strip().lower() not in ("cũ", "mới"):
         text = text[: m.start()].rstrip()
     return text
