@@ -87,7 +87,7 @@ _BODY_START = re.compile(
     r"Tỉnh đoàn|Trường(?! hợp)|Công ty|Vườn|Kho bạc|Ngân hàng|Giám đốc|Thủ trưởng|Chủ tịch|"
     r"Chánh|Cục trưởng|Vụ trưởng|Bộ trưởng|Mặt trận|Thường trực|Chính phủ|Chủ đầu tư|"
     r"Đoàn(?! kết)|Liên đoàn|Tập đoàn|Tổng công ty|Bệnh viện|Học viện|Tòa án|Toà án|Cảnh sát|"
-    r"Bộ đội|Hải quan|Đại học|Kiểm toán|Thông tấn xã|Liên hiệp|Hợp tác xã|"
+    r"Bộ đội|Hải quan|Đại học|Kiểm toán|Thông tấn xã|Liên hiệp|Hợp tác xã|Viễn thông|Bưu điện|"
     r"(?:[Cc]ác|[Nn]hững)\s+(?:[Bb]ộ|[Ss]ở|cơ quan|đơn vị|tổ chức|địa phương|ngành|cấp|[Bb]an|"
     r"thành viên|[Cc]ông ty|doanh nghiệp|chủ|[Cc]ục|[Vv]ụ|hội|đoàn thể|huyện|xã|tỉnh|[Ủủ]y ban|"
     r"lực lượng|[Cc]hi cục|[Tt]rường|[Vv]iện|nhà|[Tt]ổ|[Tt]rung tâm|[Hh]ợp tác xã))(?=[\s:,/])"

@@ -61,6 +61,7 @@ _HEADS = (
     "các", "những", "Những", "cơ quan", "đơn vị", "chính quyền",
     "Đoàn", "Liên đoàn", "Tập đoàn", "Tổng công ty", "Bệnh viện", "Học viện", "Tòa án", "Toà án",
     "Cảnh sát", "Bộ đội", "Hải quan", "Đại học", "Kiểm toán", "Thông tấn xã", "Liên hiệp",
+    "Viễn thông", "Bưu điện",
 )
 _HEAD_RX = re.compile(r"^(?:" + "|".join(re.escape(h) for h in _HEADS) + r")(?=[\s,:;]|$)")
 _PREFIX_LIST_RX = re.compile(r"^(?:các\s+)?(bộ|sở|cục|vụ)\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)

@@ -45,6 +45,7 @@ _ORG_HEADS = (
     "Khu bảo tồn", "Quân khu", "Bộ đội Biên phòng", "Cơ quan", "Đơn vị", "Tổ công tác", "Tổ",
     "Đoàn kiểm tra", "Đoàn công tác",
     "Thường trực", "Cơ sở", "Phòng", "Đồn", "Hạt Kiểm lâm", "Kiểm lâm", "Ủy ban Dân tộc",
+    "Viễn thông", "Bưu điện",  # provincial units of VNPT and VNPost: "Viễn thông Lâm Đồng"
 )
 # Heads that are a whole name by themselves.
 _ALONE = (
