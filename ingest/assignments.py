@@ -911,7 +911,37 @@ def extract_assignments(doc: Document) -> list[Assignment]:
             records.extend(_clause_records(doc, clause, by_path, letter))
         else:
             records.extend(_clause_records(doc, clause, by_path, []))
-    return _dedupe(r for r in records if not _is_issuer(doc, r))
+    records = _with_reply_deadline(doc, [r for r in records if not _is_issuer(doc, r)])
+    return _dedupe(records)
+
+
+# "Văn bản trả lời (đề nghị) gửi về Bộ X (qua Cục Y, …) trước ngày 24/12/2025": a letter's reply date
+_REPLY = re.compile(
+    r"^(?:[-–+•*]\s*)?(?:Văn bản|Báo cáo|Ý kiến|Kết quả|Hồ sơ|Đề nghị)[^.;:]{0,80}?\b(?:gửi|gởi)\s+(?:về\s+)?",
+    re.IGNORECASE,
+)
+_LETTERS = frozenset({"Công văn", "Công điện"})
+
+
+def _reply_deadline(doc: Document) -> Deadline | None:
+    """The date a letter's answers are due, from a closing sentence with no actor of its own."""
+    found: Deadline | None = None
+    for sentence in re.split(r"(?<=[.;])\s+|\n", _nfc(doc.text)):
+        if _REPLY.match(sentence.strip()):
+            dated = [d for d in find_deadlines(sentence, doc.header.date) if d.due]
+            found = dated[-1] if dated else found
+    return found
+
+
+def _with_reply_deadline(doc: Document, records: list[Assignment]) -> list[Assignment]:
+    """In a letter, the reply date is the deadline of every request that prints none."""
+    if doc.header.doc_type not in _LETTERS:
+        return records
+    reply = _reply_deadline(doc)
+    if reply is None:
+        return records
+    return [replace(r, deadline_text=reply.text, due=reply.due, recurrence=reply.recurrence)
+            if r.body and r.due is None and r.deadline_text is None else r for r in records]
 
 
 _ALIAS = re.compile(
