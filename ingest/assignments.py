@@ -31,13 +31,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from datetime import date
 
 from ingest.bodies import (
     body_key,
+    canonical_body,
     display_body,
     is_body_acronym,
     is_generic_body,
@@ -284,8 +285,9 @@ def split_actor(sentence: str) -> _Split | None:
     return _Split(actors, predicate) if actors else None
 
 
-def _coordinators(predicate: str) -> list[str]:
+def _coordinators(predicate: str, keep: Callable[[str], bool] | None = None) -> list[str]:
     """Bodies after ``phối hợp (chặt chẽ) với`` up to the next verb, generic ones dropped."""
+    keep = keep or _named
     found: list[str] = []
     for m in _COORD_WITH.finditer(predicate):
         rest = predicate[m.end() :]
@@ -295,8 +297,18 @@ def _coordinators(predicate: str) -> list[str]:
         rest = rest[: stop.start()] if stop else rest
         end = _actor_end(rest)
         phrase = rest[:end].strip(" ,")
-        found.extend(display_body(b) for b in split_actor_list(phrase, tidy=False) if _named(b))
+        found.extend(display_body(b) for b in split_actor_list(phrase, tidy=False) if keep(b))
     return found
+
+
+# "UBND (các) tỉnh, thành phố", "Chủ tịch UBND các xã": every unit of a level, a class
+_EVERY_UNIT = re.compile(r"\bcác (?:" + _UNITS + r"|cấp)\b")
+
+
+def _partner(body: str) -> bool:
+    """A coordinating partner worth a record: named, and not every unit of a level (a row's
+    ``Cơ quan phối hợp: Bộ Tư pháp, UBND tỉnh, thành phố``)."""
+    return _named(body) and not _EVERY_UNIT.search(canonical_body(body))
 
 
 def _named(body: str) -> bool:
@@ -341,7 +353,7 @@ def _group_for(actors: list[str], predicate: str, start: int, end: int) -> _Grou
     role = role_of(predicate)
     group = _Group(actors, role, predicate.strip(), start, end)
     if role in (LEAD, ADVISE, DO, MONITOR):
-        group.coordinators = _coordinators(predicate)
+        group.coordinators = _coordinators(predicate, _partner)
     elif role == COORD:
         group.implied_leads = _coordinators(predicate)
     return group
@@ -834,7 +846,7 @@ def _row_records(doc: Document, row: Clause) -> list[Assignment]:
     leads = split_actor_list(_cell(cells, cols, "lead"))
     specific = [b for b in leads if not is_generic_body(b)]
     leads = specific or leads
-    coords = [display_body(b) for b in split_actor_list(_cell(cells, cols, "coord"), tidy=False) if _named(b)]
+    coords = [display_body(b) for b in split_actor_list(_cell(cells, cols, "coord"), tidy=False) if _partner(b)]
     task = _cell(cells, cols, "task")
     if not leads or not task or re.fullmatch(r"\(?\d+\)?|cơ quan chủ trì", leads[0].lower()):
         return []

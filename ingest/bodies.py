@@ -138,6 +138,9 @@ _GROUP_EQUIVALENTS = (
     (re.compile(r"\bcác tỉnh ?/ ?thành phố\b"), "các tỉnh thành phố"),
     (re.compile(r"\b(các tỉnh thành phố) trực thuộc trung ương$"), r"\1"),
     (re.compile(r"^(ủy ban nhân dân|chủ tịch ủy ban nhân dân) cấp tỉnh$"), r"\1 các tỉnh thành phố"),
+    # "UBND tỉnh, thành phố (trực thuộc trung ương)": two levels listed, the same plural set
+    (re.compile(r"^(ủy ban nhân dân|chủ tịch ủy ban nhân dân) tỉnh thành phố(?: trực thuộc trung ương)?$"),
+     r"\1 các tỉnh thành phố"),
 )
 
 
