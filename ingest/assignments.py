@@ -553,7 +553,9 @@ def _heading_actors(text: str) -> list[str]:
     if not pred or _RESPONSIBLE.fullmatch(pred) or first.rstrip().endswith(":") or text.rstrip().endswith(":"):
         # a heading that names only a class keeps it when the class is defined
         # ("Các cơ quan, đơn vị được kiểm tra:"), not a catch-all ("… có liên quan")
-        return [x for x in _specific(split.actors) if not re.search(r"liên\s+quan", x)]
+        # "Trách nhiệm của các sở, ban, ngành, UBND các xã": an owner heading names each class it lists
+        actors = split.actors if owner else _specific(split.actors)
+        return [x for x in actors if not re.search(r"liên\s+quan", x)]
     return []
 
 

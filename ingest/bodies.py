@@ -128,7 +128,8 @@ def canonical_body(name: str) -> str:
         text = re.sub(r" (tỉnh|thành phố)$", "", text)
     for rx, repl in _GROUP_EQUIVALENTS:
         text = rx.sub(repl, text)
-    return text
+    # "các cơ quan, đơn vị, địa phương trên địa bàn tỉnh": the document's own area, no new set
+    return re.sub(r"(?<=\S) (?:đóng )?trên địa bàn(?: (?:tỉnh|thành phố|huyện|xã|phường))?$", "", text)
 
 
 # One set of bodies, several group names: every province-level "thành phố" is
