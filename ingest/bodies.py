@@ -225,7 +225,10 @@ def _split_on_and(piece: str) -> list[str]:
     for part in parts[1:]:
         head = name_head(part)
         bare = head is not None and not part[head[1]:].strip()  # "Cục Lâm nghiệp và Kiểm lâm"
-        if (_starts_body(part) and not bare) or is_generic_body(part):
+        before = name_head(out[-1])
+        # "Báo và Đài Phát thanh, Truyền hình X": two heads share one qualifier, one body
+        shared = before is not None and not out[-1][before[1]:].strip()
+        if ((_starts_body(part) and not bare) or is_generic_body(part)) and not shared:
             out.append(part)
         else:
             out[-1] += " và " + part

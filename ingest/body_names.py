@@ -233,6 +233,10 @@ def is_well_formed_body(name: str) -> bool:
     rest = _outside_parens(text[end:])
     if not rest.strip():
         return kind in ("group", "acronym") or _ALONE_RX.match(text) is not None
+    shared = re.match(r"\s+và\s+(?=[A-ZĐÀ-Ỹ])", rest) if kind == "org" else None
+    second = rest[shared.end():] if shared else ""
+    if second and (name_head(second) or ("",))[0] == "org":
+        return is_well_formed_body(second)  # "Báo và Đài Phát thanh, Truyền hình X": one qualifier
     if kind == "acronym" and spell_out(text[:end], AGENCY_TABLE) == text[:end]:
         return False  # "VOV, truyền trong": an acronym that is not a head takes no qualifier
     if kind == "org" and not _opens_qualifier(text[:end], rest):
