@@ -311,6 +311,12 @@ def _partner(body: str) -> bool:
     return _named(body) and not _EVERY_UNIT.search(canonical_body(body))
 
 
+def _is_class(body: str) -> bool:
+    """A class of bodies: ``các sở, ban, ngành``, ``UBND các xã, phường``, not one named body."""
+    return is_generic_body(body) or body.lower().startswith(("các ", "những ")) or bool(
+        _EVERY_UNIT.search(canonical_body(body)))
+
+
 def _named(body: str) -> bool:
     """A partner worth a record: named, not a class (``các địa phương có rừng``) or a description."""
     if is_generic_body(body) or body.lower().startswith(("các ", "những ")):
@@ -553,8 +559,9 @@ def _heading_actors(text: str) -> list[str]:
     if not pred or _RESPONSIBLE.fullmatch(pred) or first.rstrip().endswith(":") or text.rstrip().endswith(":"):
         # a heading that names only a class keeps it when the class is defined
         # ("Các cơ quan, đơn vị được kiểm tra:"), not a catch-all ("… có liên quan")
-        # "Trách nhiệm của các sở, ban, ngành, UBND các xã": an owner heading names each class it lists
-        actors = split.actors if owner else _specific(split.actors)
+        # "Các sở, ban, ngành; UBND các xã, phường": a heading of classes only names each of
+        # them; beside a named body ("Công an tỉnh và các địa phương") a class is dropped
+        actors = split.actors if all(_is_class(x) for x in split.actors) else _specific(split.actors)
         return [x for x in actors if not re.search(r"liên\s+quan", x)]
     return []
 

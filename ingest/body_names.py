@@ -101,6 +101,7 @@ _PREDICATE = (
     "bảo đảm", "đảm bảo", "cập nhật", "bố trí", "tiến hành", "xem xét", "để", "nhằm", "về việc",
     "trong việc", "trong đó", "đối với", "theo chức năng", "có ý kiến", "kịp thời", "thường xuyên",
     "định kỳ", "hằng năm", "hàng năm", "mô tả", "liên hệ", "đồng thời", "giao", "chỉ đạo", "kiểm tra", "nơi",
+    "thành lập",
 )
 _PREDICATE_RX = re.compile(
     # "ngoại giao", "bàn giao", "chuyển giao": the verb is half of a compound noun
