@@ -381,6 +381,9 @@ def _read_title(frags: list[Fragment], i: int, st: _State) -> int:
             continue
         if lines and (_body_like(text) or is_upper(text) != is_upper(lines[0])):
             break
+        if lines and re.search(r"[.!?]\s+[A-ZĐÀ-Ỹ]", text):
+            break  # a line of two sentences is the body's prose, not the title's
+
         if not lines and (len(text) > 250 or _BODY_START.match(text) and text.startswith("Căn cứ")):
             break
         if is_upper(text) and _AUTHORITY.match(text) and lines:
