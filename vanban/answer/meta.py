@@ -30,7 +30,8 @@ from index.search import Hit
 from vanban.answer.question import DOC_REF, DOC_TYPES, Question, fold, referenced_documents, terms
 from vanban.answer.types import Answer, Citation
 
-__all__ = ["DocFacts", "MetaField", "asked_field", "meta_answer", "pick_document"]
+__all__ = ["DocFacts", "MetaField", "asked_field", "designated_types", "doc_type", "meta_answer",
+           "named_types", "pick_document"]
 
 MetaField = Literal["signer", "date", "issuer"]
 
@@ -116,6 +117,23 @@ def named_types(text: str) -> frozenset[str]:
     ['kế hoạch', 'quyết định']
     """
     return frozenset(fold(DOC_TYPES.get(w, w)) for w in _TYPE_WORD.findall(fold(text)))
+
+
+# a type word that designates the document a question is about, not the object of its task
+# ("trong CV về …", "Theo TB kết luận …", but not "xây dựng nghị định …", "trình NĐ …")
+_DESIGNATED = re.compile(r"(?:^|(?<!\w)(?:trong|theo|tại|của|ở|triển khai|thực hiện)\s+)"
+                         + _TYPE_WORD.pattern)
+
+
+def designated_types(text: str) -> frozenset[str]:
+    """The document types a question says it is about: ``trong CV về …`` → ``công văn``.
+
+    >>> sorted(designated_types("Theo TB kết luận hội nghị, Sở Y tế có nhiệm vụ gì trong CV về cai nghiện?"))
+    ['công văn', 'thông báo']
+    >>> designated_types("Ai chủ trì xây dựng nghị định về tín chỉ?")
+    frozenset()
+    """
+    return frozenset(fold(DOC_TYPES.get(m.group(1), m.group(1))) for m in _DESIGNATED.finditer(fold(text)))
 
 
 def doc_type(document: str) -> str:
