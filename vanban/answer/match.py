@@ -36,6 +36,7 @@ __all__ = [
     "TaskVectors",
     "acronyms",
     "bm25",
+    "coverage",
     "expand_acronyms",
     "task_scores",
     "task_tokens",
@@ -144,6 +145,20 @@ def bm25(query: Sequence[str], doc: Sequence[str], freq: DocFrequencies) -> floa
     tf = Counter(doc)
     norm = K1 * (1 - B + B * len(doc) / (freq.avg_len or 1.0))
     return sum(freq.idf(t) * tf[t] * (K1 + 1) / (tf[t] + norm) for t in set(query) if tf[t])
+
+
+def coverage(query: Sequence[str], text: Sequence[str], freq: DocFrequencies) -> float:
+    """The share of the query's distinct tokens found in ``text``, each weighted by its IDF
+    (a rare word such as ``sân bay`` counts for more than ``thực hiện``), 0..1.
+
+    >>> f = DocFrequencies.of(["tổ chức thực hiện", "thực hiện kiểm tra", "xây dựng sân bay"])
+    >>> coverage(["thực", "hiện", "sân", "bay"], ["thực", "hiện", "kiểm", "tra"], f) < 0.5
+    True
+    """
+    wanted = set(query)
+    total = sum(freq.idf(t) for t in wanted)
+    have = set(text)
+    return sum(freq.idf(t) for t in wanted if t in have) / total if total > 0 else 0.0
 
 
 def task_scores(cosines: Sequence[float] | None, tasks: Sequence[Sequence[str]],

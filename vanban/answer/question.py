@@ -64,7 +64,9 @@ _WHO = re.compile(r"(?<!\w)(?:ai|(?:cơ quan|đơn vị|bộ|sở|cục|ban|ngà
 _WHEN = re.compile(r"khi nào|bao giờ|lúc nào|(?:ngày|tháng|năm|quý|thời hạn|thời điểm|thời gian) nào"
                    r"|hạn chót|hạn cuối|thời hạn|(?<!\w)hạn(?!\s+chế)(?!\w)|chậm nhất")
 _WHAT = re.compile(r"(?:nhiệm vụ|việc|trách nhiệm|công việc|nội dung)(?: gì| nào)|làm gì|những gì"
-                   r"|phải làm|được giao(?: những)? (?:việc|nhiệm vụ)")
+                   r"|phải làm|được giao(?: những)? (?:việc|nhiệm vụ)"
+                   # "được giao gì", "phải chuẩn bị gì": a duty asked of the subject by its verb
+                   r"|(?:phải|được|cần)\s+(?:[\wÀ-ỹ]+\s+){0,2}?gì(?![\wÀ-ỹ])")
 _PERIOD_CUE = re.compile(r"đến hạn|hết hạn|có hạn|phải (?:hoàn thành|xong)|(?:việc|nhiệm vụ)"
                          r"(?: gì| nào)|những (?:việc|nhiệm vụ)|công việc")
 _PERIOD = re.compile(r"(?:trong|vào|của)\s+(?:(?:tháng\s+\d{1,2}(?:\s*(?:/|năm)\s*\d{4}|(?![\d/])))"
@@ -83,6 +85,8 @@ def classify(question: str) -> Kind:
     'when'
     >>> classify("Việc gì đến hạn trong quý IV/2026?")
     'period'
+    >>> classify("Sở Tài chính được giao gì trong việc lập quy hoạch?"), classify("Các sở phải chuẩn bị gì?")
+    ('what', 'what')
     >>> classify("Quy chế quản lý cụm công nghiệp gồm mấy chương?")
     'search'
     """

@@ -16,7 +16,7 @@ from ingest.assignments import Assignment
 from ingest.bodies import canonical_body, split_body_key
 from vanban.answer.match import SimilarityFn, expand_acronyms, task_scores, task_tokens
 from vanban.answer.meta import designated_types, doc_type
-from vanban.answer.question import Question, may_name, names_body, words
+from vanban.answer.question import BodyText, Question, may_name, names_body, words
 from vanban.answer.tasks import Responsibilities, role_rank
 
 __all__ = [
@@ -70,7 +70,7 @@ class Scope:
     refs: set[str]  # documents the question cites by number
     pool: list[tuple[int, Assignment]]  # (hit rank, assignment) of the retrieved clauses
     local: set[str]  # files of the hits issued in the place the question names
-    typed: set[str] = field(default_factory=set)  # files of the hits of the type the question names
+    typed: set[str]  # files of the hits of the type the question names (``trong CV về …``)
     similarity: SimilarityFn | None = None  # the question's cosine with task texts
     _fit: dict[str, float] = field(default_factory=dict)  # task text -> match score
     _asked: str | None = None
@@ -83,16 +83,23 @@ class Scope:
         documents = sorted({a.document for a in resp.all()} | {h.chunk.document for h in hits})
         refs = question.documents(documents) or issued_by_asker(question, hits)
         local = {h.chunk.file for h in hits if _is_local(h, question)}
-        return cls(question, hits, resp, refs, pool, local, similarity, typed=typed_files(question, hits))
+        return cls(question, hits, resp, refs, pool, local, typed_files(question, hits), similarity)
 
     @property
     def asked(self) -> str:
         """The question as tasks are matched with it: its acronyms (``CCHC``, ``VBQPPL``)
         spelled out as the retrieved clauses spell them."""
         if self._asked is None:
-            texts = [h.chunk.text for h in self.hits] + [a.task for _, a in self.pool]
+            texts = ([h.chunk.text for h in self.hits] + [a.task for _, a in self.pool]
+                     + [a.body for _, a in self.pool])
             self._asked = expand_acronyms(self.question.text, texts)
         return self._asked
+
+    @property
+    def subject(self) -> BodyText:
+        """The question's words that may name a body, acronyms spelled out
+        (``NHNN khu vực X`` meets ``Ngân hàng Nhà nước khu vực X``)."""
+        return BodyText.of(self.asked)
 
     def matched_text(self, a: Assignment) -> str:
         """What the question is compared with: the task; for a deadline question also the
@@ -164,7 +171,7 @@ def named_in_scope(scope: Scope) -> list[Assignment] | None:
     if named is None:
         return None
     mine = [a for a in scope.resp.all() if names_body(named, a.body_key or a.body)]
-    if not mine and scope.question.subject.find(scope.resp.names()) is not None:
+    if not mine and scope.subject.find(scope.resp.names()) is not None:
         return None  # a spelling the grammar cannot resolve (``Viện KTTV&BĐKH``): the index's names decide
     files = scope_files(scope)
     return [a for a in mine if a.file in files]
@@ -219,7 +226,7 @@ def best_group(scope: Scope, want_due: bool) -> list[Assignment]:
         pool += [(len(scope.hits), a) for a in named_in_scope(scope) or [] if id(a) not in seen]
     if not pool:
         return []
-    body = scope.question.subject.find([a.body for _, a in pool]) if want_due and not mine else None
+    body = scope.subject.find([a.body for _, a in pool]) if want_due and not mine else None
     key = canonical_body(body) if body else None
     q_words = scope.question.words
 
