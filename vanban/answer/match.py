@@ -89,16 +89,17 @@ def _spelled(acronym: str, text: str) -> list[str]:
 
 
 def expand_acronyms(question: str, texts: Sequence[str]) -> str:
-    """The question with each acronym replaced by the words that spell it in ``texts``
-    (the candidate clauses and tasks), the most frequent spelling when there are several.
+    """The question with each acronym followed by the words that spell it in ``texts``
+    (the candidate clauses and tasks), the most frequent spelling when there are several;
+    the acronym stays, since a task may print it too.
 
     A document's own words decide what ``CCHC`` or ``PCMT`` stands for, so no table of
     abbreviations has to know every issuer's: an acronym no text spells stays as it is.
 
     >>> expand_acronyms("Ai chủ trì kiểm tra CCHC?", ["Tổ chức kiểm tra công tác cải cách hành chính"])
-    'Ai chủ trì kiểm tra cải cách hành chính?'
+    'Ai chủ trì kiểm tra CCHC (cải cách hành chính)?'
     >>> expand_acronyms("Sở GD&ĐT làm gì?", ["Sở Giáo dục và Đào tạo chủ trì"])
-    'Sở giáo dục và đào tạo làm gì?'
+    'Sở GD&ĐT (giáo dục và đào tạo) làm gì?'
     >>> expand_acronyms("Ai làm XYZ?", ["không có"])
     'Ai làm XYZ?'
     """
@@ -107,7 +108,7 @@ def expand_acronyms(question: str, texts: Sequence[str]) -> str:
         found = Counter(run for t in texts for run in _spelled(acronym, t))
         if found:
             best = max(found.items(), key=lambda kv: kv[1])[0]
-            out = re.sub(rf"(?<![\w/&-]){re.escape(acronym)}(?![\w/&-])", best, out)
+            out = re.sub(rf"(?<![\w/&-]){re.escape(acronym)}(?![\w/&-])", f"{acronym} ({best})", out)
     return out
 
 

@@ -61,7 +61,7 @@ def fold(text: str) -> str:
 
 _WHO = re.compile(r"(?<!\w)(?:ai|(?:cơ quan|đơn vị|bộ|sở|cục|ban|ngành|tổ chức|(?<!nhiệm )vụ|viện|"
                   r"cấp|chủ thể|bên) nào)(?!\w)")
-_WHEN = re.compile(r"khi nào|bao giờ|lúc nào|(?:ngày|tháng|năm|quý|thời hạn|thời điểm|thời gian) nào"
+_WHEN = re.compile(r"khi nào|bao giờ|lúc nào|(?:ngày|hôm|tháng|năm|quý|thời hạn|thời điểm|thời gian) nào"
                    r"|hạn chót|hạn cuối|thời hạn|(?<!\w)hạn(?!\s+chế)(?!\w)|chậm nhất")
 _WHAT = re.compile(r"(?:nhiệm vụ|việc|trách nhiệm|công việc|nội dung)(?: gì| nào)|làm gì|những gì"
                    r"|phải làm|được giao(?: những)? (?:việc|nhiệm vụ)"

@@ -182,9 +182,8 @@ def may_be_named(scope: Scope) -> bool:
     question names (a group it belongs to, another spelling of a group): then "no task"
     would be too bold a claim."""
     named = scope.question.named
-    files = scope_files(scope)
-    return named is not None and any(may_name(named, a.body_key or a.body)
-                                     for _, a in scope.pool if a.file in files)
+    return named is not None and any(may_name(named, a.body_key or a.body) for _, a in scope.pool
+                                     if not scope.typed or a.file in scope.typed)
 
 
 def _relevance(scope: Scope, rank: int, a: Assignment, want_due: bool) -> float:
@@ -230,11 +229,15 @@ def best_group(scope: Scope, want_due: bool) -> list[Assignment]:
     key = canonical_body(body) if body else None
     q_words = scope.question.words
 
+    asked = scope.question.named if want_due and not mine else None
+
     def score(item: tuple[int, Assignment]) -> tuple[float, ...]:
         rank, a = item
         named = 0.0
         if id(a) in mine or (key and name_key(a) == key):
             named = 1.0 + 0.1 * len(set(words(a.body)) & q_words)
+        elif asked and may_name(asked, a.body_key or a.body):
+            named = 0.5  # "Hạn các sở …": a group the asked body belongs to, or a wider spelling
         relevance = round(_relevance(scope, rank, a, want_due), 6)  # float noise must not beat rank
         return (named, relevance, -rank, -role_rank(a.role))
 
