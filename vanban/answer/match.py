@@ -88,10 +88,10 @@ def _spelled(acronym: str, text: str) -> list[str]:
     return out
 
 
-def expand_acronyms(question: str, texts: Sequence[str]) -> str:
+def expand_acronyms(question: str, texts: Sequence[str], keep: bool = True) -> str:
     """The question with each acronym followed by the words that spell it in ``texts``
     (the candidate clauses and tasks), the most frequent spelling when there are several;
-    the acronym stays, since a task may print it too.
+    the acronym stays (``keep``), since a task may print it too.
 
     A document's own words decide what ``CCHC`` or ``PCMT`` stands for, so no table of
     abbreviations has to know every issuer's: an acronym no text spells stays as it is.
@@ -100,6 +100,8 @@ def expand_acronyms(question: str, texts: Sequence[str]) -> str:
     'Ai chủ trì kiểm tra CCHC (cải cách hành chính)?'
     >>> expand_acronyms("Sở GD&ĐT làm gì?", ["Sở Giáo dục và Đào tạo chủ trì"])
     'Sở GD&ĐT (giáo dục và đào tạo) làm gì?'
+    >>> expand_acronyms("NHNN khu vực X làm gì?", ["Ngân hàng Nhà nước khu vực X"], keep=False)
+    'ngân hàng nhà nước khu vực X làm gì?'
     >>> expand_acronyms("Ai làm XYZ?", ["không có"])
     'Ai làm XYZ?'
     """
@@ -108,7 +110,7 @@ def expand_acronyms(question: str, texts: Sequence[str]) -> str:
         found = Counter(run for t in texts for run in _spelled(acronym, t))
         if found:
             best = max(found.items(), key=lambda kv: kv[1])[0]
-            out = re.sub(rf"(?<![\w/&-]){re.escape(acronym)}(?![\w/&-])", f"{acronym} ({best})", out)
+            out = re.sub(rf"(?<![\w/&-]){re.escape(acronym)}(?![\w/&-])", f"{acronym} ({best})" if keep else best, out)
     return out
 
 

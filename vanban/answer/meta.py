@@ -16,6 +16,8 @@ share most words with the question (ties: the better-ranked clause).
 'issuer'
 >>> asked_field("Ai chủ trì đăng ký doanh nghiệp?") is None
 True
+>>> asked_field("Hạn các sở, ngành ban hành KH tuyên truyền năm 2026?") is None
+True
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ _SIGNER = re.compile(rf"(?<!\w)(?:ai|người nào|người|ông nào|bà nào|l
 _DATE = re.compile(rf"(?:ban hành|{_SIGN}|phát hành|ra đời)\s+(?:vào\s+)?(?:ngày|hôm|lúc|khi|thời điểm)"
                    rf"\s+nào|ngày\s+(?:ban hành|{_SIGN}|phát hành)|(?:ban hành|{_SIGN})\s+khi nào"
                    r"|ngày tháng năm nào|(?:ban hành|ký)\s+(?:từ\s+)?bao giờ")
-_ISSUER = re.compile(r"(?:cơ quan|đơn vị|ai|cấp|bộ|ngành)\s+(?:nào\s+)?(?:đã\s+)?ban hành"
+# "ngành" of "các sở, ngành ban hành KH" is a subject, not the question word: "nào" is needed
+_ISSUER = re.compile(r"(?:(?:cơ quan|đơn vị|cấp|bộ|ngành)\s+nào|(?<!\w)ai)\s+(?:đã\s+)?ban hành"
                      r"|do\s+(?:cơ quan|đơn vị|ai)\s+(?:nào\s+)?ban hành|cơ quan ban hành")
 # the issuer question must name a document, or "Cơ quan nào ban hành quy chế …" asks for a
 # task's owner; a type word (or "văn bản") right after "ban hành", or a cited number, names one

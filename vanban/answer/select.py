@@ -90,16 +90,18 @@ class Scope:
         """The question as tasks are matched with it: its acronyms (``CCHC``, ``VBQPPL``)
         spelled out as the retrieved clauses spell them."""
         if self._asked is None:
-            texts = ([h.chunk.text for h in self.hits] + [a.task for _, a in self.pool]
-                     + [a.body for _, a in self.pool])
-            self._asked = expand_acronyms(self.question.text, texts)
+            self._asked = expand_acronyms(self.question.text, self._spelling_texts())
         return self._asked
+
+    def _spelling_texts(self) -> list[str]:
+        return ([h.chunk.text for h in self.hits] + [a.task for _, a in self.pool]
+                + [a.body for _, a in self.pool])
 
     @property
     def subject(self) -> BodyText:
         """The question's words that may name a body, acronyms spelled out
         (``NHNN khu vực X`` meets ``Ngân hàng Nhà nước khu vực X``)."""
-        return BodyText.of(self.asked)
+        return BodyText.of(expand_acronyms(self.question.text, self._spelling_texts(), keep=False))
 
     def matched_text(self, a: Assignment) -> str:
         """What the question is compared with: the task; for a deadline question also the
@@ -206,6 +208,19 @@ def _relevance(scope: Scope, rank: int, a: Assignment, want_due: bool) -> float:
     return score
 
 
+def is_group_name(name: str) -> bool:
+    """``Các sở, ngành``, ``UBND các xã``: a name of several bodies.
+
+    >>> is_group_name("các sở, ngành"), is_group_name("Sở Văn hóa, Thể thao và Du lịch")
+    (True, False)
+    """
+    return any(w in ("các", "những") for w in canonical_body(name).split())
+
+
+def is_group(a: Assignment) -> bool:
+    return is_group_name(a.body)
+
+
 def _same_task(a: Assignment, b: Assignment) -> bool:
     return a.file == b.file and a.clause == b.clause and a.task == b.task
 
@@ -230,13 +245,14 @@ def best_group(scope: Scope, want_due: bool) -> list[Assignment]:
     q_words = scope.question.words
 
     asked = scope.question.named if want_due and not mine else None
+    group_asked = asked is not None and is_group_name(asked)
 
     def score(item: tuple[int, Assignment]) -> tuple[float, ...]:
         rank, a = item
         named = 0.0
         if id(a) in mine or (key and name_key(a) == key):
             named = 1.0 + 0.1 * len(set(words(a.body)) & q_words)
-        elif asked and may_name(asked, a.body_key or a.body):
+        elif asked and may_name(asked, a.body_key or a.body) and not (group_asked and not is_group(a)):
             named = 0.5  # "Hạn các sở …": a group the asked body belongs to, or a wider spelling
         relevance = round(_relevance(scope, rank, a, want_due), 6)  # float noise must not beat rank
         return (named, relevance, -rank, -role_rank(a.role))
