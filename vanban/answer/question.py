@@ -363,7 +363,8 @@ _GROUP_WORDS = ("các", "những", "cấp")
 
 
 def _bare(name: str) -> list[str]:
-    return [w for w in canonical_body(name).split() if w not in _GROUP_WORDS]
+    """A name's words without group words and punctuation (``các sở, ban`` → sở, ban)."""
+    return [w for w in re.findall(r"[\wÀ-ỹ&]+", canonical_body(name)) if w not in _GROUP_WORDS]
 
 
 def _initials(named: str, key: str) -> bool:
@@ -391,6 +392,8 @@ def may_name(named: str, key: str) -> bool:
     ``Các sở, ban, ngành``; ``UBND xã Hiệp Thạnh`` and ``UBND các xã``.)
 
     >>> may_name("các sở, ngành", "các sở, ban, ngành @ tỉnh lâm đồng")
+    True
+    >>> may_name("Các sở", "các sở, ban, ngành @ tỉnh lâm đồng")
     True
     >>> may_name("UBND xã Hiệp Thạnh", "ủy ban nhân dân các xã @ tỉnh lâm đồng")
     True
