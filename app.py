@@ -827,4 +827,6 @@ def launch(config: Config) -> None:
 
     service = Vanban(config)
     service.warm_up()  # the model loads before the first official asks, not during
+    service.keep_tasks_ready = True  # and task texts are embedded before questions need them
+    service.prefill_task_vectors()
     start(service, config, block=True)

@@ -420,14 +420,32 @@ def body_matches(query: str, body: str) -> bool:
     >>> body_matches("So Cong Thuong", "Sở Công Thương"), body_matches("UBND tinh", "Ủy ban nhân dân tỉnh")
     (True, True)
     """
-    if _KEY_SEP in body:
-        b, b_place = split_body_key(body)
-    else:
-        b, b_place = canonical_body(body), province_of(body)
-    q_place = province_of(query)
-    q = canonical_body(_without_place(query) if q_place else query)
+    b, b_place = _body_parts(body)
+    q, q_place, unaccented = _query_parts(query)
     if not q or (q_place and b_place and q_place != b_place):
         return False
-    if is_unaccented(query):  # as typed: "UBND tinh" spells out to an accented key
+    if unaccented:  # as typed: "UBND tinh" spells out to an accented key
         q, b = fold(q), fold(b)
-    return q == b or re.search(r"(?<!\w)" + re.escape(q) + r"(?!\w)", b) is not None
+    return q == b or _word_in(q).search(b) is not None
+
+
+# A question compares the body it names with every body of the index: each side's
+# parts are worked out once, not once per pair.
+@functools.lru_cache(maxsize=1 << 14)
+def _body_parts(body: str) -> tuple[str, str | None]:
+    """(canonical name, province) of a printed name or a body key."""
+    if _KEY_SEP in body:
+        return split_body_key(body)
+    return canonical_body(body), province_of(body)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _query_parts(query: str) -> tuple[str, str | None, bool]:
+    """(canonical name without its province, province, typed without diacritics?)."""
+    place = province_of(query)
+    return canonical_body(_without_place(query) if place else query), place, is_unaccented(query)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _word_in(key: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + re.escape(key) + r"(?!\w)")

@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index.chunks import Chunk
@@ -166,7 +167,7 @@ def test_a_named_body_answers_from_its_own_tasks_only() -> None:
 
 
 def test_service_matches_tasks_with_its_own_embedder() -> None:
-    """Through ``Vanban.ask``: the service embeds task texts with its embedder, once per snapshot."""
+    """Through ``Vanban.ask``: the service embeds task texts with its embedder, once."""
     from vanban.service import Vanban
     from vanban.settings import Config
 
@@ -176,9 +177,63 @@ def test_service_matches_tasks_with_its_own_embedder() -> None:
         vb.ingest([sample])
         answer = vb.ask("Ai chủ trì kiểm tra an toàn phòng cháy, chữa cháy tại các cụm công nghiệp?")
         assert answer.owners and answer.owners[0].body == "Sở Công Thương"
-        assert vb.snapshot().task_vectors  # task vectors were embedded and kept
+        assert vb.task_vectors  # task vectors were embedded and kept
         tasks = [a.task for a in vb.responsibilities().all()][:2]
         sims = vb.task_similarity("kiểm tra an toàn phòng cháy", tasks)
         assert len(sims) == len(tasks) and all(-1.0 <= s <= 1.0001 for s in sims)
         missing = vb.ask("Sở Y tế có nhiệm vụ gì trong công văn này?")
         assert not missing.found and missing.gap == "no_task_for_body"
+
+
+class _CountingFake(FakeEmbedder):
+    """The fake model, counting the passages it embeds."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passages = 0
+
+    def embed_passages(self, texts):  # type: ignore[no-untyped-def]
+        self.passages += len(texts)
+        return super().embed_passages(texts)
+
+
+def test_a_server_embeds_task_texts_ahead_and_a_restart_reuses_them() -> None:
+    """``prefill_task_vectors`` embeds every task text of the snapshot in the background and
+    keeps them beside the index: a new process answers without embedding any task text."""
+    from index import taskvectors
+    from vanban.answer.select import compared_texts
+    from vanban.service import Vanban
+    from vanban.settings import Config
+
+    sample = Path(__file__).parents[1] / "corpus" / "cong-van-612-SCT-QLCN.docx"
+    with tempfile.TemporaryDirectory() as tmp:
+        first = Vanban(Config(db=tmp), FakeEmbedder())
+        first.ingest([sample])
+        texts = {t for a in first.responsibilities().all() for t in compared_texts(a)}
+        thread = first.prefill_task_vectors(wait=True)
+        assert thread is not None and set(first.task_vectors) == texts
+        assert first.prefill_task_vectors() is None  # this snapshot is done
+        kept = taskvectors.load(Path(tmp), first._embedder_key())
+        assert set(kept) == texts
+        assert all(np.allclose(kept[t], first.task_vectors[t]) for t in texts)
+
+        model = _CountingFake()
+        second = Vanban(Config(db=tmp), model)
+        answer = second.ask("Ai chủ trì kiểm tra an toàn phòng cháy, chữa cháy tại các cụm công nghiệp?")
+        assert answer.found and model.passages == 0  # every task text came from the kept file
+
+
+def test_prefill_is_skipped_over_the_limit_and_a_broken_file_is_ignored() -> None:
+    from index import taskvectors
+    from vanban.service import Vanban
+    from vanban.settings import Config
+
+    sample = Path(__file__).parents[1] / "corpus" / "cong-van-612-SCT-QLCN.docx"
+    with tempfile.TemporaryDirectory() as tmp:
+        vb = Vanban(Config(db=tmp, task_prefill_max=1), FakeEmbedder())
+        vb.ingest([sample])
+        assert vb.prefill_task_vectors() is None and vb.task_vectors == {}
+        path = taskvectors.path_for(Path(tmp), vb._embedder_key())
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"not an npz")
+        assert taskvectors.load(Path(tmp), vb._embedder_key()) == {}

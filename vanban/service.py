@@ -18,8 +18,10 @@ seen once the background rebuild they trigger has finished.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import os
 import threading
 import time
 import unicodedata
@@ -29,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from index import saved
+from index import saved, taskvectors
 from index.chunks import Chunk, SearchFilters
 from index.corrections import Correction
 from index.embedders import CachedQueries, Embedder, make_embedder, relevance_floor
@@ -49,6 +51,7 @@ from ingest.errors import InputError
 from vanban.answer.compose import Answerer
 from vanban.answer.match import TaskVectors
 from vanban.answer.meta import DocFacts
+from vanban.answer.select import compared_texts
 from vanban.answer.tasks import Responsibilities, to_row
 from vanban.answer.types import Answer
 from vanban.settings import Config
@@ -74,7 +77,6 @@ class Snapshot:
     responsibilities: Responsibilities
     state: IndexState  # what it was built from: the base of the next one
     documents: tuple[DocFacts, ...] = ()  # header and signature facts of the visible documents
-    task_vectors: dict[str, np.ndarray] = field(default_factory=dict)  # filled as questions need
 
     @classmethod
     def of(cls, state: IndexState, lexical: LexicalIndex) -> Snapshot:
@@ -115,6 +117,16 @@ def documents_of(state: IndexState) -> tuple[DocFacts, ...]:
 
 
 _BUILDS: weakref.WeakSet[threading.Thread] = weakref.WeakSet()  # background snapshot builds
+
+
+PREFILL_BATCH = 32  # task texts embedded per call by the background prefill
+
+
+def _lower_this_thread_priority() -> None:
+    """Run the calling thread (and the threads it starts, e.g. the model's) at the lowest
+    CPU priority, so background work never slows a question (Linux: nice per thread)."""
+    with contextlib.suppress(AttributeError, OSError):  # not Linux, or not allowed: as it is
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
 
 
 def wait_for_snapshot_builds(timeout: float = 120.0) -> None:
@@ -189,6 +201,10 @@ class Vanban:
         self._marker_checked = 0.0  # time.monotonic() of the last look at the write marker
         self.on_wait: Callable[[str], None] | None = None  # told when another writer holds the index
         self._answerer = Answerer(self.search, self.task_similarity)
+        self._task_vectors: dict[str, np.ndarray] | None = None  # task text -> vector, any snapshot
+        self._prefilling = threading.Lock()
+        self._prefilled: str | None = None  # the snapshot revision whose task texts are all embedded
+        self.keep_tasks_ready = False  # serve: embed every new snapshot's task texts in the background
 
     @property
     def embedder(self) -> Embedder:
@@ -424,7 +440,57 @@ class Vanban:
     def task_similarity(self, question: str, tasks: Sequence[str]) -> list[float]:
         """The question's cosine with each task text; task vectors are embedded on first
         use and kept with the current snapshot."""
-        return TaskVectors(self.queries, self.snapshot().task_vectors).similarity(question, tasks)
+        if self.keep_tasks_ready:
+            self.prefill_task_vectors()  # no-op unless the snapshot is new
+        return TaskVectors(self.queries, self.task_vectors).similarity(question, tasks)
+
+    @property
+    def task_vectors(self) -> dict[str, np.ndarray]:
+        """Task text → vector, shared by every snapshot (a text's vector depends on the model
+        only); starts from the copy kept beside the index (``index.taskvectors``)."""
+        if self._task_vectors is None:
+            self._task_vectors = taskvectors.load(self.config.db_path, self._embedder_key())
+        return self._task_vectors
+
+    def _embedder_key(self) -> str:
+        return f"{self.embedder.name}/{self.embedder.dim}"
+
+    def prefill_task_vectors(self, wait: bool = False) -> threading.Thread | None:
+        """Embed the current snapshot's task texts that no question has needed yet, in a
+        background thread at low CPU priority, and keep them beside the index: the first
+        question about a task then pays no embedding. Skipped (answers embed on demand)
+        when more than ``config.task_prefill_max`` texts are missing. Returns the thread
+        started, None when there was nothing to do (or one is running already)."""
+        snap = self.snapshot()
+        if snap.revision == self._prefilled or not self._prefilling.acquire(blocking=False):
+            return None
+        known = self.task_vectors
+        todo = list(dict.fromkeys(t for a in snap.responsibilities.all() for t in compared_texts(a)
+                                  if t not in known))
+        if not todo or len(todo) > self.config.task_prefill_max:
+            self._prefilled = snap.revision
+            self._prefilling.release()
+            return None
+
+        def run() -> None:
+            try:
+                _lower_this_thread_priority()
+                vectors = TaskVectors(self.queries, known)
+                for start in range(0, len(todo), PREFILL_BATCH):
+                    vectors.vectors(todo[start:start + PREFILL_BATCH])
+                taskvectors.save(self.config.db_path, self._embedder_key(), dict(known))
+                self._prefilled = snap.revision
+            except Exception:  # noqa: BLE001 — questions still embed what they need
+                log.exception("vanban: không nhúng sẵn được nội dung nhiệm vụ")
+            finally:
+                self._prefilling.release()
+
+        thread = threading.Thread(target=run, name="vanban-task-vectors", daemon=True)
+        _BUILDS.add(thread)
+        thread.start()
+        if wait:
+            thread.join()
+        return thread
 
     @property
     def answerer(self) -> Answerer:

@@ -91,6 +91,10 @@ class Config:
         1, "VANBAN_UPLOAD_WORKERS",
         "Tệp tải lên trên web được đọc và nhúng trong bấy nhiêu tiến trình riêng, ưu tiên thấp, "
         "để câu hỏi của mọi người vẫn nhanh trong lúc nạp; 0 = ngay trong tiến trình web.")
+    task_prefill_max: int = setting(
+        50_000, "VANBAN_TASK_PREFILL_MAX",
+        "Máy chủ web nhúng sẵn (nền, ưu tiên thấp) nội dung nhiệm vụ của các văn bản để câu hỏi "
+        "không phải chờ; quá bấy nhiêu câu chưa nhúng thì chỉ nhúng khi câu hỏi cần; 0 = tắt.")
 
     @property
     def db_path(self) -> Path:

@@ -18,6 +18,7 @@ matched against the loaded ones on demand (:meth:`Question.documents`,
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -325,6 +326,7 @@ def _key_parts(key: str) -> tuple[str, str | None]:
     return split_body_key(key) if " @ " in key else (canonical_body(key), province_of(key))
 
 
+@functools.lru_cache(maxsize=1 << 17)  # pure; a question compares its body with every assignment's
 def names_body(named: str, key: str) -> bool:
     """Does ``named`` (a body as a question writes it) name the body of ``key`` (a body
     key or printed name)? Any spelling, with or without the province, abbreviations
@@ -339,7 +341,7 @@ def names_body(named: str, key: str) -> bool:
     >>> names_body("Sở Công Thương Lào Cai", "sở công thương @ tỉnh lâm đồng")
     False
     """
-    spelled = spell_out(named, QUESTION_TABLE)
+    spelled = _spelled(named)
     if body_matches(spelled, key):
         return True
     base, place = _key_parts(key)
@@ -350,6 +352,13 @@ def names_body(named: str, key: str) -> bool:
         return True
     bare = _bare_place(spelled) if asked is None else None
     return bare is not None and (place is None or place.endswith(bare[1])) and names_body(bare[0], key)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _spelled(named: str) -> str:
+    """A body as a question writes it, abbreviations spelled out (asked once per question,
+    used against every body of the index)."""
+    return spell_out(named, QUESTION_TABLE)
 
 
 def _bare_place(name: str) -> tuple[str, str] | None:

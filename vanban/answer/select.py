@@ -60,6 +60,13 @@ def _is_local(hit: Hit, question: Question) -> bool:
     return question.is_local(f"{c.issuer} {c.document} {c.title}")
 
 
+def compared_texts(a: Assignment) -> tuple[str, str]:
+    """The texts a question may be compared with for ``a``: its task, and (for deadline
+    questions) ``body: task``, e.g. ``Sở Tư pháp: rà soát văn bản`` — what a server
+    embeds ahead of time (``Vanban.prefill_task_vectors``)."""
+    return a.task, f"{a.body}: {a.task}"
+
+
 @dataclass
 class Scope:
     """What every answer kind needs, computed once per question."""
@@ -106,7 +113,8 @@ class Scope:
     def matched_text(self, a: Assignment) -> str:
         """What the question is compared with: the task; for a deadline question also the
         body, since it describes who does what (``Chủ hồ chứa … phải trực ban đến khi nào``)."""
-        return f"{a.body}: {a.task}" if self.question.kind == "when" else a.task
+        plain, with_body = compared_texts(a)
+        return with_body if self.question.kind == "when" else plain
 
     def fit(self, a: Assignment) -> float:
         """How well ``a``'s task matches the question, among the candidates (best ≈ 1).
