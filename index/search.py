@@ -26,6 +26,7 @@ from typing import Literal
 import numpy as np
 
 from index.accents import Accents
+from index.chunkfile import ChunkFile, ChunkMap, accepted
 from index.chunks import Chunk, SearchFilters
 from index.embedders import Embedder
 from index.lexical import LexicalIndex
@@ -120,6 +121,9 @@ def score_fusion(scores: Mapping[str, Mapping[str, float]], weights: Mapping[str
 def _allowed(chunks_by_id: Mapping[str, Chunk], filters: SearchFilters | None) -> set[str] | None:
     if filters is None or filters.empty:
         return None
+    if isinstance(chunks_by_id, ChunkMap):  # decided per document, no chunk decoded twice
+        ids = chunks_by_id.rows.ids
+        return {ids[int(i)] for i in np.flatnonzero(chunks_by_id.rows.mask(filters))}
     return {cid for cid, chunk in chunks_by_id.items() if filters.accepts(chunk)}
 
 
@@ -143,12 +147,16 @@ class Searcher:
     embedder: Embedder | None
     fusion: Fusion = DEFAULT_FUSION
     expand_queries: bool = True  # embed "Quyết định … Bộ Xây dựng" rather than "QĐ … Bộ XD"
+    # where the chunks' syllable statistics come from when they outlive this searcher
+    # (``Vanban`` keeps them with its snapshot: at 100k clauses they take tens of seconds)
+    accents_of: Callable[[], Accents] | None = field(default=None, repr=False, compare=False)
     _accents: Accents | None = field(default=None, init=False, repr=False, compare=False)
 
     def accents(self) -> Accents:
         """The chunks' syllable statistics, counted on the first unaccented question."""
         if self._accents is None:
-            self._accents = Accents.from_texts(c.text for c in self.chunks_by_id.values())
+            self._accents = (self.accents_of() if self.accents_of is not None
+                             else Accents.from_texts(c.text for c in self.chunks_by_id.values()))
         return self._accents
 
     def dense_query(self, query: str) -> str:
@@ -280,7 +288,7 @@ def matrix_dense_fn(chunks: Sequence[Chunk], vectors: np.ndarray) -> DenseFn:
     L2-normalized. Ties keep storage order.
     """
     matrix = np.ascontiguousarray(vectors, dtype=np.float32)
-    items = list(chunks)
+    items: Sequence[Chunk] = chunks if isinstance(chunks, ChunkFile) else list(chunks)  # a file: read lazily
 
     def dense_fn(query_vec: np.ndarray, k: int, filters: SearchFilters | None) -> list[tuple[Chunk, float]]:
         if not items or k <= 0:
@@ -289,8 +297,7 @@ def matrix_dense_fn(chunks: Sequence[Chunk], vectors: np.ndarray) -> DenseFn:
         # which on 2 busy cores costs 10× more (10k clauses: ~0.6 ms against ~8 ms).
         sims = np.einsum("ij,j->i", matrix, np.asarray(query_vec, dtype=np.float32).reshape(-1))
         if filters is not None and not filters.empty:
-            keep = np.fromiter((filters.accepts(c) for c in items), dtype=bool, count=len(items))
-            sims = np.where(keep, sims, -np.inf)
+            sims = np.where(accepted(items, filters), sims, -np.inf)
         n = min(k, len(items))
         top = np.argpartition(-sims, n - 1)[:n] if n < len(items) else np.arange(len(items))
         order = top[np.lexsort((top, -sims[top]))]  # best first, then storage order

@@ -45,6 +45,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from index import corrections, originals
+from index.chunkfile import doc_rows
 from index.chunks import Chunk, SearchFilters, chunk_from_row, chunk_row, chunks_from_document
 from index.errors import EmbedderMismatchError, StoreError, StoreUnavailableError
 from ingest.assignments import Assignment, extract_assignments
@@ -229,7 +230,7 @@ class IndexState:
     signature: str  # ``Store.signature`` of these records
     revision: str  # the registry revision read (changes with every write)
     records: tuple[DocRecord, ...]
-    chunks: list[Chunk]
+    chunks: Sequence[Chunk]  # a list, or read lazily from a saved snapshot (``ChunkFile``)
     vectors: np.ndarray
     assignments: dict[str, list[Assignment]]
     reused: frozenset[str] = frozenset()  # doc ids whose rows were taken from a base state
@@ -254,8 +255,8 @@ def reusable(base: IndexState | None, records: Iterable[DocRecord]) -> set[str]:
 def merged(base: IndexState, delta: IndexState) -> IndexState:
     """``delta`` (read without the rows of ``delta.reused``) completed with those rows of ``base``:
     the kept rows first, in ``base`` order, then the rows read."""
-    keep = np.asarray([i for i, c in enumerate(base.chunks) if c.doc_id in delta.reused], dtype=np.int64)
-    chunks = [base.chunks[i] for i in keep] + delta.chunks
+    keep = doc_rows(base.chunks, delta.reused)
+    chunks = [*(base.chunks[int(i)] for i in keep), *delta.chunks]
     vectors = np.concatenate([np.asarray(base.vectors[keep], dtype=np.float32),
                               np.asarray(delta.vectors, dtype=np.float32).reshape(-1, base.vectors.shape[1])])
     return replace(delta, chunks=chunks, vectors=vectors)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from pathlib import Path
@@ -255,3 +256,27 @@ def test_truncated_or_old_saved_index_is_refused(index: LexicalIndex, tmp_path: 
     meta = tmp_path / "old" / "lexical.json"
     meta.write_text(meta.read_text(encoding="utf-8").replace('"version": 2', '"version": 1'), encoding="utf-8")
     assert LexicalIndex.saved_fingerprint(tmp_path / "old") is None
+
+
+def test_saved_postings_are_mapped_and_score_like_recomputed_ones(index: LexicalIndex, tmp_path: Path) -> None:
+    index.save(tmp_path / "bm25")
+    loaded = LexicalIndex.load(tmp_path / "bm25")
+    assert isinstance(loaded._main.rows, np.memmap) and isinstance(loaded._folded.weights, np.memmap)
+    for query in ("Ai chủ trì xây dựng thị trường các-bon trong nước?", "thi truong cac-bon tu nguyen"):
+        assert np.array_equal(loaded.scores(query), index.scores(query))
+    # A save without postings (written before they were saved) loads and recomputes them.
+    meta = json.loads((tmp_path / "bm25" / "lexical.json").read_text(encoding="utf-8"))
+    del meta["postings"], meta["folded_vocab"]
+    (tmp_path / "bm25" / "lexical.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    older = LexicalIndex.load(tmp_path / "bm25")
+    assert not isinstance(older._main.rows, np.memmap)
+    assert np.array_equal(older.scores("thi truong cac-bon tu nguyen"), index.scores("thi truong cac-bon tu nguyen"))
+
+
+@pytest.mark.parametrize("name", ["main_rows.npy", "folded_indptr.npy", "main_weights.npy"])
+def test_truncated_saved_postings_are_refused(index: LexicalIndex, tmp_path: Path, name: str) -> None:
+    index.save(tmp_path / "bm25")
+    path = tmp_path / "bm25" / name
+    path.write_bytes(path.read_bytes()[:-8])
+    with pytest.raises(StoreError, match="vanban ingest"):
+        LexicalIndex.load(tmp_path / "bm25")

@@ -136,3 +136,29 @@ def test_warm_up_builds_the_search_cache_only_when_there_is_something_to_search(
     assert vb.warm_up() is False and vb._snapshot is None
     vb.ingest([CONG_VAN])
     assert vb.warm_up() is True and vb._snapshot is not None
+
+
+def test_syllable_statistics_are_counted_once_per_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Questions typed without diacritics restore them from the chunks' syllable statistics:
+    counted on the first such question of a snapshot, not on every one (100k clauses: ~25 s)."""
+    vb = _service(tmp_path / "db")
+    vb.ingest([CONG_VAN])
+    counts: list[int] = []
+    real = service_module.Accents.from_texts
+
+    def counting(texts: object) -> object:
+        counts.append(1)
+        return real(texts)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service_module.Accents, "from_texts", counting)
+    first = vb.search("ai chu tri kiem tra phong chay chua chay")
+    assert vb.search("ai chu tri kiem tra phong chay chua chay") == first
+    vb.search("bao cao ket qua kiem tra")
+    assert len(counts) == 1
+    vb.ingest([KE_HOACH])  # a new snapshot counts its own
+    expected = vb.search("ai chu tri kiem tra phong chay chua chay")
+    assert len(counts) == 2
+    again = _service(tmp_path / "db")  # a new process: kept beside the saved snapshot, read back
+    assert again.search("ai chu tri kiem tra phong chay chua chay") == expected
+    assert len(counts) == 2
+    assert again.snapshot().accents() == vb.snapshot().accents()

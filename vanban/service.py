@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from index import saved, taskvectors
+from index.accents import Accents
+from index.chunkfile import by_id, doc_order
 from index.chunks import Chunk, SearchFilters
 from index.corrections import Correction
 from index.embedders import CachedQueries, Embedder, make_embedder, relevance_floor
@@ -64,6 +66,7 @@ if TYPE_CHECKING:
 REGISTRY_TTL_S = 1.0
 
 log = logging.getLogger(__name__)
+_COUNTING = threading.Lock()  # one count of a snapshot's syllable statistics at a time
 
 
 @dataclass(frozen=True)
@@ -77,10 +80,25 @@ class Snapshot:
     responsibilities: Responsibilities
     state: IndexState  # what it was built from: the base of the next one
     documents: tuple[DocFacts, ...] = ()  # header and signature facts of the visible documents
+    counted: dict[str, Accents] = field(default_factory=dict)  # ``accents()``, once counted
+
+    def accents(self, db_path: Path | None = None) -> Accents:
+        """The chunks' syllable statistics, for questions typed without diacritics: read from
+        beside the saved snapshot under ``db_path``, else counted (and kept there) — on the
+        first such question, once per snapshot (not once per question)."""
+        with _COUNTING:
+            if "accents" not in self.counted:
+                found = saved.load_accents(db_path, self.revision) if db_path is not None else None
+                if found is None:
+                    found = Accents.from_texts(c.text for c in self.chunks.values())
+                    if db_path is not None:
+                        saved.save_accents(db_path, self.revision, found)
+                self.counted["accents"] = found
+            return self.counted["accents"]
 
     @classmethod
     def of(cls, state: IndexState, lexical: LexicalIndex) -> Snapshot:
-        return cls(state.revision, {c.id: c for c in state.chunks}, lexical,
+        return cls(state.revision, by_id(state.chunks, lexical.ids, lexical.position), lexical,
                    matrix_dense_fn(state.chunks, state.vectors), responsibilities_of(state), state,
                    documents_of(state))
 
@@ -101,7 +119,7 @@ class CheckReport:
 
 def responsibilities_of(state: IndexState) -> Responsibilities:
     """The assignments stored with the visible documents, documents in storage order."""
-    order = list(dict.fromkeys(c.doc_id for c in state.chunks))
+    order = doc_order(state.chunks)
     files = {r.doc_id: r.file for r in state.records}
     return Responsibilities([a for d in order for a in state.assignments.get(d, [])],
                             {d: files[d] for d in order if d in files})
@@ -109,7 +127,7 @@ def responsibilities_of(state: IndexState) -> Responsibilities:
 
 def documents_of(state: IndexState) -> tuple[DocFacts, ...]:
     """What each visible document says about itself (header, signature), in storage order."""
-    visible = dict.fromkeys(c.doc_id for c in state.chunks)
+    visible = doc_order(state.chunks)
     records = {r.doc_id: r for r in state.records}
     return tuple(DocFacts(r.file, r.name, r.title, dt.date.fromisoformat(r.date) if r.date else None,
                           r.issuer, r.signer, r.signer_position)
@@ -198,6 +216,7 @@ class Vanban:
         self._snapshot: Snapshot | None = None
         self._building = threading.Lock()  # one snapshot build at a time
         self._queries: CachedQueries | None = None
+        self._preloading = False  # the model is being (or was) loaded in the background
         self._marker_checked = 0.0  # time.monotonic() of the last look at the write marker
         self.on_wait: Callable[[str], None] | None = None  # told when another writer holds the index
         self._answerer = Answerer(self.search, self.task_similarity)
@@ -333,8 +352,27 @@ class Vanban:
             return snap
         with self._building:
             if self._snapshot is None:
+                self._preload_model()
                 self._snapshot = self._saved_snapshot() or self._build()
             return self._snapshot
+
+    def _preload_model(self) -> None:
+        """Start loading the embedding model in a background thread (when it has a ``load``),
+        so a first question waits for the longer of mapping the snapshot and loading the model,
+        not for both in turn. A model that fails to load fails again, with its message, when
+        the question needs it."""
+        load = getattr(self.embedder, "load", None)
+        if not callable(load) or self._preloading:
+            return
+        self._preloading = True
+
+        def run() -> None:
+            try:
+                load()
+            except Exception as exc:  # noqa: BLE001 — said again by the question that needs it
+                log.debug("vanban: nạp trước mô hình nhúng không được (%s)", exc)
+
+        threading.Thread(target=run, name="vanban-model", daemon=True).start()
 
     def _changed_since(self, snap: Snapshot) -> bool:
         """Whether the index moved on from ``snap``: embedded, the write marker file says so
@@ -408,7 +446,7 @@ class Vanban:
         else:
             lexical = LexicalIndex.build(state.chunks)
         folder = saved.save(db, state, lexical, store.embedder_key)
-        return Snapshot.of(saved.mapped(folder, state), lexical)
+        return Snapshot.of(*saved.mapped(folder, state, lexical))
 
     def _rebuild_in_background(self) -> None:
         if not self._building.acquire(blocking=False):
@@ -430,7 +468,8 @@ class Vanban:
         snap = self.snapshot()
         if not self._bound:
             self._bound_store()
-        return Searcher(snap.chunks, snap.lexical, snap.dense, self.queries)
+        return Searcher(snap.chunks, snap.lexical, snap.dense, self.queries,
+                        accents_of=lambda: snap.accents(self.config.db_path))
 
     def search(self, question: str, k: int | None = None, filters: SearchFilters | None = None,
                mode: Mode = "hybrid") -> list[Hit]:
@@ -529,6 +568,7 @@ class Vanban:
         """
         with self._building:
             if self._snapshot is None:
+                self._preload_model()
                 self._snapshot = self._saved_snapshot()
         snap = self._snapshot
         if (snap is None and not self.store.visible_doc_ids()) or (snap is not None and not snap.chunks):
