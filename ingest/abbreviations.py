@@ -85,6 +85,8 @@ AGENCIES: tuple[Entry, ...] = (
     (r"VH\s*,?\s*TT\s*&\s*DL|VHTTDL", "Văn hóa, Thể thao và Du lịch"),
     (r"CA(?=\s+(?:tỉnh|huyện|xã|phường|thành phố))", "Công an"),
     (r"TTg", "Thủ tướng"),
+    (r"PCPNN", "phi chính phủ nước ngoài"),  # "Ủy ban công tác về các tổ chức PCPNN"
+    (r"PTDS", "phòng thủ dân sự"),  # "Ban Chỉ huy PTDS tỉnh"
 )
 
 # Bodies whose short form is a common syllable pair elsewhere ("XD", "CP" in "NĐ-CP"):

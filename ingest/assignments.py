@@ -31,12 +31,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 
 from ingest.bodies import (
     body_key,
+    canonical_body,
     display_body,
     is_body_acronym,
     is_generic_body,
@@ -85,6 +87,8 @@ _BODY_START = re.compile(
     r"Thanh tra|Thuế|Viện|Trung tâm|Văn phòng|Đài|Báo(?! cáo)|Tạp chí|Hội|Liên minh|"
     r"Tỉnh đoàn|Trường(?! hợp)|Công ty|Vườn|Kho bạc|Ngân hàng|Giám đốc|Thủ trưởng|Chủ tịch|"
     r"Chánh|Cục trưởng|Vụ trưởng|Bộ trưởng|Mặt trận|Thường trực|Chính phủ|Chủ đầu tư|"
+    r"Đoàn(?! kết)|Liên đoàn|Tập đoàn|Tổng công ty|Bệnh viện|Học viện|Tòa án|Toà án|Cảnh sát|"
+    r"Bộ đội|Hải quan|Đại học|Kiểm toán|Thông tấn xã|Liên hiệp|Hợp tác xã|Viễn thông|Bưu điện|"
     r"(?:[Cc]ác|[Nn]hững)\s+(?:[Bb]ộ|[Ss]ở|cơ quan|đơn vị|tổ chức|địa phương|ngành|cấp|[Bb]an|"
     r"thành viên|[Cc]ông ty|doanh nghiệp|chủ|[Cc]ục|[Vv]ụ|hội|đoàn thể|huyện|xã|tỉnh|[Ủủ]y ban|"
     r"lực lượng|[Cc]hi cục|[Tt]rường|[Vv]iện|nhà|[Tt]ổ|[Tt]rung tâm|[Hh]ợp tác xã))(?=[\s:,/])"
@@ -105,7 +109,7 @@ _VERBS = (
     "có ý kiến", "chấp hành", "chuẩn bị", "kiện toàn", "phát huy", "duy trì", "thẩm định",
     "công bố", "thu hồi", "điều tra", "khắc phục", "thanh tra", "nắm", "rút kinh nghiệm",
     "sẵn sàng", "ứng phó", "vận hành", "yêu cầu", "giao", "đề nghị", "theo", "lựa chọn",
-    "chỉ định", "cử", "hoàn chỉnh", "đăng ký", "nộp", "kê khai", "tiến hành", "xác định",
+    "chỉ định", "cử", "dự kiến", "làm nhiệm vụ", "hoàn chỉnh", "đăng ký", "nộp", "kê khai", "tiến hành", "xác định",
     "nêu cao", "kiên quyết", "tích cực", "quyết liệt", "định kỳ", "hằng năm", "hàng năm",
     "hoặc", "trong việc", "trong quá trình", "trong công tác", "về việc", "trong phạm vi", "để", "nhằm", "bổ sung",
     "sửa đổi", "điều chỉnh", "chấn chỉnh", "thiết lập", "thông báo", "đã", "đang", "sẽ",
@@ -128,12 +132,13 @@ _INTRO_ASK = re.compile(r"(?:đề nghị|giao|yêu cầu)\s+(?=[A-ZĐÀ-Ỹ]|c�
 _ASKS = re.compile(r"^(?:trân trọng\s+|kính\s+)?(?:yêu cầu|đề nghị|giao)\s+(?=[A-ZĐÀ-Ỹ]|các\s)")
 _INTRO_END = re.compile(r"(?:như sau|sau đây|nội dung sau|yêu cầu|giao|đề nghị|chỉ đạo)\s*:\s*$")
 _SKIP_SENTENCE = re.compile(
-    r"^(?:Căn cứ (?:ý kiến|nội dung) chỉ đạo|Trên đây là|Trong quá trình thực hiện)"
+    r"^(?:Căn cứ (?:ý kiến|nội dung) chỉ đạo|Trên đây là|Trong quá trình thực hiện|Theo đề nghị của)"
 )
 # Predicates that assign nothing: past facts, the issuer's formulas, accountability.
 _NOT_A_TASK = re.compile(
     r"^(?:đã|đang|không(?! để)|chưa|thông báo|trân trọng|cảm ơn|có ý kiến|kết luận|"
-    r"chịu trách nhiệm (?:toàn diện\s+)?trước|chịu trách nhiệm thi hành)\b"
+    r"chịu trách nhiệm (?:toàn diện\s+)?trước|chịu trách nhiệm thi hành"
+    r"|làm việc theo (?:chế độ|quy chế))\b"  # a board's working regime, not a task
     r"|^(?:nghiêm túc\s+)?(?:triển khai\s+)?thực hiện\W*$"  # "… nghiêm túc thực hiện./."
     # closing formulas: "… tổ chức triển khai và chỉ đạo … thực hiện nghiêm Chỉ thị này."
     r"|(?:nghiêm(?: túc)? (?:triển khai )?(?:thực hiện|thi hành)|(?:thực hiện|thi hành) nghiêm(?: túc)?)"
@@ -142,7 +147,11 @@ _NOT_A_TASK = re.compile(
 )
 # The enforcement formula that closes a decision: "… chịu trách nhiệm thi hành Quyết định này."
 _FORMULA = re.compile(r"chịu trách nhiệm thi hành (?:Quyết định|Thông tư|Nghị định|Nghị quyết|Chỉ thị) này")
-_SKIP_HEADING = re.compile(r"mục đích|yêu cầu|căn cứ|quan điểm|mục tiêu|kinh phí", re.IGNORECASE)
+# Purpose, basis and funding sections. The words must open the heading: "Dự kiến mục tiêu,
+# nhiệm vụ, …:" or "Triển khai các yêu cầu …" head tasks.
+_SKIP_HEADING = re.compile(
+    r"^\W*(?:[IVXLC\d]+[.)]\s*)?(?:(?:nguồn|dự toán)\s+)?"
+    r"(?:mục đích|yêu cầu|căn cứ|quan điểm|mục tiêu|kinh phí)", re.IGNORECASE)
 # Monitoring is "đôn đốc" near the start ("Theo dõi, đôn đốc", "Là cơ quan thường trực, đôn
 # đốc"); "theo dõi diễn biến thời tiết" alone watches the weather, it monitors no one.
 _MONITOR = re.compile(r"^.{0,30}?\bđôn đốc", re.IGNORECASE)
@@ -153,11 +162,13 @@ _ADVERBS = re.compile(
     re.IGNORECASE,
 )
 _RESPONSIBLE = re.compile(r"^(?:có|chịu)\s+trách\s+nhiệm\s*:?\s*", re.IGNORECASE)
-_ROLE_NEAR = re.compile(r"chủ trì|phối hợp|tham mưu", re.IGNORECASE)
+# "xử lý hoặc tham mưu xử lý": an alternative task, not the actor's role
+_ROLE_NEAR = re.compile(r"(?<!hoặc )(?:chủ trì|phối hợp|tham mưu)", re.IGNORECASE)
 # "phối hợp với Sở X", and "phối hợp Sở X" when a body's name follows at once
 _COORD_WITH = re.compile(r"phối hợp(?:\s+(?:chặt chẽ|thực hiện))?\s+(?P<with>với\s+)?", re.IGNORECASE)
 _OWNER_HEADING = re.compile(
-    r"^(?:(?:nhiệm vụ|trách nhiệm)(?:\s+(?:chủ yếu|cụ thể|trọng tâm))?\s+của|giao)\s+(.+)$",
+    r"^(?:(?:nhiệm vụ|trách nhiệm)(?:,?\s+(?:và\s+)?(?:quyền hạn|nhiệm vụ|chủ yếu|cụ thể|trọng tâm))*\s+của|giao)"
+    r"\s+(.+)$",
     re.IGNORECASE,
 )
 _INLINE_ITEM = re.compile(r"\s(?=[a-zđ]\)\s+[A-ZĐÀ-Ỹ])")
@@ -204,7 +215,9 @@ def role_of(predicate: str) -> str:
     p = _DIRECTS.sub("", p, count=1)
     if _MONITOR.match(p):
         return MONITOR
-    near = _ROLE_NEAR.search(p[:25])
+    near = _ROLE_NEAR.search(p[:40])  # a role word that starts within the first few words
+    if near and near.start() > 24:
+        near = None
     if not near or (near.start() and near.group(0).lower() == "phối hợp" and not p[near.end():].lstrip().startswith("với")):
         return DO  # "hướng dẫn, phối hợp UBND các xã" is part of the task, not the role
     return {"chủ trì": LEAD, "phối hợp": COORD, "tham mưu": ADVISE}[near.group(0).lower()]
@@ -272,8 +285,9 @@ def split_actor(sentence: str) -> _Split | None:
     return _Split(actors, predicate) if actors else None
 
 
-def _coordinators(predicate: str) -> list[str]:
+def _coordinators(predicate: str, keep: Callable[[str], bool] | None = None) -> list[str]:
     """Bodies after ``phối hợp (chặt chẽ) với`` up to the next verb, generic ones dropped."""
+    keep = keep or _named
     found: list[str] = []
     for m in _COORD_WITH.finditer(predicate):
         rest = predicate[m.end() :]
@@ -283,8 +297,24 @@ def _coordinators(predicate: str) -> list[str]:
         rest = rest[: stop.start()] if stop else rest
         end = _actor_end(rest)
         phrase = rest[:end].strip(" ,")
-        found.extend(display_body(b) for b in split_actor_list(phrase, tidy=False) if _named(b))
+        found.extend(display_body(b) for b in split_actor_list(phrase, tidy=False) if keep(b))
     return found
+
+
+# "UBND (các) tỉnh, thành phố", "Chủ tịch UBND các xã": every unit of a level, a class
+_EVERY_UNIT = re.compile(r"\bcác (?:" + _UNITS + r"|cấp)\b")
+
+
+def _partner(body: str) -> bool:
+    """A coordinating partner worth a record: named, and not every unit of a level (a row's
+    ``Cơ quan phối hợp: Bộ Tư pháp, UBND tỉnh, thành phố``)."""
+    return _named(body) and not _EVERY_UNIT.search(canonical_body(body))
+
+
+def _is_class(body: str) -> bool:
+    """A class of bodies: ``các sở, ban, ngành``, ``UBND các xã, phường``, not one named body."""
+    return is_generic_body(body) or body.lower().startswith(("các ", "những ")) or bool(
+        _EVERY_UNIT.search(canonical_body(body)))
 
 
 def _named(body: str) -> bool:
@@ -329,7 +359,7 @@ def _group_for(actors: list[str], predicate: str, start: int, end: int) -> _Grou
     role = role_of(predicate)
     group = _Group(actors, role, predicate.strip(), start, end)
     if role in (LEAD, ADVISE, DO, MONITOR):
-        group.coordinators = _coordinators(predicate)
+        group.coordinators = _coordinators(predicate, _partner)
     elif role == COORD:
         group.implied_leads = _coordinators(predicate)
     return group
@@ -441,6 +471,21 @@ def _after_adverbial(seg: str) -> str | None:
     return None
 
 
+# "Đối với công tác giải phóng mặt bằng: Tập trung …", "Về hạng mục X: Giao Sở Y chủ trì …":
+# a topic before a colon, then the sentence proper
+_TOPIC_COLON = re.compile(r"^(?:Đối với|Về)\s+(?P<topic>[^:;.]{3,200}?)\s*:\s+(?=[A-ZĐÀ-Ỹ])")
+
+
+def _after_topic(seg: str) -> str:
+    """The sentence after an opening ``Đối với …:`` topic that is a matter, not a body."""
+    m = _TOPIC_COLON.match(seg)
+    if not m:
+        return seg
+    if _looks_like_body(m.group("topic")):
+        return seg  # "Đối với các đơn vị sự nghiệp thuộc Sở X: …": the bodies a rule is about
+    return seg[m.end():]
+
+
 def _clause_groups(text: str, inherited: list[str], strong: bool = True) -> list[_Group]:
     """Who does what in one clause's text, sentence by sentence.
 
@@ -452,7 +497,7 @@ def _clause_groups(text: str, inherited: list[str], strong: bool = True) -> list
     st = _Reading(list(inherited), strong)
     for k, (a, b) in enumerate(_segments(text)):
         raw = text[a:b].strip()
-        seg = _strip_bullet(raw)
+        seg = _after_topic(_strip_bullet(raw))
         item = k == 0 or raw[:1] in "-–+•*" or text[a - 1 : a] == "\n"
         if seg.startswith("Trên đây là"):
             break  # the closing paragraph of the body
@@ -514,7 +559,10 @@ def _heading_actors(text: str) -> list[str]:
     if not pred or _RESPONSIBLE.fullmatch(pred) or first.rstrip().endswith(":") or text.rstrip().endswith(":"):
         # a heading that names only a class keeps it when the class is defined
         # ("Các cơ quan, đơn vị được kiểm tra:"), not a catch-all ("… có liên quan")
-        return [x for x in _specific(split.actors) if not re.search(r"liên\s+quan", x)]
+        # "Các sở, ban, ngành; UBND các xã, phường": a heading of classes only names each of
+        # them; beside a named body ("Công an tỉnh và các địa phương") a class is dropped
+        actors = split.actors if all(_is_class(x) for x in split.actors) else _specific(split.actors)
+        return [x for x in actors if not re.search(r"liên\s+quan", x)]
     return []
 
 
@@ -667,7 +715,9 @@ def _body_name(printed: str, text: str) -> str | None:
 
 def _record(doc: Document, clause: Clause, body: str, role: str, task: str,
             deadline: Deadline | None) -> Assignment | None:
-    """One record, or None when ``body`` is a fragment rather than a body's name."""
+    """One record, or None when ``body`` is a fragment rather than a body's name.
+    A short name the document defined (``sau đây gọi tắt là Ban Chỉ đạo``) gets its full name."""
+    body = _aliases(_nfc(doc.text)).get(body.strip().lower(), body) if body else body
     shown = _body_name(body, doc.text) if body else ""
     if shown is None:
         return None
@@ -757,9 +807,16 @@ def _clause_deadlines(text: str, doc_date: date | None) -> list[Deadline]:
     return sorted(found, key=lambda d: d.span)
 
 
+# "Các thành viên Ban Chỉ đạo:", "Thành phần Tổ công tác gồm:": its items name members, not tasks
+_MEMBERS = re.compile(r"^(?:(?:các\s+)?thành viên|thành phần)\b|\bgồm(?: có)?(?: các thành viên)?(?: sau)?\s*:$",
+                      re.IGNORECASE)
+
+
 def _clause_records(doc: Document, clause: Clause, by_path: dict[str, Clause],
                     letter: list[str]) -> list[Assignment]:
     if any(_SKIP_HEADING.search(h[:40]) for h in clause.heading[-1:]):
+        return []
+    if any(_MEMBERS.search(_lead_line(p.text)) for p in _ancestors(clause, by_path)[:1]):
         return []
     if clause.kind == "preamble" and clause.text.rstrip().endswith(":"):
         return []  # "… yêu cầu các cơ quan thực hiện một số nội dung sau:" introduces the items
@@ -798,7 +855,7 @@ def _row_records(doc: Document, row: Clause) -> list[Assignment]:
     leads = split_actor_list(_cell(cells, cols, "lead"))
     specific = [b for b in leads if not is_generic_body(b)]
     leads = specific or leads
-    coords = [display_body(b) for b in split_actor_list(_cell(cells, cols, "coord"), tidy=False) if _named(b)]
+    coords = [display_body(b) for b in split_actor_list(_cell(cells, cols, "coord"), tidy=False) if _partner(b)]
     task = _cell(cells, cols, "task")
     if not leads or not task or re.fullmatch(r"\(?\d+\)?|cơ quan chủ trì", leads[0].lower()):
         return []
@@ -849,12 +906,18 @@ def _dedupe(records: Iterable[Assignment]) -> list[Assignment]:
     return out
 
 
+# Addressed upward: a submission's or a conference paper's "Đề nghị Bộ X …" proposes, it assigns nothing.
+_PROPOSING = frozenset({"Tờ trình", "Tham luận"})
+
+
 def extract_assignments(doc: Document) -> list[Assignment]:
     """Every (body, role, task, deadline) the document assigns, in document order.
 
     Pure: reads only the ``Document``. A year-less day (``trước ngày 15/6``)
     takes the year of ``doc.header.date``.
     """
+    if doc.header.doc_type in _PROPOSING:
+        return []
     by_path = {c.path: c for c in doc.clauses if c.kind != "table_row"}
     letter = _letter_actors(doc)
     merged, absorbed = _field_items(doc.clauses)
@@ -869,4 +932,69 @@ def extract_assignments(doc: Document) -> list[Assignment]:
             records.extend(_clause_records(doc, clause, by_path, letter))
         else:
             records.extend(_clause_records(doc, clause, by_path, []))
+    records = _with_reply_deadline(doc, [r for r in records if not _is_issuer(doc, r)])
     return _dedupe(records)
+
+
+# "Văn bản trả lời (đề nghị) gửi về Bộ X (qua Cục Y, …) trước ngày 24/12/2025": a letter's reply date
+_REPLY = re.compile(
+    r"^(?:[-–+•*]\s*)?(?:Văn bản|Báo cáo|Ý kiến|Kết quả|Hồ sơ|Đề nghị)[^.;:]{0,80}?\b(?:gửi|gởi)\s+(?:về\s+)?",
+    re.IGNORECASE,
+)
+_LETTERS = frozenset({"Công văn", "Công điện"})
+
+
+def _reply_deadline(doc: Document) -> Deadline | None:
+    """The date a letter's answers are due, from a closing sentence with no actor of its own."""
+    found: Deadline | None = None
+    for sentence in re.split(r"(?<=[.;])\s+|\n", _nfc(doc.text)):
+        if _REPLY.match(sentence.strip()):
+            dated = [d for d in find_deadlines(sentence, doc.header.date) if d.due]
+            found = dated[-1] if dated else found
+    return found
+
+
+def _with_reply_deadline(doc: Document, records: list[Assignment]) -> list[Assignment]:
+    """In a letter, the reply date is the deadline of every request that prints none."""
+    if doc.header.doc_type not in _LETTERS:
+        return records
+    reply = _reply_deadline(doc)
+    if reply is None:
+        return records
+    return [replace(r, deadline_text=reply.text, due=reply.due, recurrence=reply.recurrence)
+            if r.body and r.due is None and r.deadline_text is None else r for r in records]
+
+
+_ALIAS = re.compile(
+    r"\(\s*(?:sau đây\s+)?(?:gọi tắt|viết tắt|gọi chung)\s+là\s*:?\s*[“\"']?(?P<short>[^()“”\"']{2,60}?)[”\"']?\s*\)"
+)
+
+
+@lru_cache(maxsize=8)
+def _aliases(text: str) -> dict[str, str]:
+    """Short names a document defines for a body: ``Ban Chỉ đạo về dữ liệu tỉnh X (sau đây gọi
+    tắt là Ban Chỉ đạo)`` → ``{"ban chỉ đạo": "Ban Chỉ đạo về dữ liệu tỉnh X"}``."""
+    out: dict[str, str] = {}
+    for m in _ALIAS.finditer(text):
+        words = text[max(0, m.start() - 200): m.start()].split()
+        for k in range(min(15, len(words)), 0, -1):
+            name = " ".join(words[-k:])
+            if name[:1].isupper() and is_well_formed_body(name):
+                short = m.group("short").strip().lower()
+                if short != name.lower() and len(short) < len(name):
+                    out.setdefault(short, name)
+                break
+    return out
+
+
+
+# Collegial issuers act through their documents: what they assign goes to others.
+_COLLEGIAL = re.compile(r"^(?:Chính phủ|Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Hội đồng nhân dân|HĐND)\b")
+
+
+def _is_issuer(doc: Document, record: Assignment) -> bool:
+    """A collegial issuer speaking of itself (``Chính phủ thống nhất đánh giá``, ``UBND tỉnh
+    yêu cầu các sở …``) assigns itself nothing. A ministry's plan may give the ministry a
+    task, so only collegial issuers are dropped."""
+    issuer = _nfc(doc.header.issuer or "")
+    return bool(_COLLEGIAL.match(issuer)) and record.body_key == body_key(issuer, _doc_province(doc))

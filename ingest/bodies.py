@@ -59,6 +59,9 @@ _HEADS = (
     "Kho bạc", "Ngân hàng", "Giám đốc", "Thủ trưởng", "Chủ tịch", "Chánh", "Cục trưởng",
     "Vụ trưởng", "Bộ trưởng", "Mặt trận", "Chính phủ", "Thủ tướng", "Thường trực",
     "các", "những", "Những", "cơ quan", "đơn vị", "chính quyền",
+    "Đoàn", "Liên đoàn", "Tập đoàn", "Tổng công ty", "Bệnh viện", "Học viện", "Tòa án", "Toà án",
+    "Cảnh sát", "Bộ đội", "Hải quan", "Đại học", "Kiểm toán", "Thông tấn xã", "Liên hiệp",
+    "Viễn thông", "Bưu điện",
 )
 _HEAD_RX = re.compile(r"^(?:" + "|".join(re.escape(h) for h in _HEADS) + r")(?=[\s,:;]|$)")
 _PREFIX_LIST_RX = re.compile(r"^(?:các\s+)?(bộ|sở|cục|vụ)\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
@@ -125,7 +128,8 @@ def canonical_body(name: str) -> str:
         text = re.sub(r" (tỉnh|thành phố)$", "", text)
     for rx, repl in _GROUP_EQUIVALENTS:
         text = rx.sub(repl, text)
-    return text
+    # "các cơ quan, đơn vị, địa phương trên địa bàn tỉnh": the document's own area, no new set
+    return re.sub(r"(?<=\S) (?:đóng )?trên địa bàn(?: (?:tỉnh|thành phố|huyện|xã|phường))?$", "", text)
 
 
 # One set of bodies, several group names: every province-level "thành phố" is
@@ -135,6 +139,9 @@ _GROUP_EQUIVALENTS = (
     (re.compile(r"\bcác tỉnh ?/ ?thành phố\b"), "các tỉnh thành phố"),
     (re.compile(r"\b(các tỉnh thành phố) trực thuộc trung ương$"), r"\1"),
     (re.compile(r"^(ủy ban nhân dân|chủ tịch ủy ban nhân dân) cấp tỉnh$"), r"\1 các tỉnh thành phố"),
+    # "UBND tỉnh, thành phố (trực thuộc trung ương)": two levels listed, the same plural set
+    (re.compile(r"^(ủy ban nhân dân|chủ tịch ủy ban nhân dân) tỉnh thành phố(?: trực thuộc trung ương)?$"),
+     r"\1 các tỉnh thành phố"),
 )
 
 
@@ -218,7 +225,10 @@ def _split_on_and(piece: str) -> list[str]:
     for part in parts[1:]:
         head = name_head(part)
         bare = head is not None and not part[head[1]:].strip()  # "Cục Lâm nghiệp và Kiểm lâm"
-        if (_starts_body(part) and not bare) or is_generic_body(part):
+        before = name_head(out[-1])
+        # "Báo và Đài Phát thanh, Truyền hình X": two heads share one qualifier, one body
+        shared = before is not None and not out[-1][before[1]:].strip()
+        if ((_starts_body(part) and not bare) or is_generic_body(part)) and not shared:
             out.append(part)
         else:
             out[-1] += " và " + part

@@ -45,6 +45,7 @@ _ORG_HEADS = (
     "Khu bảo tồn", "Quân khu", "Bộ đội Biên phòng", "Cơ quan", "Đơn vị", "Tổ công tác", "Tổ",
     "Đoàn kiểm tra", "Đoàn công tác",
     "Thường trực", "Cơ sở", "Phòng", "Đồn", "Hạt Kiểm lâm", "Kiểm lâm", "Ủy ban Dân tộc",
+    "Viễn thông", "Bưu điện",  # provincial units of VNPT and VNPost: "Viễn thông Lâm Đồng"
 )
 # Heads that are a whole name by themselves.
 _ALONE = (
@@ -100,6 +101,7 @@ _PREDICATE = (
     "bảo đảm", "đảm bảo", "cập nhật", "bố trí", "tiến hành", "xem xét", "để", "nhằm", "về việc",
     "trong việc", "trong đó", "đối với", "theo chức năng", "có ý kiến", "kịp thời", "thường xuyên",
     "định kỳ", "hằng năm", "hàng năm", "mô tả", "liên hệ", "đồng thời", "giao", "chỉ đạo", "kiểm tra", "nơi",
+    "thành lập",
 )
 _PREDICATE_RX = re.compile(
     # "ngoại giao", "bàn giao", "chuyển giao": the verb is half of a compound noun
@@ -232,6 +234,10 @@ def is_well_formed_body(name: str) -> bool:
     rest = _outside_parens(text[end:])
     if not rest.strip():
         return kind in ("group", "acronym") or _ALONE_RX.match(text) is not None
+    shared = re.match(r"\s+và\s+(?=[A-ZĐÀ-Ỹ])", rest) if kind == "org" else None
+    second = rest[shared.end():] if shared else ""
+    if second and (name_head(second) or ("",))[0] == "org":
+        return is_well_formed_body(second)  # "Báo và Đài Phát thanh, Truyền hình X": one qualifier
     if kind == "acronym" and spell_out(text[:end], AGENCY_TABLE) == text[:end]:
         return False  # "VOV, truyền trong": an acronym that is not a head takes no qualifier
     if kind == "org" and not _opens_qualifier(text[:end], rest):
@@ -332,6 +338,7 @@ def _drop_note(text: str) -> str:
     if open_at > 0 and ")" not in text[open_at:]:
         text = text[:open_at].rstrip()
     m = re.search(r"\s*\(([^()]*)\)\s*$", text)
-    if m and name_head(m.group(1)) is None:
+    # "(cũ)", "(mới)": the former and the merged body are two bodies, the note stays
+    if m and name_head(m.group(1)) is None and m.group(1).strip().lower() not in ("cũ", "mới"):
         text = text[: m.start()].rstrip()
     return text

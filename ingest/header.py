@@ -35,7 +35,7 @@ DOC_TYPES: dict[str, str] = {
     "NGHỊ QUYẾT": "Nghị quyết", "BÁO CÁO": "Báo cáo", "TỜ TRÌNH": "Tờ trình",
     "CÔNG ĐIỆN": "Công điện", "HƯỚNG DẪN": "Hướng dẫn", "CHƯƠNG TRÌNH": "Chương trình",
     "QUY CHẾ": "Quy chế", "QUY ĐỊNH": "Quy định", "GIẤY MỜI": "Giấy mời",
-    "ĐỀ ÁN": "Đề án", "PHƯƠNG ÁN": "Phương án", "LUẬT": "Luật",
+    "ĐỀ ÁN": "Đề án", "PHƯƠNG ÁN": "Phương án", "LUẬT": "Luật", "THAM LUẬN": "Tham luận",
 }
 # Symbol part after "/" → document type, when no type line is printed.
 SYMBOL_TYPES: dict[str, str] = {
@@ -46,7 +46,7 @@ SYMBOL_TYPES: dict[str, str] = {
 # Lines that open the body (căn cứ, preamble) and so end title and recipient lists.
 _BODY_START = re.compile(
     r"^(Căn cứ|Thực hiện|Theo đề nghị|Theo|Để|Ngày \d|Trong|Qua|Sau khi|Nhằm|Xét|Thi hành"
-    r"|Trên cơ sở|Về |Hiện nay|Thời gian qua|Tiếp theo|Được sự)"
+    r"|Trên cơ sở|Về |Hiện nay|Thời gian qua|Tiếp theo|Được sự|Kính thưa)"
 )
 # Who signs the enacting formula: "GIÁM ĐỐC SỞ …", "BỘ TRƯỞNG …", "CHÍNH PHỦ".
 _AUTHORITY = re.compile(
@@ -381,6 +381,9 @@ def _read_title(frags: list[Fragment], i: int, st: _State) -> int:
             continue
         if lines and (_body_like(text) or is_upper(text) != is_upper(lines[0])):
             break
+        if lines and re.search(r"[.!?]\s+[A-ZĐÀ-Ỹ]", text):
+            break  # a line of two sentences is the body's prose, not the title's
+
         if not lines and (len(text) > 250 or _BODY_START.match(text) and text.startswith("Căn cứ")):
             break
         if is_upper(text) and _AUTHORITY.match(text) and lines:

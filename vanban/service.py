@@ -147,6 +147,24 @@ def _lower_this_thread_priority() -> None:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
 
 
+def _in_background(name: str, work: Callable[[], None], lock: threading.Lock,
+                   failed: str) -> threading.Thread:
+    """Run ``work`` in a daemon thread that releases ``lock`` (taken by the caller) when it
+    ends; an exception is logged with ``failed`` (Vietnamese) and goes no further."""
+    def run() -> None:
+        try:
+            work()
+        except Exception:  # noqa: BLE001 — background work must not kill the server
+            log.exception(failed)
+        finally:
+            lock.release()
+
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    _BUILDS.add(thread)
+    thread.start()
+    return thread
+
+
 def wait_for_snapshot_builds(timeout: float = 120.0) -> None:
     """Wait for the background snapshot builds of this process to end (before a caller
     deletes the index folder they may still be saving into, as ``vanban eval`` does)."""
@@ -452,17 +470,12 @@ class Vanban:
         if not self._building.acquire(blocking=False):
             return  # a build is already running; questions keep the current snapshot
 
-        def run() -> None:
-            try:
-                self._snapshot = self._build()
-            except Exception:  # noqa: BLE001 — keep answering from the old snapshot
-                log.exception("vanban: không dựng được ảnh chụp chỉ mục mới; vẫn dùng ảnh cũ")
-            finally:
-                self._building.release()
+        def build() -> None:
+            self._snapshot = self._build()
 
-        thread = threading.Thread(target=run, name="vanban-snapshot", daemon=True)
-        _BUILDS.add(thread)
-        thread.start()
+        # a failure keeps answering from the old snapshot
+        _in_background("vanban-snapshot", build, self._building,
+                       "vanban: không dựng được ảnh chụp chỉ mục mới; vẫn dùng ảnh cũ")
 
     def _searcher(self) -> Searcher:
         snap = self.snapshot()
@@ -477,8 +490,8 @@ class Vanban:
         return self._searcher().search(question, k or self.config.top_k, filters, mode)
 
     def task_similarity(self, question: str, tasks: Sequence[str]) -> list[float]:
-        """The question's cosine with each task text; task vectors are embedded on first
-        use and kept with the current snapshot."""
+        """The question's cosine with each task text; a task text is embedded once (on
+        first use, or ahead by :meth:`prefill_task_vectors`) and kept for every snapshot."""
         if self.keep_tasks_ready:
             self.prefill_task_vectors()  # no-op unless the snapshot is new
         return TaskVectors(self.queries, self.task_vectors).similarity(question, tasks)
@@ -511,22 +524,17 @@ class Vanban:
             self._prefilling.release()
             return None
 
-        def run() -> None:
-            try:
-                _lower_this_thread_priority()
-                vectors = TaskVectors(self.queries, known)
-                for start in range(0, len(todo), PREFILL_BATCH):
-                    vectors.vectors(todo[start:start + PREFILL_BATCH])
-                taskvectors.save(self.config.db_path, self._embedder_key(), dict(known))
-                self._prefilled = snap.revision
-            except Exception:  # noqa: BLE001 — questions still embed what they need
-                log.exception("vanban: không nhúng sẵn được nội dung nhiệm vụ")
-            finally:
-                self._prefilling.release()
+        def fill() -> None:
+            _lower_this_thread_priority()
+            vectors = TaskVectors(self.queries, known)
+            for start in range(0, len(todo), PREFILL_BATCH):
+                vectors.vectors(todo[start:start + PREFILL_BATCH])
+            taskvectors.save(self.config.db_path, self._embedder_key(), dict(known))
+            self._prefilled = snap.revision
 
-        thread = threading.Thread(target=run, name="vanban-task-vectors", daemon=True)
-        _BUILDS.add(thread)
-        thread.start()
+        # a failure only means questions embed what they need themselves
+        thread = _in_background("vanban-task-vectors", fill, self._prefilling,
+                                "vanban: không nhúng sẵn được nội dung nhiệm vụ")
         if wait:
             thread.join()
         return thread

@@ -96,7 +96,7 @@ def _what(scope: Scope, cites: _Citations, listed: int | None) -> Answer | None:
     A body the question names (:attr:`Question.named`) answers only from its own tasks
     in the documents in scope; with none there, the answer says so (``found`` false).
     """
-    body = scope.question.subject.find(scope.resp.names(), scope.preferred_bodies())
+    body = scope.subject.find(scope.resp.names(), scope.preferred_bodies())
     named = named_in_scope(scope)
     if named is not None and not named:
         if not may_be_named(scope):

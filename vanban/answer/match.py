@@ -19,6 +19,8 @@ True
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +34,10 @@ __all__ = [
     "DocFrequencies",
     "SimilarityFn",
     "TaskVectors",
+    "acronyms",
     "bm25",
+    "coverage",
+    "expand_acronyms",
     "task_scores",
     "task_tokens",
 ]
@@ -53,6 +58,60 @@ def task_tokens(text: str) -> list[str]:
     ['chủ', 'trì', 'thẩm', 'định', 'hồ', 'sơ']
     """
     return drop_stopwords(syllables(text))
+
+
+# An acronym a question may use: capitals (``CCHC``, ``VBQPPL``, ``BCĐ``), ``&`` for "và"
+# (``GD&ĐT``); not part of a document number (``5689/BCA-C04``).
+_ACRONYM = re.compile(r"(?<![\w/&-])([A-ZĐ][A-ZĐ&]*[A-ZĐ])(?![\w/&-])")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def acronyms(question: str) -> list[str]:
+    """The acronyms a question uses, in order.
+
+    >>> acronyms("Ai chủ trì rà soát VBQPPL theo CV 5689/BCA-C04 và KH CCHC?")
+    ['VBQPPL', 'CV', 'KH', 'CCHC']
+    """
+    return list(dict.fromkeys(_ACRONYM.findall(unicodedata.normalize("NFC", question))))
+
+
+def _spelled(acronym: str, text: str) -> list[str]:
+    """Every run of words of ``text`` whose initials spell ``acronym`` (``&`` = ``và``)."""
+    letters = acronym.lower()
+    ws = _WORD.findall(unicodedata.normalize("NFC", text).lower())
+    n = len(letters)
+    out = []
+    for i in range(len(ws) - n + 1):
+        run = ws[i:i + n]
+        if all((w == "và") if ch == "&" else w[0] == ch for ch, w in zip(letters, run, strict=True)):
+            out.append(" ".join(run))
+    return out
+
+
+def expand_acronyms(question: str, texts: Sequence[str], keep: bool = True) -> str:
+    """The question with each acronym followed by the words that spell it in ``texts``
+    (the candidate clauses and tasks), the most frequent spelling when there are several;
+    the acronym stays (``keep``), since a task may print it too.
+
+    A document's own words decide what ``CCHC`` or ``PCMT`` stands for, so no table of
+    abbreviations has to know every issuer's: an acronym no text spells stays as it is.
+
+    >>> expand_acronyms("Ai chủ trì kiểm tra CCHC?", ["Tổ chức kiểm tra công tác cải cách hành chính"])
+    'Ai chủ trì kiểm tra CCHC (cải cách hành chính)?'
+    >>> expand_acronyms("Sở GD&ĐT làm gì?", ["Sở Giáo dục và Đào tạo chủ trì"])
+    'Sở GD&ĐT (giáo dục và đào tạo) làm gì?'
+    >>> expand_acronyms("NHNN khu vực X làm gì?", ["Ngân hàng Nhà nước khu vực X"], keep=False)
+    'ngân hàng nhà nước khu vực X làm gì?'
+    >>> expand_acronyms("Ai làm XYZ?", ["không có"])
+    'Ai làm XYZ?'
+    """
+    out = question
+    for acronym in acronyms(question):
+        found = Counter(run for t in texts for run in _spelled(acronym, t))
+        if found:
+            best = max(found.items(), key=lambda kv: kv[1])[0]
+            out = re.sub(rf"(?<![\w/&-]){re.escape(acronym)}(?![\w/&-])", f"{acronym} ({best})" if keep else best, out)
+    return out
 
 
 @dataclass(frozen=True)
@@ -89,6 +148,20 @@ def bm25(query: Sequence[str], doc: Sequence[str], freq: DocFrequencies) -> floa
     tf = Counter(doc)
     norm = K1 * (1 - B + B * len(doc) / (freq.avg_len or 1.0))
     return sum(freq.idf(t) * tf[t] * (K1 + 1) / (tf[t] + norm) for t in set(query) if tf[t])
+
+
+def coverage(query: Sequence[str], text: Sequence[str], freq: DocFrequencies) -> float:
+    """The share of the query's distinct tokens found in ``text``, each weighted by its IDF
+    (a rare word such as ``sân bay`` counts for more than ``thực hiện``), 0..1.
+
+    >>> f = DocFrequencies.of(["tổ chức thực hiện", "thực hiện kiểm tra", "xây dựng sân bay"])
+    >>> coverage(["thực", "hiện", "sân", "bay"], ["thực", "hiện", "kiểm", "tra"], f) < 0.5
+    True
+    """
+    wanted = set(query)
+    total = sum(freq.idf(t) for t in wanted)
+    have = set(text)
+    return sum(freq.idf(t) for t in wanted if t in have) / total if total > 0 else 0.0
 
 
 def task_scores(cosines: Sequence[float] | None, tasks: Sequence[Sequence[str]],

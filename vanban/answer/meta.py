@@ -16,6 +16,8 @@ share most words with the question (ties: the better-ranked clause).
 'issuer'
 >>> asked_field("Ai chủ trì đăng ký doanh nghiệp?") is None
 True
+>>> asked_field("Hạn các sở, ngành ban hành KH tuyên truyền năm 2026?") is None
+True
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ from index.search import Hit
 from vanban.answer.question import DOC_REF, DOC_TYPES, Question, fold, referenced_documents, terms
 from vanban.answer.types import Answer, Citation
 
-__all__ = ["DocFacts", "MetaField", "asked_field", "meta_answer", "pick_document"]
+__all__ = ["DocFacts", "MetaField", "asked_field", "designated_types", "doc_type", "meta_answer",
+           "named_types", "pick_document"]
 
 MetaField = Literal["signer", "date", "issuer"]
 
@@ -40,7 +43,8 @@ _SIGNER = re.compile(rf"(?<!\w)(?:ai|người nào|người|ông nào|bà nào|l
 _DATE = re.compile(rf"(?:ban hành|{_SIGN}|phát hành|ra đời)\s+(?:vào\s+)?(?:ngày|hôm|lúc|khi|thời điểm)"
                    rf"\s+nào|ngày\s+(?:ban hành|{_SIGN}|phát hành)|(?:ban hành|{_SIGN})\s+khi nào"
                    r"|ngày tháng năm nào|(?:ban hành|ký)\s+(?:từ\s+)?bao giờ")
-_ISSUER = re.compile(r"(?:cơ quan|đơn vị|ai|cấp|bộ|ngành)\s+(?:nào\s+)?(?:đã\s+)?ban hành"
+# "ngành" of "các sở, ngành ban hành KH" is a subject, not the question word: "nào" is needed
+_ISSUER = re.compile(r"(?:(?:cơ quan|đơn vị|cấp|bộ|ngành)\s+nào|(?<!\w)ai)\s+(?:đã\s+)?ban hành"
                      r"|do\s+(?:cơ quan|đơn vị|ai)\s+(?:nào\s+)?ban hành|cơ quan ban hành")
 # the issuer question must name a document, or "Cơ quan nào ban hành quy chế …" asks for a
 # task's owner; a type word (or "văn bản") right after "ban hành", or a cited number, names one
@@ -116,6 +120,23 @@ def named_types(text: str) -> frozenset[str]:
     ['kế hoạch', 'quyết định']
     """
     return frozenset(fold(DOC_TYPES.get(w, w)) for w in _TYPE_WORD.findall(fold(text)))
+
+
+# a type word that designates the document a question is about, not the object of its task
+# ("trong CV về …", "Theo TB kết luận …", but not "xây dựng nghị định …", "trình NĐ …")
+_DESIGNATED = re.compile(r"(?:^|(?<!\w)(?:trong|theo|tại|của|ở|triển khai|thực hiện)\s+)"
+                         + _TYPE_WORD.pattern)
+
+
+def designated_types(text: str) -> frozenset[str]:
+    """The document types a question says it is about: ``trong CV về …`` → ``công văn``.
+
+    >>> sorted(designated_types("Theo TB kết luận hội nghị, Sở Y tế có nhiệm vụ gì trong CV về cai nghiện?"))
+    ['công văn', 'thông báo']
+    >>> designated_types("Ai chủ trì xây dựng nghị định về tín chỉ?")
+    frozenset()
+    """
+    return frozenset(fold(DOC_TYPES.get(m.group(1), m.group(1))) for m in _DESIGNATED.finditer(fold(text)))
 
 
 def doc_type(document: str) -> str:

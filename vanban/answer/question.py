@@ -62,10 +62,12 @@ def fold(text: str) -> str:
 
 _WHO = re.compile(r"(?<!\w)(?:ai|(?:cơ quan|đơn vị|bộ|sở|cục|ban|ngành|tổ chức|(?<!nhiệm )vụ|viện|"
                   r"cấp|chủ thể|bên) nào)(?!\w)")
-_WHEN = re.compile(r"khi nào|bao giờ|lúc nào|(?:ngày|tháng|năm|quý|thời hạn|thời điểm|thời gian) nào"
+_WHEN = re.compile(r"khi nào|bao giờ|lúc nào|(?:ngày|hôm|tháng|năm|quý|thời hạn|thời điểm|thời gian) nào"
                    r"|hạn chót|hạn cuối|thời hạn|(?<!\w)hạn(?!\s+chế)(?!\w)|chậm nhất")
 _WHAT = re.compile(r"(?:nhiệm vụ|việc|trách nhiệm|công việc|nội dung)(?: gì| nào)|làm gì|những gì"
-                   r"|phải làm|được giao(?: những)? (?:việc|nhiệm vụ)")
+                   r"|phải làm|được giao(?: những)? (?:việc|nhiệm vụ)"
+                   # "được giao gì", "phải chuẩn bị gì": a duty asked of the subject by its verb
+                   r"|(?:phải|được|cần)\s+(?:[\wÀ-ỹ]+\s+){0,2}?gì(?![\wÀ-ỹ])")
 _PERIOD_CUE = re.compile(r"đến hạn|hết hạn|có hạn|phải (?:hoàn thành|xong)|(?:việc|nhiệm vụ)"
                          r"(?: gì| nào)|những (?:việc|nhiệm vụ)|công việc")
 _PERIOD = re.compile(r"(?:trong|vào|của)\s+(?:(?:tháng\s+\d{1,2}(?:\s*(?:/|năm)\s*\d{4}|(?![\d/])))"
@@ -84,6 +86,8 @@ def classify(question: str) -> Kind:
     'when'
     >>> classify("Việc gì đến hạn trong quý IV/2026?")
     'period'
+    >>> classify("Sở Tài chính được giao gì trong việc lập quy hoạch?"), classify("Các sở phải chuẩn bị gì?")
+    ('what', 'what')
     >>> classify("Quy chế quản lý cụm công nghiệp gồm mấy chương?")
     'search'
     """
@@ -368,7 +372,8 @@ _GROUP_WORDS = ("các", "những", "cấp")
 
 
 def _bare(name: str) -> list[str]:
-    return [w for w in canonical_body(name).split() if w not in _GROUP_WORDS]
+    """A name's words without group words and punctuation (``các sở, ban`` → sở, ban)."""
+    return [w for w in re.findall(r"[\wÀ-ỹ&]+", canonical_body(name)) if w not in _GROUP_WORDS]
 
 
 def _initials(named: str, key: str) -> bool:
@@ -396,6 +401,8 @@ def may_name(named: str, key: str) -> bool:
     ``Các sở, ban, ngành``; ``UBND xã Hiệp Thạnh`` and ``UBND các xã``.)
 
     >>> may_name("các sở, ngành", "các sở, ban, ngành @ tỉnh lâm đồng")
+    True
+    >>> may_name("Các sở", "các sở, ban, ngành @ tỉnh lâm đồng")
     True
     >>> may_name("UBND xã Hiệp Thạnh", "ủy ban nhân dân các xã @ tỉnh lâm đồng")
     True

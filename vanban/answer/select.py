@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from index.search import Hit
 from ingest.assignments import Assignment
 from ingest.bodies import canonical_body, split_body_key
-from vanban.answer.match import SimilarityFn, task_scores, task_tokens
-from vanban.answer.question import Question, may_name, names_body, words
+from vanban.answer.match import SimilarityFn, expand_acronyms, task_scores, task_tokens
+from vanban.answer.meta import designated_types, doc_type
+from vanban.answer.question import BodyText, Question, may_name, names_body, words
 from vanban.answer.tasks import Responsibilities, role_rank
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "name_key",
     "named_in_scope",
     "scope_files",
+    "typed_files",
     "one_per_task",
     "with_whom",
 ]
@@ -75,8 +77,10 @@ class Scope:
     refs: set[str]  # documents the question cites by number
     pool: list[tuple[int, Assignment]]  # (hit rank, assignment) of the retrieved clauses
     local: set[str]  # files of the hits issued in the place the question names
+    typed: set[str]  # files of the hits of the type the question names (``trong CV về …``)
     similarity: SimilarityFn | None = None  # the question's cosine with task texts
     _fit: dict[str, float] = field(default_factory=dict)  # task text -> match score
+    _asked: str | None = None
 
     @classmethod
     def build(cls, question: Question, hits: Sequence[Hit], resp: Responsibilities,
@@ -86,7 +90,25 @@ class Scope:
         documents = sorted({a.document for a in resp.all()} | {h.chunk.document for h in hits})
         refs = question.documents(documents) or issued_by_asker(question, hits)
         local = {h.chunk.file for h in hits if _is_local(h, question)}
-        return cls(question, hits, resp, refs, pool, local, similarity)
+        return cls(question, hits, resp, refs, pool, local, typed_files(question, hits), similarity)
+
+    @property
+    def asked(self) -> str:
+        """The question as tasks are matched with it: its acronyms (``CCHC``, ``VBQPPL``)
+        spelled out as the retrieved clauses spell them."""
+        if self._asked is None:
+            self._asked = expand_acronyms(self.question.text, self._spelling_texts())
+        return self._asked
+
+    def _spelling_texts(self) -> list[str]:
+        return ([h.chunk.text for h in self.hits] + [a.task for _, a in self.pool]
+                + [a.body for _, a in self.pool])
+
+    @property
+    def subject(self) -> BodyText:
+        """The question's words that may name a body, acronyms spelled out
+        (``NHNN khu vực X`` meets ``Ngân hàng Nhà nước khu vực X``)."""
+        return BodyText.of(expand_acronyms(self.question.text, self._spelling_texts(), keep=False))
 
     def matched_text(self, a: Assignment) -> str:
         """What the question is compared with: the task; for a deadline question also the
@@ -109,9 +131,9 @@ class Scope:
         texts = list(dict.fromkeys(pool + list(self._fit) + list(extra)))
         if not texts:
             return
-        cosines = self.similarity(self.question.text, texts) if self.similarity else None
+        cosines = self.similarity(self.asked, texts) if self.similarity else None
         scores = task_scores(cosines, [task_tokens(t) for t in texts],
-                             task_tokens(self.question.text), self.resp.task_frequencies())
+                             task_tokens(self.asked), self.resp.task_frequencies())
         self._fit.update(zip(texts, scores, strict=True))
 
     def preferred_bodies(self) -> list[str]:
@@ -124,15 +146,30 @@ MATCH_WEIGHT = 1.0  # how much the task's fit with the question counts …
 RANK_PENALTY = 0.1  # … against the rank of the clause it sits in
 
 
+def typed_files(question: Question, hits: Sequence[Hit]) -> set[str]:
+    """The retrieved documents of the type the question names (``trong CV về …``,
+    ``Theo TB kết luận …``): a question that says which kind of document it is about
+    is about one of those, not a plan or a resolution that shares its words.
+
+    >>> typed_files(Question.parse("Ai chủ trì việc này?"), [])
+    set()
+    """
+    types = designated_types(question.text)
+    if not types:
+        return set()
+    return {h.chunk.file for h in hits if doc_type(h.chunk.document) in types}
+
+
 def scope_files(scope: Scope) -> set[str]:
     """The files an answer may come from: the cited documents' when the question cites
-    some (by number), else the retrieved clauses' documents."""
+    some (by number), else the retrieved documents of the type it names, else the
+    retrieved clauses' documents."""
     if scope.refs:
         cited = {a.file for a in scope.resp.all() if a.document in scope.refs}
         cited |= {h.chunk.file for h in scope.hits if h.chunk.document in scope.refs}
         if cited:
             return cited
-    return {h.chunk.file for h in scope.hits}
+    return scope.typed or {h.chunk.file for h in scope.hits}
 
 
 def named_in_scope(scope: Scope) -> list[Assignment] | None:
@@ -144,7 +181,7 @@ def named_in_scope(scope: Scope) -> list[Assignment] | None:
     if named is None:
         return None
     mine = [a for a in scope.resp.all() if names_body(named, a.body_key or a.body)]
-    if not mine and scope.question.subject.find(scope.resp.names()) is not None:
+    if not mine and scope.subject.find(scope.resp.names()) is not None:
         return None  # a spelling the grammar cannot resolve (``Viện KTTV&BĐKH``): the index's names decide
     files = scope_files(scope)
     return [a for a in mine if a.file in files]
@@ -155,7 +192,8 @@ def may_be_named(scope: Scope) -> bool:
     question names (a group it belongs to, another spelling of a group): then "no task"
     would be too bold a claim."""
     named = scope.question.named
-    return named is not None and any(may_name(named, a.body_key or a.body) for _, a in scope.pool)
+    return named is not None and any(may_name(named, a.body_key or a.body) for _, a in scope.pool
+                                     if not scope.typed or a.file in scope.typed)
 
 
 def _relevance(scope: Scope, rank: int, a: Assignment, want_due: bool) -> float:
@@ -166,6 +204,7 @@ def _relevance(scope: Scope, rank: int, a: Assignment, want_due: bool) -> float:
     score = MATCH_WEIGHT * scope.fit(a) - RANK_PENALTY * rank
     score += 0.3 if a.document in scope.refs else 0.0
     score += 0.2 if a.file in scope.local else 0.0
+    score += 0.2 if a.file in scope.typed else 0.0
     if q.head and re.match(rf"(?:các )?{q.head} ", a.body_key):
         score += 0.4  # "Sở nào …?" is answered by a Sở
     if want_due:
@@ -175,6 +214,19 @@ def _relevance(scope: Scope, rank: int, a: Assignment, want_due: bool) -> float:
     # "Ai chủ trì …" asks for the lead: a body that only carries the task out is a worse answer
     score += 0.5 if q.role and a.role == q.role else 0.0
     return score
+
+
+def is_group_name(name: str) -> bool:
+    """``Các sở, ngành``, ``UBND các xã``: a name of several bodies.
+
+    >>> is_group_name("các sở, ngành"), is_group_name("Sở Văn hóa, Thể thao và Du lịch")
+    (True, False)
+    """
+    return any(w in ("các", "những") for w in canonical_body(name).split())
+
+
+def is_group(a: Assignment) -> bool:
+    return is_group_name(a.body)
 
 
 def _same_task(a: Assignment, b: Assignment) -> bool:
@@ -196,15 +248,20 @@ def best_group(scope: Scope, want_due: bool) -> list[Assignment]:
         pool += [(len(scope.hits), a) for a in named_in_scope(scope) or [] if id(a) not in seen]
     if not pool:
         return []
-    body = scope.question.subject.find([a.body for _, a in pool]) if want_due and not mine else None
+    body = scope.subject.find([a.body for _, a in pool]) if want_due and not mine else None
     key = canonical_body(body) if body else None
     q_words = scope.question.words
+
+    asked = scope.question.named if want_due and not mine else None
+    group_asked = asked is not None and is_group_name(asked)
 
     def score(item: tuple[int, Assignment]) -> tuple[float, ...]:
         rank, a = item
         named = 0.0
         if id(a) in mine or (key and name_key(a) == key):
             named = 1.0 + 0.1 * len(set(words(a.body)) & q_words)
+        elif asked and may_name(asked, a.body_key or a.body) and not (group_asked and not is_group(a)):
+            named = 0.5  # "Hạn các sở …": a group the asked body belongs to, or a wider spelling
         relevance = round(_relevance(scope, rank, a, want_due), 6)  # float noise must not beat rank
         return (named, relevance, -rank, -role_rank(a.role))
 

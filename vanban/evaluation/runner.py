@@ -445,11 +445,17 @@ def _wide_skip_reason(inputs: EvalInputs, options: EvalOptions) -> str | None:
     return None
 
 
+def wide_service(inputs: EvalInputs, options: EvalOptions, db: Path) -> tuple[Any, CachedEmbedder]:
+    """The service over the corpus-wide index in ``db``, its passage vectors from the eval cache."""
+    from vanban.service import Vanban
+
+    embedder = CachedEmbedder(make_embedder(options.embedder), _cache_sub(options, "eval"))
+    return Vanban(Config(db=str(db), embedder=options.embedder), embedder=embedder), embedder
+
+
 def _wide_parts(run: _Run, inputs: EvalInputs, options: EvalOptions, db: Path) -> WideIndex | None:
     """Ingest the split's files of corpus-wide into ``db`` (one index, both halves, as a user
     would); then extraction and answers per half."""
-    from vanban.service import Vanban
-
     reason = _wide_skip_reason(inputs, options)
     if reason is not None or inputs.wide is None:
         for part in WIDE_PARTS:
@@ -464,8 +470,7 @@ def _wide_parts(run: _Run, inputs: EvalInputs, options: EvalOptions, db: Path) -
                                    f"{inputs.wide}: {', '.join(missing)}")
     if others:
         run.report["notes"].append(f"wide: không nạp các tệp ngoài split.tsv: {', '.join(others)}")
-    embedder = CachedEmbedder(make_embedder(options.embedder), _cache_sub(options, "eval"))
-    service = Vanban(Config(db=str(db), embedder=options.embedder), embedder=embedder)
+    service, embedder = wide_service(inputs, options, db)
     run.log(f"  {len(present)} tệp trong {inputs.wide}; chỉ mục tạm {db}")
     files = [inputs.wide / f for f in sorted(present)]
     if run.run("wide_ingestion", lambda: wide_ingestion_part(service, files, options.wide_ocr)) is None:

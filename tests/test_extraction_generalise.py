@@ -1,0 +1,188 @@
+"""Assignment extraction on layouts of issuers the rules were not written for (issue 9).
+
+Each fixture is a few synthetic lines in the shape of a layout met on the corpus-wide dev half
+(conclusions and decisions of a UBND tỉnh, Chính phủ resolutions, a ministry's scanned letter,
+a conference paper); none copies a document. Each test names the mechanism it checks.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from ingest.assignments import Assignment, extract_assignments, role_of
+from ingest.bodies import canonical_body, is_well_formed_body, split_actor_list
+from ingest.model import Clause, Document, Header
+from ingest.parse import parse_file
+
+PROVINCE = "Ủy ban nhân dân tỉnh Hòa Bình"
+
+
+def _doc(*clauses: Clause, doc_type: str = "Thông báo", issuer: str = PROVINCE,
+         day: date | None = date(2026, 3, 2)) -> Document:
+    header = Header(doc_type=doc_type, number="/TB-UBND", date=day, issuer=issuer)
+    text = "\n".join(c.text for c in clauses)
+    return Document("t.docx", "x", "ok", header=header, clauses=clauses, text=text)
+
+
+def _c(path: str, text: str, kind: str = "clause", heading: tuple[str, ...] = ()) -> Clause:
+    return Clause(path, path, heading, text, kind=kind)
+
+
+def _pairs(records: list[Assignment]) -> set[tuple[str, str]]:
+    return {(r.body, r.role) for r in records}
+
+
+# --- sentences ------------------------------------------------------------------------
+
+
+def test_a_topic_before_a_colon_is_cut_off_and_the_sentence_read() -> None:
+    doc = _doc(_c("II.3", "Trung tâm Phát triển quỹ đất tỉnh"),
+               _c("II.3.-1", "Về công tác bồi thường tại xã Tân Lạc: Tập trung phối hợp với UBND xã Tân Lạc "
+                             "để lập phương án bồi thường trước ngày 20/3/2026."),
+               _c("II.4", "Đối với hạng mục đường công vụ: Giao Sở Xây dựng chủ trì, phối hợp Sở Tài chính "
+                          "làm việc với các hộ dân."))
+    got = _pairs(extract_assignments(doc))
+    assert {("UBND xã Tân Lạc", "chủ trì"), ("Trung tâm Phát triển quỹ đất tỉnh", "phối hợp"),
+            ("Sở Xây dựng", "chủ trì"), ("Sở Tài chính", "phối hợp")} <= got
+
+
+def test_a_topic_that_names_bodies_is_what_a_rule_is_about_not_an_actor() -> None:
+    doc = _doc(_c("1", "Đối với các đơn vị sự nghiệp thuộc Sở Y tế: Sáp nhập vào trung tâm y tế khu vực."))
+    assert not [r for r in extract_assignments(doc) if r.body]
+
+
+def test_a_role_word_may_start_within_the_first_words_but_an_alternative_is_no_role() -> None:
+    assert role_of("Tổ chức thẩm định, tham mưu UBND tỉnh điều chỉnh chủ trương") == "tham mưu"
+    assert role_of("kịp thời phát hiện, xử lý hoặc tham mưu xử lý các vi phạm") == "thực hiện"
+
+
+def test_only_a_heading_that_opens_with_purpose_or_funding_is_skipped() -> None:
+    doc = _doc(_c("I", "Dự kiến mục tiêu, nhiệm vụ của Chương trình giai đoạn 5 năm:"),
+               _c("I.1", "Bộ Quốc phòng dự kiến mục tiêu, nhiệm vụ và đề xuất giải pháp thực hiện.",
+                  heading=("Dự kiến mục tiêu, nhiệm vụ của Chương trình giai đoạn 5 năm",)),
+               _c("II", "Mục tiêu"),
+               _c("II.1", "Bộ Y tế bảo đảm 90% người nghiện được điều trị.", heading=("Mục tiêu",)))
+    assert _pairs(extract_assignments(doc)) == {("Bộ Quốc phòng", "thực hiện")}
+
+
+# --- who is not an assignee --------------------------------------------------------------
+
+
+def test_a_collegial_issuer_speaking_of_itself_is_no_assignee() -> None:
+    doc = _doc(_c("II.1", "Chính phủ thống nhất đánh giá: tình hình kinh tế tiếp tục phục hồi."),
+               _c("II.2", "Bộ Tài chính chủ trì, phối hợp với Bộ Tư pháp rà soát các quy định."),
+               issuer="Chính phủ", doc_type="Nghị quyết")
+    assert _pairs(extract_assignments(doc)) == {("Bộ Tài chính", "chủ trì"), ("Bộ Tư pháp", "phối hợp")}
+    # a ministry's plan may give the ministry itself a task
+    plan = _doc(_c("1", "Bộ Xây dựng chủ trì tổng kết việc thực hiện Kế hoạch."),
+                issuer="Bộ Xây dựng", doc_type="Kế hoạch")
+    assert _pairs(extract_assignments(plan)) == {("Bộ Xây dựng", "chủ trì")}
+
+
+def test_a_conference_paper_proposes_and_assigns_nothing(tmp_path: Path) -> None:
+    paper = tmp_path / "tham-luan.txt"
+    paper.write_text("THAM LUẬN\nVề công tác cai nghiện ma túy trên địa bàn huyện\nKính thưa các đồng chí!\n"
+                     "1. Về kiến nghị, đề xuất:\n- Đề nghị Bộ Công an sớm ban hành hướng dẫn về định mức.\n",
+                     encoding="utf-8")
+    doc = parse_file(paper)
+    assert doc.header.doc_type == "Tham luận"
+    assert "Kính thưa" not in (doc.header.title or "")
+    assert extract_assignments(doc) == []
+
+
+def test_a_membership_list_and_a_working_regime_are_no_tasks() -> None:
+    doc = _doc(_c("Điều 1", "Thành lập Ban Chỉ đạo chuyển đổi số tỉnh gồm các thành viên sau:"),
+               _c("Điều 1.1", "Các thành viên Ban Chỉ đạo:"),
+               _c("Điều 1.1.-1", "Chỉ huy trưởng Bộ Chỉ huy Quân sự tỉnh;"),
+               _c("Điều 1.1.-2", "Mời đại diện lãnh đạo Mặt trận Tổ quốc tỉnh."),
+               _c("Điều 2", "Các thành viên Ban Chỉ đạo làm việc theo chế độ kiêm nhiệm."),
+               _c("Điều 3", "Sở Nội vụ làm nhiệm vụ cơ quan thường trực của Ban Chỉ đạo."),
+               doc_type="Quyết định")
+    assert _pairs(extract_assignments(doc)) == {("Sở Nội vụ", "thực hiện")}
+
+
+def test_a_preamble_basis_is_no_task() -> None:
+    doc = _doc(_c("preamble.1", "Theo đề nghị của Hội Nông dân tỉnh tại Tờ trình số 12/TTr-HND.",
+                  kind="preamble"), doc_type="Quyết định")
+    assert not extract_assignments(doc)
+
+
+# --- names --------------------------------------------------------------------------------
+
+
+def test_a_short_name_the_document_defines_gets_its_full_name() -> None:
+    doc = _doc(_c("Điều 1", "Thành lập Ban Chỉ đạo chuyển đổi số tỉnh Hòa Bình (sau đây gọi tắt là Ban Chỉ đạo)."),
+               _c("Điều 2", "Nhiệm vụ và quyền hạn của Ban Chỉ đạo"),
+               _c("Điều 2.1", "Điều phối triển khai các nhiệm vụ chuyển đổi số trên địa bàn tỉnh."),
+               doc_type="Quyết định")
+    got = [r for r in extract_assignments(doc) if r.clause == "Điều 2.1"]
+    assert [r.body for r in got] == ["Ban Chỉ đạo chuyển đổi số tỉnh Hòa Bình"]
+
+
+def test_bar_associations_and_former_bodies_are_named() -> None:
+    doc = _doc(_c("Điều 4", "Đoàn Luật sư tỉnh A (cũ), Đoàn Luật sư tỉnh B (cũ) có trách nhiệm chuyển giao "
+                            "tài sản cho Đoàn Luật sư tỉnh A (mới)."), doc_type="Quyết định")
+    assert _pairs(extract_assignments(doc)) == {("Đoàn Luật sư tỉnh A (cũ)", "thực hiện"),
+                                                ("Đoàn Luật sư tỉnh B (cũ)", "thực hiện")}
+
+
+def test_a_telecom_unit_coordinates_with_a_named_centre() -> None:
+    doc = _doc(_c("IV.3", "Viễn thông Hòa Bình phối hợp Trung tâm Thông tin - Văn phòng UBND tỉnh chuẩn bị "
+                          "đường truyền phục vụ Hội nghị."), doc_type="Giấy mời")
+    assert _pairs(extract_assignments(doc)) == {("Viễn thông Hòa Bình", "phối hợp"),
+                                                ("Trung tâm Thông tin - Văn phòng UBND tỉnh", "chủ trì")}
+
+
+def test_two_heads_share_one_qualifier() -> None:
+    assert split_actor_list("Báo và Đài Phát thanh, Truyền hình Hòa Bình") == [
+        "Báo và Đài Phát thanh, Truyền hình Hòa Bình"]
+    assert is_well_formed_body("Báo và Đài Phát thanh, Truyền hình Hòa Bình")
+    assert split_actor_list("Sở Xây dựng và UBND các xã") == ["Sở Xây dựng", "UBND các xã"]
+
+
+def test_group_names_of_every_province_and_of_the_documents_area_are_one_key() -> None:
+    assert canonical_body("UBND tỉnh, thành phố trực thuộc trung ương") == canonical_body(
+        "Ủy ban nhân dân các tỉnh, thành phố")
+    assert canonical_body("Các cơ quan, đơn vị, địa phương trên địa bàn tỉnh") == canonical_body(
+        "Các cơ quan, đơn vị, địa phương")
+
+
+def test_a_verb_of_founding_ends_the_name() -> None:
+    doc = _doc(_c("1", "Chủ tịch Ủy ban nhân dân các tỉnh, thành phố thành lập Tổ công tác rà soát văn bản."),
+               issuer="Chính phủ", doc_type="Nghị quyết")
+    assert [r.body for r in extract_assignments(doc)] == ["Chủ tịch Ủy ban nhân dân các tỉnh, thành phố"]
+
+
+# --- classes ------------------------------------------------------------------------------
+
+
+def test_every_unit_of_a_level_is_no_coordinating_partner() -> None:
+    doc = _doc(_c("1", "Bộ Tư pháp chủ trì, phối hợp với Bộ Nội vụ, UBND tỉnh, thành phố rà soát văn bản."),
+               issuer="Chính phủ", doc_type="Nghị quyết")
+    assert _pairs(extract_assignments(doc)) == {("Bộ Tư pháp", "chủ trì"), ("Bộ Nội vụ", "phối hợp")}
+
+
+def test_a_heading_of_classes_names_each_but_a_class_beside_a_named_body_is_dropped() -> None:
+    doc = _doc(_c("IV.8", "Các sở, ban, ngành; UBND các xã, phường; các cơ quan, đơn vị có liên quan"),
+               _c("IV.8.a", "Xây dựng kế hoạch tuyên truyền, chậm nhất là ngày 30/3/2026."),
+               _c("V", "Công an tỉnh và các địa phương"),
+               _c("V.1", "Nắm chắc tình hình tội phạm trên địa bàn."), doc_type="Kế hoạch")
+    got = _pairs(extract_assignments(doc))
+    assert got == {("Các sở, ban, ngành", "thực hiện"), ("UBND các xã, phường", "thực hiện"),
+                   ("Công an tỉnh", "thực hiện")}
+
+
+# --- deadlines ----------------------------------------------------------------------------
+
+
+def test_a_letters_reply_date_is_the_deadline_of_its_undated_requests() -> None:
+    doc = _doc(_c("I.1", "Bộ Quốc phòng dự kiến nhu cầu vốn giai đoạn 5 năm."),
+               _c("I.2", "Các Bộ, cơ quan trung ương đề xuất nhu cầu dự toán năm 2026.\n"
+                         "Văn bản trả lời đề nghị gửi về Bộ Công an (qua Cục C04) trước ngày 24/12/2025."),
+               doc_type="Công văn", issuer="Bộ Công an", day=date(2025, 12, 16))
+    got = {(r.body, r.due) for r in extract_assignments(doc)}
+    assert got == {("Bộ Quốc phòng", date(2025, 12, 24)), ("Các Bộ, cơ quan trung ương", date(2025, 12, 24))}
+    # a plan's closing report date is not every task's deadline
+    plan = _doc(*doc.clauses, doc_type="Kế hoạch", issuer="Bộ Công an", day=date(2025, 12, 16))
+    assert {r.due for r in extract_assignments(plan) if r.body == "Bộ Quốc phòng"} == {None}
