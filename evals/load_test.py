@@ -89,6 +89,65 @@ def read_questions(path: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+AskFn = Callable[[str], Any]
+
+
+class HttpAsker:
+    """One official through Gradio's REST API, as ``curl`` uses it: ``POST
+    /gradio_api/call/ask`` gives an event id, ``GET`` on it streams the result.
+
+    The load generator shares the server's 2 cores, so it must cost little:
+    ``gradio_client`` spent ~175 ms of client CPU per question here (10.5 s for
+    60), which a run on one machine charges to the server's latency.
+
+    Each asker keeps one session, as a browser tab does: Gradio builds a session's
+    state (a copy of every block's config, ~50 ms here) once per session, so a
+    call without one would pay it on every question. The session is opened by
+    one question before the clock starts (a tab's first interaction).
+    """
+
+    def __init__(self, url: str, auth: tuple[str, str] | None) -> None:
+        import uuid
+
+        import httpx
+
+        self.base = url.rstrip("/")
+        self.http = httpx.Client(timeout=120.0)
+        self.session = uuid.uuid4().hex[:11]
+        if auth:
+            self.http.post(f"{self.base}/login", data={"username": auth[0], "password": auth[1]})
+        self("Văn bản nào đã được nạp?")
+
+    def __call__(self, question: str) -> Any:
+        sent = self.http.post(f"{self.base}/gradio_api/call/ask",
+                              json={"data": [question], "session_hash": self.session})
+        sent.raise_for_status()
+        event = sent.json()["event_id"]
+        kind, data = "", ""
+        with self.http.stream("GET", f"{self.base}/gradio_api/call/ask/{event}") as reply:
+            for line in reply.iter_lines():
+                if line.startswith("event:"):
+                    kind = line.partition(":")[2].strip()
+                elif line.startswith("data:") and kind in ("complete", "error"):
+                    data = line.partition(":")[2].strip()
+                    break
+        if kind != "complete":
+            raise RuntimeError(f"máy chủ trả {kind or 'không có kết quả'}: {data[:200]}")
+        return json.loads(data)[0]
+
+
+def gradio_asker(url: str, auth: tuple[str, str] | None) -> AskFn:
+    """One official through ``gradio_client`` (heavier on the client; ``--client gradio``)."""
+    from gradio_client import Client
+
+    client = Client(url, auth=auth, verbose=False)
+    return lambda question: client.predict(question, api_name="/ask")
+
+
+ASKERS: dict[str, Callable[[str, tuple[str, str] | None], AskFn]] = {
+    "http": HttpAsker, "gradio": gradio_asker}
+
+
 def run_user(
     url: str,
     auth: tuple[str, str] | None,
@@ -99,13 +158,12 @@ def run_user(
     lock: threading.Lock,
     questions: Sequence[str] = QUESTIONS,
     more: Callable[[], bool] = lambda: False,
+    client_kind: str = "http",
 ) -> None:
     """One official: connect, wait for everyone, then ask ``rounds`` questions (and go on
     while ``more()`` says so: an upload is still running)."""
-    from gradio_client import Client
-
     try:
-        client = Client(url, auth=auth, verbose=False)
+        ask = ASKERS[client_kind](url, auth)
     except Exception as err:  # a refused connection is a result here, not a crash
         start.wait()
         with lock:
@@ -118,7 +176,7 @@ def run_user(
         i += 1
         t0 = time.perf_counter()
         try:
-            result: Any = client.predict(question, api_name="/ask")
+            result: Any = ask(question)
         except Exception as err:
             with lock:
                 out.errors.append(f"{question[:40]}…: {err}")
@@ -133,7 +191,7 @@ def run_user(
 def load_test(
     url: str, users: int, rounds: int, auth: tuple[str, str] | None,
     questions: Sequence[str] = QUESTIONS, more: Callable[[], bool] = lambda: False,
-    offset: int = 0,
+    offset: int = 0, client_kind: str = "http",
 ) -> tuple[Report, list[str]]:
     """Run ``users`` concurrent askers; the summary and the first few error messages.
 
@@ -144,7 +202,8 @@ def load_test(
     start = threading.Barrier(users + 1)
     with ThreadPoolExecutor(max_workers=users) as pool:
         for u in range(users):
-            pool.submit(run_user, url, auth, rounds, offset + u, start, out, lock, questions, more)
+            pool.submit(run_user, url, auth, rounds, offset + u, start, out, lock, questions, more,
+                        client_kind)
         start.wait()
         t0 = time.perf_counter()
     wall = time.perf_counter() - t0
@@ -201,14 +260,16 @@ def run_upload(url: str, auth: tuple[str, str] | None, path: str, up: Upload) ->
 
 
 def with_upload(url: str, users: int, rounds: int, auth: tuple[str, str] | None,
-                questions: Sequence[str], path: str) -> tuple[Report, list[str], Upload]:
+                questions: Sequence[str], path: str,
+                client_kind: str = "http") -> tuple[Report, list[str], Upload]:
     """The askers while one upload of ``path`` runs (they go on until it is stored)."""
     up = Upload()
     uploader = threading.Thread(target=run_upload, args=(url, auth, path, up), daemon=True)
     uploader.start()
     up.started.wait()
     report, errors = load_test(url, users, rounds, auth, questions,
-                               more=lambda: not up.done.is_set(), offset=users)
+                               more=lambda: not up.done.is_set(), offset=users,
+                               client_kind=client_kind)
     uploader.join()
     return report, errors, up
 
@@ -230,16 +291,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--upload", default=None,
                     help="kịch bản một người tải lên tệp này trong lúc những người khác hỏi "
                          "(in kèm số đo không tải lên, đo cùng lần chạy)")
+    ap.add_argument("--client", choices=sorted(ASKERS), default="http",
+                    help="cách hỏi: http (API REST của Gradio, nhẹ) hoặc gradio (gradio_client)")
     args = ap.parse_args(argv)
     auth: tuple[str, str] | None = None
     if args.auth:
         user, _, password = args.auth.partition(":")
         auth = (user, password)
     questions = read_questions(args.questions) if args.questions else QUESTIONS
-    report, sample_errors = load_test(args.url, args.users, args.rounds, auth, questions)
+    report, sample_errors = load_test(args.url, args.users, args.rounds, auth, questions,
+                                      client_kind=args.client)
     if args.upload:
         during, more_errors, up = with_upload(args.url, args.users, args.rounds, auth, questions,
-                                              args.upload)
+                                              args.upload, args.client)
         rows = {"baseline": asdict(report), "upload": asdict(during),
                 "upload_seconds": round(up.seconds, 1), "upload_status": up.status}
         if args.json:

@@ -494,7 +494,10 @@ class Vanban:
         first use, or ahead by :meth:`prefill_task_vectors`) and kept for every snapshot."""
         if self.keep_tasks_ready:
             self.prefill_task_vectors()  # no-op unless the snapshot is new
-        return TaskVectors(self.queries, self.task_vectors).similarity(question, tasks)
+        # the text dense search embedded (abbreviations spelled out, diacritics restored):
+        # one embedding a question, and one the model can read
+        text = self._searcher().dense_query(question)
+        return TaskVectors(self.queries, self.task_vectors).similarity(text, tasks)
 
     @property
     def task_vectors(self) -> dict[str, np.ndarray]:
