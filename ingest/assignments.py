@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -285,9 +285,8 @@ def split_actor(sentence: str) -> _Split | None:
     return _Split(actors, predicate) if actors else None
 
 
-def _coordinators(predicate: str, keep: Callable[[str], bool] | None = None) -> list[str]:
+def _coordinators(predicate: str) -> list[str]:
     """Bodies after ``phối hợp (chặt chẽ) với`` up to the next verb, generic ones dropped."""
-    keep = keep or _named
     found: list[str] = []
     for m in _COORD_WITH.finditer(predicate):
         rest = predicate[m.end() :]
@@ -297,18 +296,12 @@ def _coordinators(predicate: str, keep: Callable[[str], bool] | None = None) -> 
         rest = rest[: stop.start()] if stop else rest
         end = _actor_end(rest)
         phrase = rest[:end].strip(" ,")
-        found.extend(display_body(b) for b in split_actor_list(phrase, tidy=False) if keep(b))
+        found.extend(display_body(b) for b in split_actor_list(phrase, tidy=False) if _named(b))
     return found
 
 
 # "UBND (các) tỉnh, thành phố", "Chủ tịch UBND các xã": every unit of a level, a class
 _EVERY_UNIT = re.compile(r"\bcác (?:" + _UNITS + r"|cấp)\b")
-
-
-def _partner(body: str) -> bool:
-    """A coordinating partner worth a record: named, and not every unit of a level (a row's
-    ``Cơ quan phối hợp: Bộ Tư pháp, UBND tỉnh, thành phố``)."""
-    return _named(body) and not _EVERY_UNIT.search(canonical_body(body))
 
 
 def _is_class(body: str) -> bool:
@@ -359,7 +352,7 @@ def _group_for(actors: list[str], predicate: str, start: int, end: int) -> _Grou
     role = role_of(predicate)
     group = _Group(actors, role, predicate.strip(), start, end)
     if role in (LEAD, ADVISE, DO, MONITOR):
-        group.coordinators = _coordinators(predicate, _partner)
+        group.coordinators = _coordinators(predicate)
     elif role == COORD:
         group.implied_leads = _coordinators(predicate)
     return group
@@ -855,7 +848,7 @@ def _row_records(doc: Document, row: Clause) -> list[Assignment]:
     leads = split_actor_list(_cell(cells, cols, "lead"))
     specific = [b for b in leads if not is_generic_body(b)]
     leads = specific or leads
-    coords = [display_body(b) for b in split_actor_list(_cell(cells, cols, "coord"), tidy=False) if _partner(b)]
+    coords = [display_body(b) for b in split_actor_list(_cell(cells, cols, "coord"), tidy=False) if _named(b)]
     task = _cell(cells, cols, "task")
     if not leads or not task or re.fullmatch(r"\(?\d+\)?|cơ quan chủ trì", leads[0].lower()):
         return []
