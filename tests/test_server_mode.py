@@ -280,9 +280,15 @@ def test_three_shards_one_killed_and_rerun_store_every_file_exactly_once(
     victim = [p for p in plans if Shard(2, 3).owns(file_sha256(p))]
     assert len(victim) >= 3
 
+    # Each file is written (made visible) on its own, so a kill can fall between two files:
+    # with the fake embedder, files come faster than a write group waits, and a shard's
+    # whole part would become visible in one group (tests/test_pipeline.py covers groups).
+    one_by_one = ("import sys, index.pipeline as p; p.WRITE_GROUP_WAIT_S = 0.0; "
+                  "from vanban.cli import run; sys.argv[0] = 'vanban'; run()")
+
     def shard(i: int) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
-            [sys.executable, "-m", "vanban.cli", "ingest", "-q", "--embedder", "fake",
+            [sys.executable, "-c", one_by_one, "ingest", "-q", "--embedder", "fake",
              "--chroma-url", str(config.chroma_url), "--db", str(tmp_path / f"may-{i}"),
              "--shard", f"{i}/3", str(tmp_path / "kho")],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
