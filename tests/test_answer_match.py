@@ -237,3 +237,23 @@ def test_prefill_is_skipped_over_the_limit_and_a_broken_file_is_ignored() -> Non
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"not an npz")
         assert taskvectors.load(Path(tmp), vb._embedder_key()) == {}
+
+
+def test_a_question_typed_without_diacritics_is_answered_as_its_accented_form() -> None:
+    """Issue 11, point 5, in the chat: "so cong thuong phai lam gi?" is read with its
+    diacritics restored, so it is a "what" question about Sở Công Thương (a task list of
+    that body), not a search whose top clause happens to name it."""
+    from vanban.service import Vanban
+    from vanban.settings import Config
+
+    with tempfile.TemporaryDirectory() as tmp:
+        vb = Vanban(Config(db=tmp), FakeEmbedder())
+        vb.ingest([Path(__file__).parents[1] / "corpus"])
+        typed = vb.ask("so cong thuong phai lam gi?")
+        accented = vb.ask("Sở Công Thương phải làm gì?")
+        assert typed.question == "so cong thuong phai lam gi?"  # echoed as asked
+        assert typed.found and len(typed.owners) > 1
+        assert {o.body for o in typed.owners} == {o.body for o in accented.owners} == {"Sở Công Thương"}
+        who, who_accented = vb.ask("ai chu tri kiem tra an toan hoa chat"), vb.ask(
+            "Ai chủ trì kiểm tra an toàn hóa chất")
+        assert who.found and who.owners[0].body == who_accented.owners[0].body

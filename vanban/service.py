@@ -50,6 +50,7 @@ from index.pipeline import (
 from index.search import DenseFn, Hit, Mode, Searcher, matrix_dense_fn
 from index.store import DocCheck, DocRecord, IndexState, Store, read_generation
 from ingest.errors import InputError
+from ingest.normalize import is_unaccented
 from vanban.answer.compose import Answerer
 from vanban.answer.match import TaskVectors
 from vanban.answer.meta import DocFacts
@@ -558,9 +559,14 @@ class Vanban:
         if not question.strip():
             return Answer(question, False, self._not_found(question, filters))
         snap = self.snapshot()
+        # typed without diacritics ("so cong thuong phai lam gi"): read as the documents would
+        # print it, so the question's kind and the body it names are understood, not only searched
+        read = self._searcher().accents().restore(question) if is_unaccented(question) else question
         # a result count given (``vanban ask -k``) also caps a task list's length
-        answer = self._answerer.answer(question, snap.responsibilities, k or self.config.top_k,
+        answer = self._answerer.answer(read, snap.responsibilities, k or self.config.top_k,
                                        self.min_score, filters, snap.documents, listed=k)
+        if read != question:
+            answer = replace(answer, question=question)
         if answer.gap == "no_relevant_clause":
             answer = replace(answer, text=self._not_found(question, filters))
         return answer
