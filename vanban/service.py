@@ -421,7 +421,7 @@ class Vanban:
         if self.config.chroma_url:
             return None
         found = saved.load_generation(self.config.db_path, read_generation(self.config.db_path))
-        if found is None or found.embedder != f"{self.embedder.name}/{self.embedder.dim}":
+        if found is None or found.embedder != self._embedder_key():
             return None
         self._bound = True  # the index was built with this embedder (recorded with the snapshot)
         return Snapshot.of(found.state, found.lexical)
@@ -509,6 +509,7 @@ class Vanban:
         return self._task_vectors
 
     def _embedder_key(self) -> str:
+        """``name/dim`` of this process's embedder: what saved snapshots and task vectors are kept under."""
         return f"{self.embedder.name}/{self.embedder.dim}"
 
     def prefill_task_vectors(self, wait: bool = False) -> threading.Thread | None:
