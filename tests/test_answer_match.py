@@ -185,18 +185,6 @@ def test_service_matches_tasks_with_its_own_embedder() -> None:
         assert not missing.found and missing.gap == "no_task_for_body"
 
 
-class _CountingFake(FakeEmbedder):
-    """The fake model, counting the passages it embeds."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passages = 0
-
-    def embed_passages(self, texts):  # type: ignore[no-untyped-def]
-        self.passages += len(texts)
-        return super().embed_passages(texts)
-
-
 def test_a_server_embeds_task_texts_ahead_and_a_restart_reuses_them() -> None:
     """``prefill_task_vectors`` embeds every task text of the snapshot in the background and
     keeps them beside the index: a new process answers without embedding any task text."""
@@ -204,6 +192,8 @@ def test_a_server_embeds_task_texts_ahead_and_a_restart_reuses_them() -> None:
     from vanban.answer.select import compared_texts
     from vanban.service import Vanban
     from vanban.settings import Config
+
+    from .test_pipeline import CountingEmbedder
 
     sample = Path(__file__).parents[1] / "corpus" / "cong-van-612-SCT-QLCN.docx"
     with tempfile.TemporaryDirectory() as tmp:
@@ -217,10 +207,10 @@ def test_a_server_embeds_task_texts_ahead_and_a_restart_reuses_them() -> None:
         assert set(kept) == texts
         assert all(np.allclose(kept[t], first.task_vectors[t]) for t in texts)
 
-        model = _CountingFake()
+        model = CountingEmbedder()
         second = Vanban(Config(db=tmp), model)
         answer = second.ask("Ai chủ trì kiểm tra an toàn phòng cháy, chữa cháy tại các cụm công nghiệp?")
-        assert answer.found and model.passages == 0  # every task text came from the kept file
+        assert answer.found and model.embedded == 0  # every task text came from the kept file
 
 
 def test_prefill_is_skipped_over_the_limit_and_a_broken_file_is_ignored() -> None:
