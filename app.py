@@ -229,11 +229,12 @@ def _doc_choices(docs: Sequence[Any]) -> list[tuple[str, str]]:
     return [(f"{d.name} — {d.file}", str(d.file)) for d in docs]
 
 
-def build_app(service: PageService, config: Config) -> gr.Blocks:
-    """The whole page around ``service`` (a ``Vanban``, or a fake of the same protocol)."""
+def build_app(service: PageService, config: Config, page: Page | None = None) -> gr.Blocks:
+    """The whole page around ``service`` (a ``Vanban``, or a fake of the same protocol);
+    ``page``: its behaviour, when the caller shares it with other routes (``start``)."""
     import gradio as gr
 
-    page = Page(service, config)
+    page = page if page is not None else Page(service, config)
     docs = page.documents()
     with gr.Blocks(
         title="vanban — tra cứu văn bản hành chính",
@@ -735,7 +736,8 @@ def port_busy_error(config: Config) -> ConfigError:
 def start(service: PageService, config: Config, *, block: bool = True) -> tuple[gr.Blocks, str]:
     """Build, queue and launch the page; with ``block=False`` return once it serves."""
     set_offline_env()
-    demo = build_app(service, config)
+    page = Page(service, config)
+    demo = build_app(service, config, page)
     demo.queue(default_concurrency_limit=READ_CONCURRENCY)
     try:
         server, url, _ = demo.launch(prevent_thread_lock=True, quiet=not block,
@@ -745,6 +747,7 @@ def start(service: PageService, config: Config, *, block: bool = True) -> tuple[
             raise port_busy_error(config) from None
         raise
     add_original_routes(server, service, config)
+    add_api_routes(server, page)
     if block:
         demo.block_thread()
     return demo, url
@@ -794,6 +797,66 @@ def add_original_routes(server: Any, service: PageService, config: Config) -> No
         route = APIRoute(path, endpoint, methods=["GET"], dependencies=[Depends(signed_in)],
                          response_model=None)
         server.router.routes.insert(0, route)
+
+
+API_BODY_MAX_BYTES = 64 * 1024  # a question is capped at a few thousand bytes; more is refused unread
+
+
+def add_api_routes(server: Any, page: Page) -> None:
+    """``POST /api/ask``: a plain JSON route for programs, ahead of gradio's routes.
+
+    The same answer as the page's ``/ask`` API and ``vanban ask --json`` (a refused
+    question too: ``found`` false, the reason in ``answer`` and ``error``), behind the
+    same login (:func:`_check_login`, so the login throttle guards it as well) and the
+    same question length cap; at most ``READ_CONCURRENCY`` questions are answered at
+    once, as gradio's queue does for ``/ask``. It skips gradio's queue, event stream
+    and session: one request, one JSON reply, less CPU per question under load.
+    """
+    import anyio
+    from fastapi import Depends
+    from fastapi.responses import JSONResponse
+    from fastapi.routing import APIRoute
+    from starlette.requests import Request
+
+    answer = _api_ask(page)
+    limiter = anyio.CapacityLimiter(READ_CONCURRENCY)
+
+    def signed_in(request: Request) -> None:
+        _check_login(request)
+
+    async def ask(request: Request) -> JSONResponse:
+        question, problem = await _read_question(request)
+        if problem is not None:
+            return JSONResponse(page.refusal("", problem).to_json(), 400)
+        return JSONResponse(await anyio.to_thread.run_sync(answer, question, limiter=limiter))
+
+    # This module postpones annotations; FastAPI needs the class to inject the request.
+    signed_in.__annotations__["request"] = ask.__annotations__["request"] = Request
+    route = APIRoute("/api/ask", ask, methods=["POST"], dependencies=[Depends(signed_in)],
+                     response_model=None)
+    server.router.routes.insert(0, route)
+
+
+async def _read_question(request: Any) -> tuple[str, InputError | None]:
+    """The ``question`` of a ``{"question": "…"}`` body, or why the body is not one
+    (a body over ``API_BODY_MAX_BYTES`` is refused without reading the rest)."""
+    import json
+
+    usage = 'gửi JSON {"question": "câu hỏi"} với Content-Type: application/json'
+    body = b""
+    async for part in request.stream():
+        body += part
+        if len(body) > API_BODY_MAX_BYTES:
+            return "", InputError("câu hỏi", f"yêu cầu dài hơn {API_BODY_MAX_BYTES // 1024} KB",
+                                  "hãy rút gọn câu hỏi, hỏi từng ý một")
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return "", InputError("câu hỏi", "thân yêu cầu không phải JSON UTF-8", usage)
+    question = data.get("question") if isinstance(data, dict) else None
+    if not isinstance(question, str):
+        return "", InputError("câu hỏi", 'thiếu trường "question" (chuỗi)', usage)
+    return question, None
 
 
 def _check_login(request: Any) -> None:

@@ -4,8 +4,10 @@ Not a unit test: start the app first (``vanban serve --db .vanban``), then
 
     .venv/bin/python evals/load_test.py --url http://127.0.0.1:7860/ --users 20 --rounds 3
 
-Each simulated user has its own ``gradio_client.Client`` and asks ``--rounds``
-questions back to back; all users start together. Prints p50/p95/max latency,
+Each simulated user has its own client (``--client``: ``http``, Gradio's REST
+API ``/gradio_api/call/ask``; ``api``, the plain JSON route ``POST /api/ask``;
+``gradio``, ``gradio_client``) and asks ``--rounds`` questions back to back; all
+users start together. Prints p50/p95/max latency,
 throughput and errors (``--json`` for a machine-readable line).
 
 The server remembers query embeddings, so the five built-in questions, asked
@@ -136,6 +138,25 @@ class HttpAsker:
         return json.loads(data)[0]
 
 
+class ApiAsker:
+    """One official through the plain JSON route ``POST /api/ask`` (``--client api``):
+    one request, one JSON reply — no Gradio queue, event stream or session. Logs in
+    first when the page asks for a login, as a browser would."""
+
+    def __init__(self, url: str, auth: tuple[str, str] | None) -> None:
+        import httpx
+
+        self.base = url.rstrip("/")
+        self.http = httpx.Client(timeout=120.0)
+        if auth:
+            self.http.post(f"{self.base}/login", data={"username": auth[0], "password": auth[1]})
+
+    def __call__(self, question: str) -> Any:
+        reply = self.http.post(f"{self.base}/api/ask", json={"question": question})
+        reply.raise_for_status()
+        return reply.json()
+
+
 def gradio_asker(url: str, auth: tuple[str, str] | None) -> AskFn:
     """One official through ``gradio_client`` (heavier on the client; ``--client gradio``)."""
     from gradio_client import Client
@@ -145,7 +166,7 @@ def gradio_asker(url: str, auth: tuple[str, str] | None) -> AskFn:
 
 
 ASKERS: dict[str, Callable[[str, tuple[str, str] | None], AskFn]] = {
-    "http": HttpAsker, "gradio": gradio_asker}
+    "http": HttpAsker, "api": ApiAsker, "gradio": gradio_asker}
 
 
 def run_user(
@@ -292,7 +313,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="kịch bản một người tải lên tệp này trong lúc những người khác hỏi "
                          "(in kèm số đo không tải lên, đo cùng lần chạy)")
     ap.add_argument("--client", choices=sorted(ASKERS), default="http",
-                    help="cách hỏi: http (API REST của Gradio, nhẹ) hoặc gradio (gradio_client)")
+                    help="cách hỏi: http (API REST của Gradio, nhẹ), api (POST /api/ask, "
+                         "JSON thuần, nhẹ nhất) hoặc gradio (gradio_client)")
     args = ap.parse_args(argv)
     auth: tuple[str, str] | None = None
     if args.auth:
