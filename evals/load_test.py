@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import threading
@@ -66,6 +67,24 @@ class Report:
     max_s: float
     wall_s: float
     per_s: float
+    client_cpu_ms: float = 0.0  # this load generator's CPU per answered question
+    server_cpu_ms: float | None = None  # the server's (``--server-pid``), robust to a busy machine
+
+
+def process_cpu_s(pid: int) -> float | None:
+    """User + system CPU seconds of process ``pid`` so far (Linux ``/proc``); None elsewhere
+    or when it is gone.
+
+    >>> import os
+    >>> process_cpu_s(os.getpid()) > 0
+    True
+    """
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rpartition(")")[2].split()  # after the command name, which may hold spaces
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -212,12 +231,13 @@ def run_user(
 def load_test(
     url: str, users: int, rounds: int, auth: tuple[str, str] | None,
     questions: Sequence[str] = QUESTIONS, more: Callable[[], bool] = lambda: False,
-    offset: int = 0, client_kind: str = "http",
+    offset: int = 0, client_kind: str = "http", server_pid: int | None = None,
 ) -> tuple[Report, list[str]]:
     """Run ``users`` concurrent askers; the summary and the first few error messages.
 
     ``more``: keep asking after ``rounds`` while it says so; ``offset``: start further
-    into ``questions`` (a second run in the same process asks new questions).
+    into ``questions`` (a second run in the same process asks new questions);
+    ``server_pid``: also report the server's CPU per question (same machine only).
     """
     out, lock = Outcome(), threading.Lock()
     start = threading.Barrier(users + 1)
@@ -226,8 +246,11 @@ def load_test(
             pool.submit(run_user, url, auth, rounds, offset + u, start, out, lock, questions, more,
                         client_kind)
         start.wait()
-        t0 = time.perf_counter()
-    wall = time.perf_counter() - t0
+        t0, cpu0 = time.perf_counter(), time.process_time()
+        server0 = process_cpu_s(server_pid) if server_pid else None
+    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    server = process_cpu_s(server_pid) if server_pid else None
+    answered = max(1, len(out.latencies))
     lat = out.latencies or [float("nan")]
     return Report(
         users=users,
@@ -239,6 +262,9 @@ def load_test(
         max_s=round(max(lat), 3),
         wall_s=round(wall, 3),
         per_s=round(len(out.latencies) / wall, 2) if wall else 0.0,
+        client_cpu_ms=round(1000 * cpu / answered, 1),
+        server_cpu_ms=(round(1000 * (server - server0) / answered, 1)
+                       if server is not None and server0 is not None else None),
     ), out.errors[:5]
 
 
@@ -312,6 +338,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--upload", default=None,
                     help="kịch bản một người tải lên tệp này trong lúc những người khác hỏi "
                          "(in kèm số đo không tải lên, đo cùng lần chạy)")
+    ap.add_argument("--server-pid", type=int, default=None,
+                    help="mã tiến trình vanban serve (cùng máy): in thêm CPU máy chủ mỗi câu hỏi, "
+                         "số đo ít phụ thuộc máy bận hay rảnh")
     ap.add_argument("--client", choices=sorted(ASKERS), default="http",
                     help="cách hỏi: http (API REST của Gradio, nhẹ), api (POST /api/ask, "
                          "JSON thuần, nhẹ nhất) hoặc gradio (gradio_client)")
@@ -322,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
         auth = (user, password)
     questions = read_questions(args.questions) if args.questions else QUESTIONS
     report, sample_errors = load_test(args.url, args.users, args.rounds, auth, questions,
-                                      client_kind=args.client)
+                                      client_kind=args.client, server_pid=args.server_pid)
     if args.upload:
         during, more_errors, up = with_upload(args.url, args.users, args.rounds, auth, questions,
                                               args.upload, args.client)
@@ -349,6 +378,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"độ trễ p50 {report.p50_s:.3f}s  p95 {report.p95_s:.3f}s  max {report.max_s:.3f}s")
         print(f"tổng {report.wall_s:.2f}s, {report.per_s:.2f} câu/giây")
+        server = f", máy chủ {report.server_cpu_ms:.0f} ms" if report.server_cpu_ms is not None else ""
+        print(f"CPU mỗi câu: máy đo tải {report.client_cpu_ms:.0f} ms{server}")
     for e in sample_errors:
         print(f"  lỗi: {e}", file=sys.stderr)
     return 1 if report.errors else 0
