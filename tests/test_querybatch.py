@@ -61,7 +61,7 @@ QUESTIONS = ["Ai chủ trì kiểm tra phòng cháy?", "Sở Công Thương làm
 
 def test_questions_arriving_while_the_model_is_busy_share_its_next_call() -> None:
     model = HeldModel()
-    batcher = QueryBatcher(model)
+    batcher = QueryBatcher(model, parallel=1)
     first, t0 = _ask_all(batcher, ["khởi động"])
     assert model.started.wait(30)
     got, rest = _ask_all(batcher, QUESTIONS)
@@ -89,7 +89,7 @@ def test_an_idle_model_embeds_a_lone_question_at_once_and_a_batch_is_capped() ->
     batcher.embed("câu khác")
     assert calls == [1, 1]
     model = HeldModel()
-    capped = QueryBatcher(model, max_batch=2)
+    capped = QueryBatcher(model, max_batch=2, parallel=1)
     _, t0 = _ask_all(capped, ["khởi động"])
     assert model.started.wait(30)
     got, rest = _ask_all(capped, QUESTIONS[:3])
@@ -102,7 +102,7 @@ def test_an_idle_model_embeds_a_lone_question_at_once_and_a_batch_is_capped() ->
 
 def test_one_question_asked_twice_at_once_is_embedded_once() -> None:
     model = HeldModel()
-    batcher = QueryBatcher(model)
+    batcher = QueryBatcher(model, parallel=1)
     _, t0 = _ask_all(batcher, ["khởi động"])
     assert model.started.wait(30)
     q = QUESTIONS[0]
@@ -120,7 +120,7 @@ def test_one_question_asked_twice_at_once_is_embedded_once() -> None:
 
 def test_a_failed_call_reaches_every_caller_in_it_and_the_next_question_still_works() -> None:
     model = HeldModel(fail_on=QUESTIONS[1])
-    batcher = QueryBatcher(model)
+    batcher = QueryBatcher(model, parallel=1)
     _, t0 = _ask_all(batcher, ["khởi động"])
     assert model.started.wait(30)
     got, rest = _ask_all(batcher, QUESTIONS)
@@ -152,11 +152,38 @@ def test_cached_queries_batch_concurrent_misses_and_remember_them() -> None:
         time.sleep(0.02)
     for t in threads:
         t.join(30)
+    # two model calls at once (``PARALLEL``), the rest batched behind them
     assert sum(inner.batches) == len(QUESTIONS) and len(inner.batches) < len(QUESTIONS)
     before = list(inner.batches)
     for q in QUESTIONS:
         assert np.array_equal(cached.embed_query(q), inner.embed_query(q))
     assert inner.batches == before  # remembered: no new model call
+
+
+def test_two_model_calls_run_at_once_and_the_next_questions_wait_for_a_free_slot() -> None:
+    running, release = [], threading.Event()
+    both = threading.Barrier(3)
+
+    def embed_many(texts: Sequence[str]) -> np.ndarray:
+        running.append(list(texts))
+        if len(running) <= 2:  # the first two calls are in flight together
+            both.wait(30)
+            assert release.wait(30)
+        return np.stack([FakeEmbedder().embed_query(t) for t in texts])
+
+    batcher = QueryBatcher(embed_many, parallel=2)
+    _, first = _ask_all(batcher, QUESTIONS[:1])
+    _, second = _ask_all(batcher, QUESTIONS[1:2])
+    both.wait(30)  # would time out (BrokenBarrierError) if the second call waited for the first
+    got, rest = _ask_all(batcher, QUESTIONS[2:])
+    _wait_queued(batcher, 2)
+    release.set()
+    for t in first + second + rest:
+        t.join(30)
+    assert running[:2] in ([QUESTIONS[:1], QUESTIONS[1:2]], [QUESTIONS[1:2], QUESTIONS[:1]])
+    assert sorted(q for call in running[2:] for q in call) == sorted(QUESTIONS[2:])
+    assert all(np.array_equal(got[q], FakeEmbedder().embed_query(q)) for q in QUESTIONS[2:])
+    assert batcher._running == 0  # noqa: SLF001 — every slot is free again
 
 
 def test_embed_queries_falls_back_to_one_call_a_text() -> None:
