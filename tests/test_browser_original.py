@@ -168,3 +168,6 @@ def test_open_docx_original_shows_its_table_with_the_cited_row_marked(tab: Tab, 
     cells = [[" ".join(t.split()) for t in r.locator("td:not(.label)").all_inner_texts()]
              for r in rendered.all()]
     assert [c for c in cells if c and c[0].isdigit()] == data
+    # under the table's own column names (TT | Nhiệm vụ | Cơ quan chủ trì | …)
+    heads = view.locator("table", has=view.locator("tr.cited")).locator("thead th").all_inner_texts()
+    assert [" ".join(h.split()) for h in heads if h.strip()] == table[0]
