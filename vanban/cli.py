@@ -344,7 +344,8 @@ def ask(question: str, db: str | None, chroma_url: str | None, embedder: str | N
     for c in answer.citations:
         text = c.text if len(c.text) <= 300 else c.text[:300] + " …"
         where = f", {c.where()}" if c.where() else ""
-        click.echo(f" [{c.n}] {c.render()} ({c.label}) — {c.file}{where}")
+        label = f" ({c.extra_label()})" if c.extra_label() else ""
+        click.echo(f" [{c.n}] {c.render()}{label} — {c.file}{where}")
         click.echo(f"     {text}")
 
 
