@@ -121,6 +121,13 @@ class Responsibilities:
         found = self._by_clause.get((file, path), [])
         return sorted(found, key=lambda a: role_rank(a.role))
 
+    def under_clause(self, file_or_docid: str, path: str) -> list[Assignment]:
+        """Assignments of the clauses under one clause (``III`` → ``III.1``, ``III.2.a``), in
+        document order: what a heading stands for (``TỔ CHỨC THỰC HIỆN``)."""
+        file = self._doc_ids.get(file_or_docid, file_or_docid)
+        prefix = f"{path}."
+        return [a for a in self._all if a.file == file and a.clause.startswith(prefix)]
+
     def _spellings(self) -> dict[str, str]:
         """Each body key and its most frequent printed spelling."""
         counts: dict[str, dict[str, int]] = {}
