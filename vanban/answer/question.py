@@ -275,7 +275,21 @@ def _name_at(text: str) -> str | None:
         return None
     cut = _QUESTION_CUT.search(text)
     name = trim_body(text[: cut.start()] if cut else text)
-    return name if name and is_well_formed_body(name) else None
+    return name if name and (is_well_formed_body(name) or _head_and_initials(name)) else None
+
+
+def _head_and_initials(name: str) -> bool:
+    """``Bộ NV``, ``Sở TN&MT``: a head noun and the initials of its qualifier, as a question
+    shortens a name (:func:`names_body` reads them against the index's names).
+
+    >>> _head_and_initials("Bộ NV"), _head_and_initials("Bộ Ngoại"), _head_and_initials("Bộ nào")
+    (True, False, False)
+    """
+    head = name_head(name)
+    if head is None or head[0] != "org":
+        return False
+    rest = name[head[1]:].split()
+    return len(rest) == 1 and re.fullmatch(r"[A-ZĐ][A-ZĐ&]*[A-ZĐ]", rest[0]) is not None
 
 
 def read_body(question: str) -> str | None:

@@ -98,9 +98,11 @@ class Scope:
     @property
     def asked(self) -> str:
         """The question as tasks are matched with it: its acronyms (``CCHC``, ``VBQPPL``)
-        spelled out as the retrieved clauses spell them."""
+        spelled out as the retrieved clauses (and the named body's tasks) spell them."""
         if self._asked is None:
-            self._asked = expand_acronyms(self.question.text, self._spelling_texts())
+            # the named body's tasks in scope are candidates too: they may spell "VTVL"
+            own = [a.task for a in named_in_scope(self) or []]
+            self._asked = expand_acronyms(self.question.text, self._spelling_texts() + own)
         return self._asked
 
     def _spelling_texts(self) -> list[str]:
