@@ -67,6 +67,7 @@ class Responsibilities:
         self._by_clause: dict[tuple[str, str], list[Assignment]] = {}
         self._doc_ids = dict(doc_files or {})  # doc id → source file name
         self._freq: DocFrequencies | None = None
+        self._by_file: dict[str, list[Assignment]] | None = None  # built on first use
         for a in self._all:
             self._by_clause.setdefault((a.file, a.clause), []).append(a)
 
@@ -125,8 +126,12 @@ class Responsibilities:
         """Assignments of the clauses under one clause (``III`` → ``III.1``, ``III.2.a``), in
         document order: what a heading stands for (``TỔ CHỨC THỰC HIỆN``)."""
         file = self._doc_ids.get(file_or_docid, file_or_docid)
+        if self._by_file is None:
+            self._by_file = {}
+            for a in self._all:
+                self._by_file.setdefault(a.file, []).append(a)
         prefix = f"{path}."
-        return [a for a in self._all if a.file == file and a.clause.startswith(prefix)]
+        return [a for a in self._by_file.get(file, []) if a.clause.startswith(prefix)]
 
     def _spellings(self) -> dict[str, str]:
         """Each body key and its most frequent printed spelling."""
