@@ -260,3 +260,22 @@ def test_citations_are_numbered_in_the_order_the_answer_uses_them() -> None:
     assert answer.citations[0].clause == "IV" and "[1]" in answer.text
     assert [c.n for c in answer.citations] == [1, 2, 3]
     assert [c.clause for c in answer.citations[1:]] == ["I", "II"]  # the other hits keep their order
+
+
+def test_a_deadline_asked_of_a_body_comes_from_its_own_item_not_one_naming_it_as_partner() -> None:
+    """``Tập trung phối hợp với UBND xã X để …`` (the land centre's item, recorded for the xã
+    too) names the xã inside its task; the xã's own item answers what the xã must do."""
+    center, commune = "Trung tâm Phát triển quỹ đất tỉnh", "UBND xã Đạ Huoai"
+    plan = "Tập trung phối hợp với UBND xã Đạ Huoai để xây dựng phương án bồi thường, trình UBND xã phê duyệt"
+    approve = "Phối hợp Trung tâm Phát triển quỹ đất tỉnh để thẩm định và phê duyệt toàn bộ phương án bồi thường"
+    chunks = [_chunk(CONCLUSION, "II.4.a", f"{plan} trước ngày 10/5/2026."),
+              _chunk(CONCLUSION, "II.4.d", f"{approve} còn lại trước ngày 15/5/2026.")]
+    resp = Responsibilities([
+        _a(CONCLUSION, center, "II.4.a", plan, "phối hợp", dt.date(2026, 5, 10)),
+        _a(CONCLUSION, commune, "II.4.a", plan, "chủ trì", dt.date(2026, 5, 10)),
+        _a(CONCLUSION, center, "II.4.d", approve, "chủ trì", dt.date(2026, 5, 15)),
+        _a(CONCLUSION, commune, "II.4.d", approve, "phối hợp", dt.date(2026, 5, 15)),
+    ])
+    answer = compose_answer(Question.parse("UBND xã Đạ Huoai phải phê duyệt xong các phương án bồi thường "
+                                           "còn lại trước ngày nào?"), _hits(chunks), resp)
+    assert answer.owners[0].body == commune and answer.owners[0].due == dt.date(2026, 5, 15)

@@ -289,6 +289,8 @@ def best_group(scope: Scope, want_due: bool) -> list[Assignment]:
         named = 0.0
         if id(a) in mine or (key and name_key(a) == key):
             named = 1.0 + 0.1 * len(set(words(a.body)) & q_words)
+            if _named_in_task(a):
+                named -= 0.5  # "phối hợp với UBND xã X để …": X is the partner there, not the doer
         elif asked and may_name(asked, a.body_key or a.body) and not (group_asked and not is_group(a)):
             named = 0.5  # "Hạn các sở …": a group the asked body belongs to, or a wider spelling
         relevance = round(_relevance(scope, rank, a, want_due), 6)  # float noise must not beat rank
@@ -296,6 +298,22 @@ def best_group(scope: Scope, want_due: bool) -> list[Assignment]:
 
     ranked = [a for _, a in sorted(pool, key=score, reverse=True)]
     return one_per_task([a for a in ranked if _same_task(a, ranked[0])])
+
+
+def _named_in_task(a: Assignment) -> bool:
+    """Does the task name its own body as its partner (``Tập trung phối hợp với UBND xã Đạ
+    Huoai để …``, recorded for that xã as the lead)? Then the body was read from the object
+    of ``với``; a body named otherwise (``ủy quyền cho Sở X``) may still be the doer.
+
+    >>> from ingest.bodies import body_key
+    >>> a = Assignment("f", "d", "1", "1", "UBND xã Đạ Huoai", body_key("UBND xã Đạ Huoai", None),
+    ...     "chủ trì", "Tập trung phối hợp với UBND xã Đạ Huoai để xây dựng phương án", None, None, None, "")
+    >>> _named_in_task(a), _named_in_task(a.__class__(**{**a.__dict__, "task": "Phê duyệt phương án"}))
+    (True, False)
+    """
+    name = canonical_body(a.body)
+    return len(name.split()) >= 2 and re.search(rf"(?<!\w)với {re.escape(name)}(?!\w)",
+                                                canonical_body(a.task)) is not None
 
 
 def with_whom(scope: Scope) -> list[Assignment]:
