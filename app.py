@@ -136,17 +136,22 @@ document.addEventListener("change", function (ev) {
 """
 
 
-# gradio titles every toast with its English kind ("Error", whatever title we pass) and
-# labels a failed output "Error": say those words in Vietnamese as they appear.
+# gradio titles every toast with its English kind ("Error", whatever title we pass),
+# labels a failed output "Error", and writes "queue: 1/2 |" / "processing |" over an
+# output while its event runs: say those words in Vietnamese as they appear.
 VIETNAMESE_CHROME = """
 <script>
 (function () {
   var words = {"Error": "Lỗi", "Warning": "Lưu ý", "Info": "Thông báo"};
+  var progress = [[/\\bqueue:/, "hàng đợi:"], [/\\bprocessing\\b/, "đang xử lý"]];
   function translate() {
     document.querySelectorAll('.toast-title, [class*="error"], [data-testid="status-tracker"] *').forEach(function (el) {
       el.childNodes.forEach(function (n) {
         var key = n.nodeType === 3 ? n.data.trim() : "";
         if (words[key]) { n.data = n.data.replace(key, words[key]); }
+        if (n.nodeType === 3 && el.classList.contains("progress-text")) {
+          progress.forEach(function (p) { if (p[0].test(n.data)) { n.data = n.data.replace(p[0], p[1]); } });
+        }
       });
     });
   }

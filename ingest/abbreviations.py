@@ -87,6 +87,10 @@ AGENCIES: tuple[Entry, ...] = (
     (r"TTg", "Thủ tướng"),
     (r"PCPNN", "phi chính phủ nước ngoài"),  # "Ủy ban công tác về các tổ chức PCPNN"
     (r"PTDS", "phòng thủ dân sự"),  # "Ban Chỉ huy PTDS tỉnh"
+    # the national press bodies, listed by acronym among partners ("…, VTV, VOV, TTXVN")
+    (r"VTV", "Đài Truyền hình Việt Nam"),
+    (r"VOV", "Đài Tiếng nói Việt Nam"),
+    (r"TTXVN", "Thông tấn xã Việt Nam"),
 )
 
 # Bodies whose short form is a common syllable pair elsewhere ("XD", "CP" in "NĐ-CP"):

@@ -702,7 +702,8 @@ def _doc_province(doc: Document) -> str | None:
 def _body_name(printed: str, text: str) -> str | None:
     """The printed actor trimmed to its name; None when what is left is not a body's name."""
     shown = _proper_case(display_body(trim_body(printed)), text)
-    check = shown[:1] + shown[1:].lower() if shown.isupper() else shown
+    # a name in capitals (a heading) is checked as a name; a body's acronym (VTV, TTXVN) as it is
+    check = shown[:1] + shown[1:].lower() if shown.isupper() and not is_body_acronym(shown) else shown
     return shown if is_well_formed_body(check) else None
 
 

@@ -110,8 +110,10 @@ def test_who_picks_the_task_the_question_is_about() -> None:
     # the second hit holds the task; the first hit's owner is not the answer
     result = _answer("Ai kiểm tra việc sử dụng khoáng sản làm vật liệu xây dựng?",
                             [_hit(CLAUSE_1), _hit(CLAUSE_2)], RESP)
-    assert result["answer"] == "Sở Xây dựng chủ trì [2]."
+    # the clause the answer rests on is cited first (footnotes in reading order)
+    assert result["answer"] == "Sở Xây dựng chủ trì [1]."
     assert [o["body"] for o in result["owners"]] == ["Sở Xây dựng"]
+    assert [c["clause"] for c in result["citations"]] == ["2", "1"]
 
 
 def test_with_whom_answers_the_other_owners() -> None:
@@ -279,7 +281,8 @@ def test_real_document_owner_and_deadline() -> None:
     assert when["owners"][0]["body"] == "Bộ Nông nghiệp và Phát triển nông thôn"
     assert when["owners"][0]["due"] == "2024-10-31"
     assert when["answer"].startswith("Hạn: hoàn thành trước ngày 31/10/2024 (Bộ Nông nghiệp và Phát triển "
-                                     "nông thôn chủ trì, phối hợp với Bộ Tài nguyên và Môi trường) [2].")
+                                     "nông thôn chủ trì, phối hợp với Bộ Tài nguyên và Môi trường) [1].")
+    assert when["citations"][0]["clause"] == "3.b" and when["owners"][0]["citation"] == 1
 
 
 def test_docstring_examples_hold() -> None:

@@ -131,3 +131,151 @@ def test_a_deadline_asked_of_a_group_comes_from_that_groups_record() -> None:
                             _hits(chunks), resp)
     # one Sở is a member of "các sở", not the group the question asks about
     assert answer.owners[0].body == "Các sở, ban, ngành" and answer.owners[0].due == dt.date(2026, 3, 10)
+
+
+# ---------------------------------------------------------------- a body named, strictly
+
+CONCLUSION = ("tb-qh.doc", "Thông báo /TB-UBND")
+SPEECH = ("tl-hue.doc", "Tham luận")
+
+
+def test_a_body_is_not_a_bare_head_in_a_place_named_like_its_qualifier() -> None:
+    """"Sở Công Thương" is not "Sở" of a place called "Công Thương": it does not name a group of sở."""
+    from vanban.answer.question import names_body
+
+    group = body_key("Các sở, ban, ngành liên quan", PROVINCE)
+    assert not names_body("Sở Công Thương", group)
+    assert names_body("Sở Công Thương Lâm Đồng", body_key("Sở Công Thương", PROVINCE))
+    assert not names_body("Sở Công Thương Lào Cai", body_key("Sở Công Thương", PROVINCE))
+
+
+def test_a_body_whose_only_candidates_are_groups_is_not_found_and_the_groups_are_a_hint() -> None:
+    support = "Phối hợp với UBND các xã và đơn vị tư vấn, cung cấp thông tin, số liệu liên quan"
+    review = "Tổ chức thẩm định hồ sơ Nhiệm vụ quy hoạch chung của các xã"
+    chunks = [_chunk(CONCLUSION, "II.4", f"Các sở, ban, ngành liên quan có trách nhiệm {support}."),
+              _chunk(CONCLUSION, "II.2", f"Sở Xây dựng: {review}.")]
+    resp = Responsibilities([_a(CONCLUSION, "Các sở, ban, ngành liên quan", "II.4", support, "phối hợp"),
+                             _a(CONCLUSION, "Sở Xây dựng", "II.2", review, "thực hiện")])
+    answer = compose_answer(Question.parse("Sở Công Thương có nhiệm vụ gì trong kết luận về quy hoạch chung?"),
+                            _hits(chunks), resp)
+    assert not answer.found and answer.gap == "no_task_for_body" and answer.owners == ()
+    assert answer.text.startswith("Không thấy nhiệm vụ nào giao cho Sở Công Thương trong các văn bản đã nạp.")
+    assert "Các sở, ban, ngành liên quan (phối hợp)" in answer.text and "Sở Xây dựng" not in answer.text
+    # the body that has a task there is still answered from it
+    own = compose_answer(Question.parse("Sở Xây dựng có nhiệm vụ gì trong kết luận về quy hoạch chung?"),
+                         _hits(chunks), resp)
+    assert own.found and [o.body for o in own.owners] == ["Sở Xây dựng"]
+
+
+def test_a_group_named_in_a_question_finds_another_spelling_of_it() -> None:
+    """"Các đơn vị được kiểm tra" is "Các cơ quan, đơn vị được kiểm tra"; never "not found"."""
+    report = "Chuẩn bị xây dựng báo cáo theo nội dung đề cương kiểm tra"
+    spread = "Chỉ đạo các đơn vị trực thuộc đẩy mạnh công tác tuyên truyền về cải cách hành chính"
+    chunks = [_chunk(PLAN, "IV.8", f"Các sở, ban, ngành: {spread}."),
+              _chunk(PLAN, "V.2.b", f"{report}.")]
+    resp = Responsibilities([_a(PLAN, "Các sở, ban, ngành", "IV.8", spread, "thực hiện"),
+                             _a(PLAN, "Các cơ quan, đơn vị được kiểm tra", "V.2.b", report, "thực hiện")])
+    answer = compose_answer(Question.parse("Các đơn vị được kiểm tra phải chuẩn bị những gì?"),
+                            _hits(chunks), resp)
+    assert answer.found and answer.owners[0].body == "Các cơ quan, đơn vị được kiểm tra"
+
+
+def test_a_retrieved_heading_stands_for_the_clauses_under_it() -> None:
+    """A hit on ``III. TỔ CHỨC THỰC HIỆN`` (assigning nothing itself) brings its items' tasks."""
+    police = "Chủ trì tổng hợp báo cáo của các đơn vị, địa phương phục vụ Đoàn công tác"
+    prepare = "Chủ động chuẩn bị đầy đủ hồ sơ, tài liệu, báo cáo theo đề cương tại Phụ lục"
+    chunks = [_chunk(LETTER, "III", "TỔ CHỨC THỰC HIỆN\nĐể chuẩn bị các buổi làm việc của Đoàn công tác:")]
+    resp = Responsibilities([
+        _a(LETTER, "Công an tỉnh", "III.1", police),
+        _a(LETTER, "Các sở, ban, ngành tỉnh", "III.3", prepare, "thực hiện", dt.date(2026, 3, 25)),
+    ])
+    q = Question.parse("Các sở, ngành phải chuẩn bị gì cho buổi làm việc với Đoàn công tác?")
+    assert {a.clause for _, a in Scope.build(q, _hits(chunks), resp).pool} == {"III.1", "III.3"}
+    answer = compose_answer(q, _hits(chunks), resp)
+    assert answer.found and answer.owners[0].body == "Các sở, ban, ngành tỉnh"
+
+
+def test_a_deadline_asked_of_a_group_is_not_taken_from_the_body_it_reports_to() -> None:
+    """"Hạn các sở, ngành nộp báo cáo về Công an tỉnh": Công an tỉnh is where it goes, not who."""
+    police = "Chủ trì tổng hợp báo cáo của các đơn vị phục vụ Đoàn công tác"
+    prepare = "Chuẩn bị hồ sơ, báo cáo theo đề cương và gửi về Công an tỉnh"
+    chunks = [_chunk(LETTER, "III.1", f"Giao Công an tỉnh: {police}."),
+              _chunk(LETTER, "III.3", f"Các sở, ban, ngành tỉnh: {prepare} trước ngày 25/3/2026.")]
+    resp = Responsibilities([
+        _a(LETTER, "Công an tỉnh", "III.1", police),
+        _a(LETTER, "Các sở, ban, ngành tỉnh", "III.3", prepare, "thực hiện", dt.date(2026, 3, 25)),
+    ])
+    answer = compose_answer(Question.parse("Hạn các sở, ngành nộp báo cáo về Công an tỉnh?"), _hits(chunks), resp)
+    assert answer.owners[0].body == "Các sở, ban, ngành tỉnh" and answer.owners[0].due == dt.date(2026, 3, 25)
+
+
+def test_a_document_type_the_table_does_not_list_is_read_from_the_loaded_documents() -> None:
+    """"Theo tham luận của …": a loaded document printed as "Tham luận" is the one asked about;
+    it assigns nothing to Sở Y tế, so a plan that does is not the answer."""
+    health = "Rà soát, giao nhiệm vụ các Trung tâm Y tế khu vực tham gia cai nghiện"
+    chunks = [_chunk(SPEECH, "I", "Thực trạng cơ sở cai nghiện ma túy và giải pháp hoàn thành nâng cấp cơ sở."),
+              _chunk(PLAN, "III.2", f"Sở Y tế: {health}.")]
+    resp = Responsibilities([_a(PLAN, "Sở Y tế", "III.2", health, "thực hiện")])
+    q = Question.parse("Theo tham luận của UBND TP Huế, Sở Y tế phải hoàn thành việc gì?")
+    assert typed_files(q, _hits(chunks)) == {SPEECH[0]}
+    assert designated_types(q.text) == frozenset()  # not in the table of types
+    answer = compose_answer(q, _hits(chunks), resp)
+    assert not answer.found and answer.gap == "no_task_for_body"
+
+
+def test_an_acronym_in_a_body_name_is_spelled_by_the_index_names() -> None:
+    """"VP UBND tỉnh" is Văn phòng UBND tỉnh (a name of the index), not "UBND các tỉnh"."""
+    office = "Rà soát, kiểm tra việc thực hiện quy trình tiếp nhận, giải quyết thủ tục hành chính"
+    provinces = "Rà soát quy trình nội bộ giải quyết thủ tục hành chính"
+    decree = ("nq.pdf", "Nghị quyết 105/NQ-CP")
+    chunks = [_chunk(CONCLUSION, "II.2", "Về cải cách thủ tục hành chính"),
+              _chunk(decree, "III.1", f"Ủy ban nhân dân các tỉnh, thành phố: {provinces}.")]
+    resp = Responsibilities([_a(CONCLUSION, "Văn phòng UBND tỉnh", "II.2.a", office),
+                             _a(decree, "Ủy ban nhân dân các tỉnh, thành phố", "III.1", provinces, "thực hiện")])
+    answer = compose_answer(Question.parse("VP UBND tỉnh phải làm gì về cải cách TTHC?"), _hits(chunks), resp)
+    assert answer.found and {o.body for o in answer.owners} == {"Văn phòng UBND tỉnh"}
+
+
+def test_a_period_question_names_its_body_by_acronym() -> None:
+    bank = "Xây dựng Đề án tiếp tục hiện đại hóa hệ thống ngân hàng"
+    other = "Hoàn thiện công tác quyết toán ngân sách nhà nước"
+    resp = Responsibilities([
+        _a(PLAN, "Ngân hàng Nhà nước Việt Nam", "4.d", bank, due=dt.date(2026, 6, 30)),
+        _a(PLAN, "Bộ Tài chính", "4.e", other, due=dt.date(2026, 5, 31)),
+    ])
+    answer = compose_answer(Question.parse("NHNN được giao đề án gì phải xong trong quý II/2026?"), [], resp)
+    assert answer.found and [o.body for o in answer.owners] == ["Ngân hàng Nhà nước Việt Nam"]
+
+
+def test_citations_are_numbered_in_the_order_the_answer_uses_them() -> None:
+    """The clause an answer rests on is cited first, whatever its search rank."""
+    speech = "Chuẩn bị bài phát biểu của Lãnh đạo tỉnh tại Hội nghị"
+    chunks = [_chunk(PLAN, "I", "Mục đích, yêu cầu của Hội nghị triển khai chương trình"),
+              _chunk(PLAN, "II", "Thành phần dự Hội nghị"),
+              _chunk(PLAN, "IV", f"Công an tỉnh: {speech}.")]
+    resp = Responsibilities([_a(PLAN, "Công an tỉnh", "IV", speech)])
+    answer = compose_answer(Question.parse("Ai soạn bài phát biểu cho lãnh đạo tỉnh tại Hội nghị?"),
+                            _hits(chunks), resp)
+    assert answer.owners[0].body == "Công an tỉnh" and answer.owners[0].citation == 1
+    assert answer.citations[0].clause == "IV" and "[1]" in answer.text
+    assert [c.n for c in answer.citations] == [1, 2, 3]
+    assert [c.clause for c in answer.citations[1:]] == ["I", "II"]  # the other hits keep their order
+
+
+def test_a_deadline_asked_of_a_body_comes_from_its_own_item_not_one_naming_it_as_partner() -> None:
+    """``Tập trung phối hợp với UBND xã X để …`` (the land centre's item, recorded for the xã
+    too) names the xã inside its task; the xã's own item answers what the xã must do."""
+    center, commune = "Trung tâm Phát triển quỹ đất tỉnh", "UBND xã Đạ Huoai"
+    plan = "Tập trung phối hợp với UBND xã Đạ Huoai để xây dựng phương án bồi thường, trình UBND xã phê duyệt"
+    approve = "Phối hợp Trung tâm Phát triển quỹ đất tỉnh để thẩm định và phê duyệt toàn bộ phương án bồi thường"
+    chunks = [_chunk(CONCLUSION, "II.4.a", f"{plan} trước ngày 10/5/2026."),
+              _chunk(CONCLUSION, "II.4.d", f"{approve} còn lại trước ngày 15/5/2026.")]
+    resp = Responsibilities([
+        _a(CONCLUSION, center, "II.4.a", plan, "phối hợp", dt.date(2026, 5, 10)),
+        _a(CONCLUSION, commune, "II.4.a", plan, "chủ trì", dt.date(2026, 5, 10)),
+        _a(CONCLUSION, center, "II.4.d", approve, "chủ trì", dt.date(2026, 5, 15)),
+        _a(CONCLUSION, commune, "II.4.d", approve, "phối hợp", dt.date(2026, 5, 15)),
+    ])
+    answer = compose_answer(Question.parse("UBND xã Đạ Huoai phải phê duyệt xong các phương án bồi thường "
+                                           "còn lại trước ngày nào?"), _hits(chunks), resp)
+    assert answer.owners[0].body == commune and answer.owners[0].due == dt.date(2026, 5, 15)

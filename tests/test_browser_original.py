@@ -131,3 +131,43 @@ def test_clause_text_is_escaped_in_the_original_view(tab: Tab, served: Served,
         assert view.locator(".page").count() == 0  # no page markers where pages are unknown
     finally:
         served.service.remove(doc.name)
+
+
+# Kế hoạch 45/KH-UBND ends with a task table (TT | Nhiệm vụ | Cơ quan chủ trì | …): row 3.
+TABLE_QUESTION = "Ai chủ trì lập danh mục cơ sở sử dụng hóa chất nguy hiểm trong cụm công nghiệp?"
+TABLE_FILE = "ke-hoach-45-KH-UBND.docx"
+
+
+def _docx_tables(path: Path) -> list[list[list[str]]]:
+    from docx import Document
+
+    return [[[" ".join(c.text.split()) for c in row.cells] for row in t.rows]
+            for t in Document(str(path)).tables]
+
+
+@pytest.mark.browser
+def test_open_docx_original_shows_its_table_with_the_cited_row_marked(tab: Tab, served: Served) -> None:
+    answer = served.service.ask(TABLE_QUESTION)
+    cited = _cited(answer, TABLE_FILE)
+    assert cited.fields  # a table row
+    # the document's own table, read with python-docx: the one holding the cited task
+    task = dict(cited.fields)["task"]
+    (table,) = [t for t in _docx_tables(CORPUS / TABLE_FILE) if any(task in row for row in t)]
+    data = [row for row in table if row[0].isdigit()]  # under the header row
+    row = next(r for r in data if task in r)
+
+    _ask(tab.page, TABLE_QUESTION)
+    view = _open_original(tab, cited.n)
+    shown = view.locator("tr.cited")
+    assert shown.count() == 1
+    assert [" ".join(t.split()) for t in shown.locator("td:not(.label)").all_inner_texts()] == row
+    assert shown.locator("mark").count() >= 1
+    assert _in_view(view, "tr.cited")
+    # the whole table is there, row by row, each cell in its own column
+    rendered = view.locator("table", has=view.locator("tr.cited")).locator("tr")
+    cells = [[" ".join(t.split()) for t in r.locator("td:not(.label)").all_inner_texts()]
+             for r in rendered.all()]
+    assert [c for c in cells if c and c[0].isdigit()] == data
+    # under the table's own column names (TT | Nhiệm vụ | Cơ quan chủ trì | …)
+    heads = view.locator("table", has=view.locator("tr.cited")).locator("thead th").all_inner_texts()
+    assert [" ".join(h.split()) for h in heads if h.strip()] == table[0]

@@ -137,6 +137,21 @@ def test_a_scan_says_to_run_again_with_ocr(tmp_path: Path) -> None:
     assert "nạp lại với --ocr" in run("list", "--db", db).output
 
 
+@pytest.mark.parametrize("prefix", ["15_", "16_"])
+def test_a_broken_font_layer_says_to_run_again_with_ocr(prefix: str, tmp_path: Path) -> None:
+    """Real PDFs whose text layer is garbled by a broken font encoding (MANIFEST.tsv: 15, 16)
+    are kept as "lỗi lớp chữ", and both ``ingest`` and ``list`` give the ``--ocr`` command."""
+    pdf = shared_file(prefix)
+    db = str(tmp_path / "db")
+    out = run("ingest", str(pdf), "--db", db, "--embedder", "fake", "-q").output
+    assert f"[lỗi lớp chữ] {pdf.name}" in out
+    assert "bị lỗi phông" in out
+    assert f"nạp lại với --ocr: vanban ingest {pdf.name} --ocr" in out
+    assert (listed(db)[pdf.name]["status"]) == "unreadable_text_layer"
+    shown = run("list", "--db", db).output
+    assert "[lỗi lớp chữ]" in shown and f"vanban ingest {pdf.name} --ocr" in shown
+
+
 @pytest.mark.parametrize("prefix", ["02_", "05_", "35_", "28b_"])
 def test_real_documents_with_the_least_structure_still_have_it(prefix: str) -> None:
     """Real documents without numbered parts (02, 05, 35) or without header fields (28b)

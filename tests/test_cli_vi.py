@@ -236,3 +236,13 @@ def test_a_port_taken_while_starting_is_the_same_message(busy_port: int, tmp_pat
     config = Config(db=str(tmp_path / "db"), embedder="fake", port=busy_port)
     with pytest.raises(VanbanError, match=f"Cổng {busy_port} trên 127.0.0.1 đang bận"):
         app.start(Vanban(config, FakeEmbedder()), config, block=False)
+
+
+def test_the_page_and_the_cli_say_the_same_status_words() -> None:
+    """A broken font layer was 'lỗi lớp chữ' in the CLI and 'không đọc được' on the page."""
+    from vanban import cli
+    from vanban.web import view
+
+    shared = set(cli._STATUS_VI) & set(view.STATUS_LABELS)
+    assert {"ingested", "replaced", "needs_ocr", "unreadable", "no_structure", "error"} <= shared
+    assert all(cli._STATUS_VI[k] == view.STATUS_LABELS[k] for k in shared)

@@ -103,6 +103,29 @@ def test_retrieval_shape(report: dict[str, Any]) -> None:
     assert all(set(v) == RETRIEVAL_METRICS for v in r["modes"].values())
 
 
+def test_retrieval_is_also_measured_with_questions_typed_without_diacritics(
+        report: dict[str, Any]) -> None:
+    """Issue 11 point 5: the loss from stripped diacritics is part of every eval run, on the
+    same chunks and vectors; the numbers are those of ``evals/unaccented_eval.py``."""
+    from vanban.evaluation import retrieval as R
+    from vanban.evaluation.unaccented import compare
+
+    r = report["retrieval"]
+    assert set(r["unaccented"]) == set(r["modes"])
+    assert all(set(v) == RETRIEVAL_METRICS for v in r["unaccented"].values())
+    devset = R.load_devset(TINY / "devset.jsonl")
+    chunks = R.parse_corpus(sorted(p.name for p in (TINY / "corpus").iterdir()), TINY / "corpus")
+    embedder = FakeEmbedder()
+    from index.chunks import embedding_text
+
+    same = compare(devset, chunks, embedder, embedder.embed_passages([embedding_text(c) for c in chunks]))
+    assert r["unaccented"] == same["unaccented"] and r["modes"] == same["accented"]
+    rows = {item: metrics for part, item, metrics in summary_rows(report) if part == "retrieval"}
+    for mode, values in r["unaccented"].items():
+        assert rows[f"{r['embedder']} {mode} (câu hỏi không dấu)"] == (
+            f"R@1 {values['recall@1']:.3f} · R@5 {values['recall@5']:.3f} · MRR@10 {values['mrr@10']:.3f}")
+
+
 def test_every_metric_is_a_rate(report: dict[str, Any]) -> None:
     names = ALQAC_METRICS | {"precision", "f1", "owner_accuracy", "due_accuracy", "found_rate"}
     found = list(_numbers(report, names))

@@ -190,3 +190,22 @@ def test_a_letters_reply_date_is_the_deadline_of_its_undated_requests() -> None:
     # a plan's closing report date is not every task's deadline
     plan = _doc(*doc.clauses, doc_type="Kế hoạch", issuer="Bộ Công an", day=date(2025, 12, 16))
     assert {r.due for r in extract_assignments(plan) if r.body == "Bộ Quốc phòng"} == {None}
+
+
+def test_partners_named_by_acronym_in_a_table_cell_keep_their_records() -> None:
+    """A Công báo task table lists the national press bodies by acronym among the partners
+    (``…, VTV, VOV, TTXVN``): each is a body, found by its full name as well."""
+    from ingest.model import Table
+
+    header = ("TT", "Tên nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Kết quả", "Thời hạn hoàn thành")
+    row = ("1.", "Tổ chức tuyên truyền, phổ biến, quán triệt thường xuyên Chỉ thị số 49-CT/TW",
+           "Bộ Ngoại giao", "Các Bộ, ngành, địa phương, Ủy ban Công tác về các tổ chức PCPNN, VTV, VOV, TTXVN",
+           "Hội nghị, tập huấn", "Thực hiện thường xuyên")
+    clause = Clause("PL.1", "PL.1", ("PHỤ LỤC",), " | ".join(row), kind="table_row", cells=row)
+    doc = Document("t.pdf", "x", "ok", header=Header(doc_type="Nghị quyết", number="100/NQ-CP",
+                                                     date=date(2026, 4, 6), issuer="Chính phủ"),
+                   clauses=(clause,), tables=(Table((header, row)),))
+    got = {(canonical_body(r.body), r.role) for r in extract_assignments(doc)}
+    assert {("đài truyền hình việt nam", "phối hợp"), ("đài tiếng nói việt nam", "phối hợp"),
+            ("thông tấn xã việt nam", "phối hợp"), ("bộ ngoại giao", "chủ trì")} <= got
+    assert not any(b.startswith("các bộ") for b, _ in got)  # the catch-all beside named partners

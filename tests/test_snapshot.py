@@ -160,7 +160,7 @@ def test_check_repair_reingests_from_the_originals(tmp_path: Path) -> None:
         got = vb.store._chunks.get(where={"doc_id": record.doc_id}, include=[])
         vb.store._chunks.delete(ids=got["ids"][:2])
     code, out = _cli(db, "check", "--repair", str(CORPUS))
-    assert code == 0 and "[thay thế] cong-van-612-SCT-QLCN.docx" in out and "2 khớp" in out
+    assert code == 0 and "[thay bản cũ] cong-van-612-SCT-QLCN.docx" in out and "2 khớp" in out
     checks, strays = _service(db).store.check()
     assert strays == 0 and [(c.stored, c.record.clauses) for c in checks if c.record.file == CONG_VAN.name] == [
         (record.clauses, record.clauses)]

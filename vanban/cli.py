@@ -16,6 +16,7 @@ import click
 from ingest.errors import VanbanError
 from vanban import clickvi
 from vanban.settings import option, settings_rows
+from vanban.words import STATUS_WORDS
 
 if TYPE_CHECKING:
     from index.pipeline import Progress
@@ -131,10 +132,7 @@ def serve(host: str | None, port: int | None, db: str | None, chroma_url: str | 
                        auth=auth, max_upload_mb=max_upload_mb))
 
 
-_STATUS_VI = {"ingested": "đã nạp", "unchanged": "không đổi", "replaced": "thay thế",
-              "needs_ocr": "cần OCR", "unreadable": "lỗi lớp chữ",
-              "no_structure": "không có cấu trúc văn bản hành chính", "error": "lỗi",
-              "skipped": "bỏ qua"}
+_STATUS_VI = {k: v for k, v in STATUS_WORDS.items() if k != "rejected"}
 # A document's reading status (``parse``, ``list``) in the same words as ``ingest``'s.
 _DOC_STATUS_VI = {"ok": "đọc được", "needs_ocr": _STATUS_VI["needs_ocr"],
                   "unreadable_text_layer": _STATUS_VI["unreadable"],
@@ -344,7 +342,8 @@ def ask(question: str, db: str | None, chroma_url: str | None, embedder: str | N
     for c in answer.citations:
         text = c.text if len(c.text) <= 300 else c.text[:300] + " …"
         where = f", {c.where()}" if c.where() else ""
-        click.echo(f" [{c.n}] {c.render()} ({c.label}) — {c.file}{where}")
+        label = f" ({c.extra_label()})" if c.extra_label() else ""
+        click.echo(f" [{c.n}] {c.render()}{label} — {c.file}{where}")
         click.echo(f"     {text}")
 
 

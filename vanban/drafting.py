@@ -162,8 +162,9 @@ def _owner_text(owner: Mapping[str, Any]) -> str:
 
 
 def _citation_head(c: Mapping[str, Any]) -> str:
-    label = f" ({c['label']})" if c.get("label") else ""
-    return f"[{c.get('n')}] {Citation.of_row(c).render()}{label} — tệp {c.get('file', '')}"
+    citation = Citation.of_row(c)
+    label = f" ({citation.extra_label()})" if citation.extra_label() else ""
+    return f"[{c.get('n')}] {citation.render()}{label} — tệp {c.get('file', '')}"
 
 
 def answer_markdown(answer: Mapping[str, Any] | Any) -> str:

@@ -10,6 +10,7 @@ builds once, with its search function.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from itertools import zip_longest
@@ -19,25 +20,27 @@ from index.search import Hit, is_relevant
 from ingest.assignments import Assignment
 from ingest.bodies import canonical_body
 from vanban.answer import phrasing
-from vanban.answer.match import SimilarityFn
+from vanban.answer.match import SimilarityFn, expand_acronyms
 from vanban.answer.meta import DocFacts, asked_field, meta_answer
-from vanban.answer.question import Question
+from vanban.answer.question import BodyText, Question
 from vanban.answer.select import (
     Scope,
     best_group,
     body_tasks,
     by_recurrence,
+    groups_naming,
+    has_no_task,
     lead_of,
-    may_be_named,
     name_key,
     named_in_scope,
+    one_per_task,
     scope_files,
     with_whom,
 )
 from vanban.answer.tasks import Responsibilities
 from vanban.answer.types import Answer, Citation, Owner
 
-__all__ = ["Answerer", "SearchFn", "compose_answer", "scoped_hits"]
+__all__ = ["Answerer", "SearchFn", "compose_answer", "in_order_of_use", "scoped_hits"]
 
 SearchFn = Callable[[str, int, SearchFilters | None], Sequence[Hit]]
 
@@ -61,7 +64,13 @@ class _Citations:
         return self._index[key]
 
     def of(self, a: Assignment) -> int:
-        """The number citing an assignment's clause, added when no hit holds it."""
+        """The number citing an assignment's clause, added when no hit holds it; a hit on an
+        item inside the clause (``… trong đó:`` and its items) cites the part that was found."""
+        if (a.file, a.clause) not in self._index:
+            inside = [c.n for c in self.items[:self.n_hits]
+                      if c.file == a.file and c.clause.startswith(f"{a.clause}.")]
+            if inside:
+                return min(inside)
         return self._add(Citation.of_assignment(a))
 
     def used(self, numbers: set[int]) -> tuple[Citation, ...]:
@@ -85,9 +94,17 @@ def _listing(head: str, records: Sequence[Assignment], cites: _Citations, resp: 
     return "\n".join(lines), tuple(owners), used
 
 
-def _no_task(question: Question) -> Answer:
-    body = question.named or ""
-    return Answer(question.text, False, phrasing.no_task_for(body), gap="no_task_for_body")
+def _no_task(scope: Scope, cites: _Citations) -> Answer:
+    """"Not found" for the body the question names; the tasks of groups it may belong to
+    (``Các sở, ban, ngành liên quan``) follow, cited, as a hint — not as its tasks."""
+    body = scope.question.named or ""
+    text, used = phrasing.no_task_for(body), set[int]()
+    groups = one_per_task(groups_naming(scope))
+    if groups:
+        hint, _, used = _listing(phrasing.group_hint(body), groups, cites, scope.resp, with_body=True,
+                                 listed=None)
+        text = f"{text}\n{hint}"
+    return Answer(scope.question.text, False, text, (), cites.used(used), gap="no_task_for_body")
 
 
 def _what(scope: Scope, cites: _Citations, listed: int | None) -> Answer | None:
@@ -97,18 +114,18 @@ def _what(scope: Scope, cites: _Citations, listed: int | None) -> Answer | None:
     in the documents in scope; with none there, the answer says so (``found`` false).
     """
     body = scope.subject.find(scope.resp.names(), scope.preferred_bodies())
+    if has_no_task(scope):
+        return _no_task(scope, cites)
     named = named_in_scope(scope)
     if named is not None and not named:
-        if not may_be_named(scope):
-            return _no_task(scope.question)
-        named = None  # a group in the retrieved clauses may include it: answer as before
+        named = None  # a group named, another spelling of it in the retrieved clauses: answer as before
     files = scope_files(scope)
     if named and (body is None or not any(name_key(a) == canonical_body(body) for a in named)):
         body = named[0].body  # the index's spelling of the body the question names
     if body is None:
         return None
     tasks = body_tasks(body, scope)
-    if named:
+    if named or scope.typed:  # "… theo TB kết luận …": that kind of document's tasks
         tasks = [a for a in tasks if a.file in files] or tasks
     if not tasks:
         return None
@@ -124,7 +141,9 @@ def _period(question: Question, resp: Responsibilities, listed: int | None) -> A
     if period is None:
         return None
     cites = _Citations([])  # cites only what falls due
-    body = question.subject.find(resp.names())
+    names = resp.names()
+    # "NHNN được giao đề án gì phải xong trong quý II?": the index's names spell the acronym
+    body = BodyText.of(expand_acronyms(question.text, names, keep=False)).find(names)
     due = resp.due_between(period.start, period.end, body)
     # "tháng 12" without a year: say which year was taken, as the deadline tables do
     named = f"{period.text} (năm suy ra)" if period.inferred else period.text
@@ -138,8 +157,8 @@ def _period(question: Question, resp: Responsibilities, listed: int | None) -> A
 def _who_when(scope: Scope, want_due: bool, cites: _Citations) -> Answer | None:
     """The owners of the best-matching task, and its deadline when asked; "not found"
     when a deadline is asked of a body that has no task in the documents in scope."""
-    if want_due and named_in_scope(scope) == [] and not may_be_named(scope):
-        return _no_task(scope.question)
+    if want_due and has_no_task(scope):
+        return _no_task(scope, cites)
     group = (with_whom(scope) if not want_due else []) or best_group(scope, want_due)
     if not group:
         return None
@@ -148,6 +167,32 @@ def _who_when(scope: Scope, want_due: bool, cites: _Citations) -> Answer | None:
     text = phrasing.when_answer(group, n) if want_due else phrasing.who_answer(group, n)
     owners = tuple(Owner.of(a, n) for a in group)
     return Answer(scope.question.text, True, text, owners, cites.used({n}))
+
+
+_CITE_MARK = re.compile(r"\[(\d+)\]")
+
+
+def in_order_of_use(answer: Answer) -> Answer:
+    """The citations renumbered as the answer first refers to them (footnotes in reading
+    order): the clause the answer rests on comes first, the other hits after it, in rank
+    order. Owners and the ``[n]`` marks in the text follow the new numbers.
+
+    >>> c = [Citation("f", "d", str(i), str(i), n=i) for i in (1, 2, 3)]
+    >>> a = in_order_of_use(Answer("q", True, "X chủ trì [3]; Y [1].", (), tuple(c)))
+    >>> a.text, [x.clause for x in a.citations], [x.n for x in a.citations]
+    ('X chủ trì [1]; Y [2].', ['3', '1', '2'], [1, 2, 3])
+    """
+    known = {c.n for c in answer.citations}
+    first = list(dict.fromkeys(int(m) for m in _CITE_MARK.findall(answer.text) if int(m) in known))
+    order = first + [c.n for c in answer.citations if c.n not in first]
+    new = {old: i for i, old in enumerate(order, start=1)}
+    if all(old == n for old, n in new.items()):
+        return answer
+    by_n = {c.n: c for c in answer.citations}
+    text = _CITE_MARK.sub(lambda m: f"[{new.get(int(m.group(1)), int(m.group(1)))}]", answer.text)
+    owners = tuple(replace(o, citation=new.get(o.citation, o.citation)) for o in answer.owners)
+    cites = tuple(replace(by_n[old], n=new[old]) for old in order)
+    return replace(answer, text=text, owners=owners, citations=cites)
 
 
 def compose_answer(question: Question, hits: Sequence[Hit], resp: Responsibilities,
@@ -173,7 +218,7 @@ def compose_answer(question: Question, hits: Sequence[Hit], resp: Responsibiliti
     if kind in ("who", "when") or (kind == "what" and result is None):
         result = _who_when(scope, kind == "when", cites)
     if result is not None:
-        return result
+        return in_order_of_use(result)
     return Answer(question.text, True, phrasing.quote_answer(cites.items[0]), (), tuple(cites.items))
 
 

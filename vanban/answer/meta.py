@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -124,19 +124,31 @@ def named_types(text: str) -> frozenset[str]:
 
 # a type word that designates the document a question is about, not the object of its task
 # ("trong CV về …", "Theo TB kết luận …", but not "xây dựng nghị định …", "trình NĐ …")
-_DESIGNATED = re.compile(r"(?:^|(?<!\w)(?:trong|theo|tại|của|ở|triển khai|thực hiện)\s+)"
-                         + _TYPE_WORD.pattern)
+_DESIGNATING = r"(?:^|(?<!\w)(?:trong|theo|tại|của|ở|triển khai|thực hiện)\s+)"
+_DESIGNATED = re.compile(_DESIGNATING + _TYPE_WORD.pattern)
+_GENERIC_TYPES = frozenset({"văn bản", "tài liệu"})  # what a reader calls a document of unknown type
 
 
-def designated_types(text: str) -> frozenset[str]:
+def designated_types(text: str, extra: Iterable[str] = ()) -> frozenset[str]:
     """The document types a question says it is about: ``trong CV về …`` → ``công văn``.
 
     >>> sorted(designated_types("Theo TB kết luận hội nghị, Sở Y tế có nhiệm vụ gì trong CV về cai nghiện?"))
     ['công văn', 'thông báo']
     >>> designated_types("Ai chủ trì xây dựng nghị định về tín chỉ?")
     frozenset()
+
+    ``extra``: the types of the loaded documents (``Tham luận``, ``Giấy mời``), found the same way.
+
+    >>> sorted(designated_types("Theo tham luận của UBND TP Huế, ai làm gì?", ["tham luận", "văn bản"]))
+    ['tham luận']
     """
-    return frozenset(fold(DOC_TYPES.get(m.group(1), m.group(1))) for m in _DESIGNATED.finditer(fold(text)))
+    q = fold(text)
+    found = {fold(DOC_TYPES.get(m.group(1), m.group(1))) for m in _DESIGNATED.finditer(q)}
+    # types the table does not list, as the loaded documents print them ("Theo tham luận …")
+    for kind in sorted({fold(k) for k in extra} - _GENERIC_TYPES):
+        if kind and re.search(_DESIGNATING + re.escape(kind) + r"(?!\w)", q):
+            found.add(kind)
+    return frozenset(found)
 
 
 def doc_type(document: str) -> str:

@@ -194,6 +194,11 @@ def no_task_for(body: str) -> str:
     return f"Không thấy nhiệm vụ nào giao cho {body} trong các văn bản đã nạp."
 
 
+def group_hint(body: str) -> str:
+    """Heads the tasks given to groups a body may belong to, after "not found"."""
+    return f"Nhiệm vụ giao chung cho nhóm cơ quan có thể gồm {body}:"
+
+
 def more_tasks(count: int) -> str:
     return f"và {count} nhiệm vụ khác."
 

@@ -275,7 +275,21 @@ def _name_at(text: str) -> str | None:
         return None
     cut = _QUESTION_CUT.search(text)
     name = trim_body(text[: cut.start()] if cut else text)
-    return name if name and is_well_formed_body(name) else None
+    return name if name and (is_well_formed_body(name) or _head_and_initials(name)) else None
+
+
+def _head_and_initials(name: str) -> bool:
+    """``Bộ NV``, ``Sở TN&MT``: a head noun and the initials of its qualifier, as a question
+    shortens a name (:func:`names_body` reads them against the index's names).
+
+    >>> _head_and_initials("Bộ NV"), _head_and_initials("Bộ Ngoại"), _head_and_initials("Bộ nào")
+    (True, False, False)
+    """
+    head = name_head(name)
+    if head is None or head[0] != "org":
+        return False
+    rest = name[head[1]:].split()
+    return len(rest) == 1 and re.fullmatch(r"[A-ZĐ][A-ZĐ&]*[A-ZĐ]", rest[0]) is not None
 
 
 def read_body(question: str) -> str | None:
@@ -340,6 +354,8 @@ def names_body(named: str, key: str) -> bool:
     True
     >>> names_body("Sở Công Thương Lào Cai", "sở công thương @ tỉnh lâm đồng")
     False
+    >>> names_body("Sở Công Thương", "các sở ban ngành liên quan @ tỉnh lâm đồng")
+    False
     """
     spelled = _spelled(named)
     if body_matches(spelled, key):
@@ -351,7 +367,8 @@ def names_body(named: str, key: str) -> bool:
     if canonical_body(spelled) in _key_forms(base):
         return True
     bare = _bare_place(spelled) if asked is None else None
-    return bare is not None and (place is None or place.endswith(bare[1])) and names_body(bare[0], key)
+    # the place must be the key's: read without one, "Sở Công Thương" would be "Sở" in "Công Thương"
+    return bare is not None and place is not None and place.endswith(bare[1]) and names_body(bare[0], key)
 
 
 @functools.lru_cache(maxsize=1 << 12)
@@ -408,6 +425,8 @@ def may_name(named: str, key: str) -> bool:
     True
     >>> may_name("Sở Tư pháp", "sở nội vụ @ tỉnh lâm đồng")
     False
+    >>> may_name("Các đơn vị", "các cơ quan, đơn vị được kiểm tra")
+    True
     """
     if names_body(named, key) or _initials(named, key):
         return True
@@ -418,7 +437,11 @@ def may_name(named: str, key: str) -> bool:
     if not (group and a and b):
         return False
     n = min(len(a), len(b))
-    return a[:n] == b[:n] or a[0] == b[0] and len(a[0]) > 2 or a[:1] == b[:1] == ["sở"]
+    if a[:n] == b[:n] or a[0] == b[0] and len(a[0]) > 2 or a[:1] == b[:1] == ["sở"]:
+        return True
+    # "các đơn vị" among "các cơ quan, đơn vị được kiểm tra": one group's words inside the other's
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= 2 and any(long_[i:i + len(short)] == short for i in range(len(long_)))
 
 
 # --- documents named -----------------------------------------------------------------

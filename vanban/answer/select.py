@@ -24,9 +24,10 @@ __all__ = [
     "best_group",
     "body_tasks",
     "by_recurrence",
+    "groups_naming",
+    "has_no_task",
     "issued_by_asker",
     "lead_of",
-    "may_be_named",
     "name_key",
     "named_in_scope",
     "scope_files",
@@ -85,8 +86,10 @@ class Scope:
     @classmethod
     def build(cls, question: Question, hits: Sequence[Hit], resp: Responsibilities,
               similarity: SimilarityFn | None = None) -> Scope:
+        # a heading that assigns nothing itself (``III. TỔ CHỨC THỰC HIỆN``) stands for its clauses
         pool = [(rank, a) for rank, h in enumerate(hits)
-                for a in resp.for_clause(h.chunk.file, h.chunk.path)]
+                for a in (resp.for_clause(h.chunk.file, h.chunk.path)
+                          or resp.under_clause(h.chunk.file, h.chunk.path))]
         documents = sorted({a.document for a in resp.all()} | {h.chunk.document for h in hits})
         refs = question.documents(documents) or issued_by_asker(question, hits)
         local = {h.chunk.file for h in hits if _is_local(h, question)}
@@ -95,9 +98,11 @@ class Scope:
     @property
     def asked(self) -> str:
         """The question as tasks are matched with it: its acronyms (``CCHC``, ``VBQPPL``)
-        spelled out as the retrieved clauses spell them."""
+        spelled out as the retrieved clauses (and the named body's tasks) spell them."""
         if self._asked is None:
-            self._asked = expand_acronyms(self.question.text, self._spelling_texts())
+            # the named body's tasks in scope are candidates too: they may spell "VTVL"
+            own = [a.task for a in named_in_scope(self) or []]
+            self._asked = expand_acronyms(self.question.text, self._spelling_texts() + own)
         return self._asked
 
     def _spelling_texts(self) -> list[str]:
@@ -106,9 +111,11 @@ class Scope:
 
     @property
     def subject(self) -> BodyText:
-        """The question's words that may name a body, acronyms spelled out
-        (``NHNN khu vực X`` meets ``Ngân hàng Nhà nước khu vực X``)."""
-        return BodyText.of(expand_acronyms(self.question.text, self._spelling_texts(), keep=False))
+        """The question's words that may name a body, acronyms spelled out by the retrieved
+        texts and the index's body names (``NHNN khu vực X`` meets ``Ngân hàng Nhà nước khu
+        vực X``, ``VP UBND tỉnh`` meets ``Văn phòng UBND tỉnh``)."""
+        texts = self._spelling_texts() + self.resp.names()
+        return BodyText.of(expand_acronyms(self.question.text, texts, keep=False))
 
     def matched_text(self, a: Assignment) -> str:
         """What the question is compared with: the task; for a deadline question also the
@@ -154,7 +161,7 @@ def typed_files(question: Question, hits: Sequence[Hit]) -> set[str]:
     >>> typed_files(Question.parse("Ai chủ trì việc này?"), [])
     set()
     """
-    types = designated_types(question.text)
+    types = designated_types(question.text, {doc_type(h.chunk.document) for h in hits})
     if not types:
         return set()
     return {h.chunk.file for h in hits if doc_type(h.chunk.document) in types}
@@ -187,13 +194,33 @@ def named_in_scope(scope: Scope) -> list[Assignment] | None:
     return [a for a in mine if a.file in files]
 
 
-def may_be_named(scope: Scope) -> bool:
-    """Whether a retrieved clause assigns a body that may be, or include, the one the
-    question names (a group it belongs to, another spelling of a group): then "no task"
-    would be too bold a claim."""
+def groups_naming(scope: Scope) -> list[Assignment]:
+    """The retrieved clauses' assignments whose body may be, or include, the one the
+    question names (another spelling of a group, a group it belongs to)."""
     named = scope.question.named
-    return named is not None and any(may_name(named, a.body_key or a.body) for _, a in scope.pool
-                                     if not scope.typed or a.file in scope.typed)
+    if named is None:
+        return []
+    return [a for _, a in scope.pool if (not scope.typed or a.file in scope.typed)
+            and may_name(named, a.body_key or a.body)]
+
+
+def has_no_task(scope: Scope) -> bool:
+    """The question names one body, by the grammar of names, and that body has no task in
+    the documents in scope: "not found", even when a group it may belong to has some
+    (``các sở, ban, ngành liên quan`` is not a task given to Sở Công Thương).
+
+    A group the question names (``Các sở, ngành``, ``Các đơn vị được kiểm tra``) is too
+    loose a name to claim it has nothing: another spelling of it may hold the task.
+    """
+    named = scope.question.named
+    if named is None or named_in_scope(scope) != []:
+        return False
+    near = groups_naming(scope)
+    if is_group_name(named):
+        return not near
+    # the body itself in a retrieved clause (another spelling, a document the cited one
+    # is carried out by) is an answer; only groups it may belong to are not
+    return all(is_group(a) for a in near)
 
 
 def _relevance(scope: Scope, rank: int, a: Assignment, want_due: bool) -> float:
@@ -249,10 +276,12 @@ def best_group(scope: Scope, want_due: bool) -> list[Assignment]:
     if not pool:
         return []
     body = scope.subject.find([a.body for _, a in pool]) if want_due and not mine else None
+    # a duty or a deadline asked of a body: its records first (a "who" question names none)
+    asked = scope.question.named if (want_due or scope.question.kind == "what") and not mine else None
+    if body and asked and not may_name(asked, body):
+        body = None  # a name in the question's object ("nộp báo cáo về Công an tỉnh"), not its subject
     key = canonical_body(body) if body else None
     q_words = scope.question.words
-
-    asked = scope.question.named if want_due and not mine else None
     group_asked = asked is not None and is_group_name(asked)
 
     def score(item: tuple[int, Assignment]) -> tuple[float, ...]:
@@ -260,6 +289,8 @@ def best_group(scope: Scope, want_due: bool) -> list[Assignment]:
         named = 0.0
         if id(a) in mine or (key and name_key(a) == key):
             named = 1.0 + 0.1 * len(set(words(a.body)) & q_words)
+            if _named_in_task(a):
+                named -= 0.5  # "phối hợp với UBND xã X để …": X is the partner there, not the doer
         elif asked and may_name(asked, a.body_key or a.body) and not (group_asked and not is_group(a)):
             named = 0.5  # "Hạn các sở …": a group the asked body belongs to, or a wider spelling
         relevance = round(_relevance(scope, rank, a, want_due), 6)  # float noise must not beat rank
@@ -267,6 +298,22 @@ def best_group(scope: Scope, want_due: bool) -> list[Assignment]:
 
     ranked = [a for _, a in sorted(pool, key=score, reverse=True)]
     return one_per_task([a for a in ranked if _same_task(a, ranked[0])])
+
+
+def _named_in_task(a: Assignment) -> bool:
+    """Does the task name its own body as its partner (``Tập trung phối hợp với UBND xã Đạ
+    Huoai để …``, recorded for that xã as the lead)? Then the body was read from the object
+    of ``với``; a body named otherwise (``ủy quyền cho Sở X``) may still be the doer.
+
+    >>> from ingest.bodies import body_key
+    >>> a = Assignment("f", "d", "1", "1", "UBND xã Đạ Huoai", body_key("UBND xã Đạ Huoai", None),
+    ...     "chủ trì", "Tập trung phối hợp với UBND xã Đạ Huoai để xây dựng phương án", None, None, None, "")
+    >>> _named_in_task(a), _named_in_task(a.__class__(**{**a.__dict__, "task": "Phê duyệt phương án"}))
+    (True, False)
+    """
+    name = canonical_body(a.body)
+    return len(name.split()) >= 2 and re.search(rf"(?<!\w)với {re.escape(name)}(?!\w)",
+                                                canonical_body(a.task)) is not None
 
 
 def with_whom(scope: Scope) -> list[Assignment]:
@@ -305,18 +352,29 @@ def by_recurrence(question: Question, group: Sequence[Assignment]) -> list[Assig
 
 
 def body_tasks(body: str, scope: Scope) -> list[Assignment]:
-    """A body's assignments, most relevant first: in the cited documents, in the hits,
-    in the hits' documents (document order), then the others."""
+    """A body's assignments, most relevant first: in the cited documents, in the hits (a
+    task under a retrieved heading ranks with the heading: ``Về cải cách tài chính công /
+    Giao Sở Tài chính:``; one whose clause holds a retrieved item ranks with the item), in
+    the hits' documents, then the others; document order within one rank."""
     key = canonical_body(body)
     mine = [a for a in scope.resp.all() if name_key(a) == key]
     rank = {(h.chunk.file, h.chunk.path): i for i, h in reversed(list(enumerate(scope.hits)))}
     docs = {h.chunk.file: i for i, h in reversed(list(enumerate(scope.hits)))}
     order = {id(a): i for i, a in enumerate(mine)}
 
+    def hit_rank(a: Assignment) -> int | None:
+        if (a.file, a.clause) in rank:
+            return rank[(a.file, a.clause)]
+        # under a retrieved heading, or holding a retrieved item ("… trong đó: - đoạn Km161 …")
+        near = [r for (f, path), r in rank.items()
+                if f == a.file and (a.clause.startswith(f"{path}.") or path.startswith(f"{a.clause}."))]
+        return min(near) if near else None
+
     def key_of(a: Assignment) -> tuple[int, int, int, int]:
         cited = 0 if not scope.refs or a.document in scope.refs else 1
-        if (a.file, a.clause) in rank:
-            return (cited, 0, rank[(a.file, a.clause)], order[id(a)])
+        r = hit_rank(a)
+        if r is not None:
+            return (cited, 0, r, order[id(a)])
         return (cited, 1, docs.get(a.file, len(scope.hits)), order[id(a)])
 
     ranked = sorted(mine, key=key_of)

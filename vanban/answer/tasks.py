@@ -67,6 +67,7 @@ class Responsibilities:
         self._by_clause: dict[tuple[str, str], list[Assignment]] = {}
         self._doc_ids = dict(doc_files or {})  # doc id → source file name
         self._freq: DocFrequencies | None = None
+        self._by_file: dict[str, list[Assignment]] | None = None  # built on first use
         for a in self._all:
             self._by_clause.setdefault((a.file, a.clause), []).append(a)
 
@@ -120,6 +121,17 @@ class Responsibilities:
         file = self._doc_ids.get(file_or_docid, file_or_docid)
         found = self._by_clause.get((file, path), [])
         return sorted(found, key=lambda a: role_rank(a.role))
+
+    def under_clause(self, file_or_docid: str, path: str) -> list[Assignment]:
+        """Assignments of the clauses under one clause (``III`` → ``III.1``, ``III.2.a``), in
+        document order: what a heading stands for (``TỔ CHỨC THỰC HIỆN``)."""
+        file = self._doc_ids.get(file_or_docid, file_or_docid)
+        if self._by_file is None:
+            self._by_file = {}
+            for a in self._all:
+                self._by_file.setdefault(a.file, []).append(a)
+        prefix = f"{path}."
+        return [a for a in self._by_file.get(file, []) if a.clause.startswith(prefix)]
 
     def _spellings(self) -> dict[str, str]:
         """Each body key and its most frequent printed spelling."""

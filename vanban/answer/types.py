@@ -103,7 +103,22 @@ class Citation:
                    str(row.get("label") or ""))
 
     def render(self) -> str:
-        return render_citation(self.document, self.clause)
+        """The citation as printed everywhere, never an internal path.
+
+        >>> Citation("a.pdf", "Quyết định 1520/QĐ-UBND", "preamble.5", "Phần mở đầu › đoạn 5").render()
+        'Quyết định 1520/QĐ-UBND › Phần mở đầu › đoạn 5'
+        """
+        return render_citation(self.document, readable_clause(self.clause, self.label))
+
+    def extra_label(self) -> str:
+        """The label in words when :meth:`render` does not already show it ('' otherwise).
+
+        >>> Citation("a.txt", "Kế hoạch 28/KH-BCĐCVĐ", "IV.1.1", "Mục IV › 1 › 1.1").extra_label()
+        'Mục IV › 1 › 1.1'
+        >>> Citation("a.pdf", "Quyết định 1520/QĐ-UBND", "preamble.5", "Phần mở đầu › đoạn 5").extra_label()
+        ''
+        """
+        return "" if readable_clause(self.clause, self.label) != self.clause else self.label
 
     def where(self) -> str:
         """Where to find the clause in the original: ``tr. 3``, else ``đoạn 12``, else ''.

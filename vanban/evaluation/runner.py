@@ -229,12 +229,18 @@ def _modes(result: Mapping[str, Any]) -> dict[str, Any]:
 
 def retrieval_part(devset: Sequence[dict[str, Any]], chunks: Sequence[Chunk], embedder: Embedder,
                    baselines: Sequence[Embedder]) -> dict[str, Any]:
-    """Recall@1/5, MRR@10 per mode for the index's embedder, then for each dense baseline."""
+    """Recall@1/5, MRR@10 per mode for the index's embedder, the same with every question
+    typed without diacritics (``unaccented``: what that costs, issue 11 point 5), then
+    for each dense baseline."""
+    from vanban.evaluation.unaccented import strip_diacritics
+
     texts = [embedding_text(c) for c in chunks]
-    main = R.evaluate_retrieval(devset, chunks, embedder, vectors=embedder.embed_passages(texts))
+    vectors = embedder.embed_passages(texts)
+    main = R.evaluate_retrieval(devset, chunks, embedder, vectors=vectors)
+    bare = R.evaluate_retrieval(strip_diacritics(devset), chunks, embedder, vectors=vectors)
     out: dict[str, Any] = {"questions": main["n"], "answerable": main["answerable"],
                            "chunks": len(chunks), "embedder": embedder.name,
-                           "modes": _modes(main), "misses": main["misses"],
+                           "modes": _modes(main), "unaccented": _modes(bare), "misses": main["misses"],
                            "unanswerable": main["unanswerable"], "baselines": {}}
     for base in baselines:
         res = R.evaluate_retrieval(devset, chunks, base, ("dense", "hybrid"),
@@ -591,6 +597,8 @@ PRF_COLS = (("precision", "P"), ("recall", "R"), ("f1", "F1"))
 def _retrieval_rows(r: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     rows = [("retrieval", f"{r['embedder']} {mode}", _fmt(v, RETRIEVAL_COLS))
             for mode, v in r["modes"].items()]
+    rows += [("retrieval", f"{r['embedder']} {mode} (câu hỏi không dấu)", _fmt(v, RETRIEVAL_COLS))
+             for mode, v in r.get("unaccented", {}).items()]
     rows += [("retrieval", f"{name} {mode}", _fmt(v, RETRIEVAL_COLS))
              for name, modes in r.get("baselines", {}).items() for mode, v in modes.items()]
     return rows

@@ -178,9 +178,31 @@ def _clause_html(c: Mapping[str, Any], cited: bool) -> str:
             f'<div class="text">{_marked(str(c.get("text") or ""), cited)}</div></div>')
 
 
-def _rows_html(rows: Sequence[Mapping[str, Any]], cited_path: str | None) -> str:
-    """Consecutive task-table rows as one table: each row keeps its cells and its anchor."""
-    out = []
+def _header_rows(rows: Sequence[Mapping[str, Any]], view: Mapping[str, Any]) -> list[list[str]]:
+    """The column names of the table ``rows`` come from: its rows above its first row that
+    is a clause (``TT | Nhiệm vụ | Cơ quan chủ trì | …``), repeated over each part of a
+    table split by a page; [] when the table is not known."""
+    first = list(rows[0].get("cells") or ())
+    clause_rows = [list(c.get("cells") or ()) for c in view.get("clauses") or [] if c.get("cells")]
+    for t in view.get("tables") or []:
+        body = [list(r) for r in t.get("rows") or []]
+        if first and first in body:
+            head: list[list[str]] = []
+            for r in body:
+                if r in clause_rows:
+                    break
+                head.append(r)
+            return head
+    return []
+
+
+def _rows_html(rows: Sequence[Mapping[str, Any]], cited_path: str | None,
+               view: Mapping[str, Any] | None = None) -> str:
+    """Consecutive task-table rows as one table under the table's own column names: each
+    row keeps its cells and its anchor."""
+    head = _header_rows(rows, view or {})
+    out = ["<thead>" + "".join("<tr><th></th>" + "".join(f"<th>{_e(x)}</th>" for x in h) + "</tr>"
+                               for h in head) + "</thead>"] if head else []
     for r in rows:
         cited = r["path"] == cited_path
         cells = r.get("cells") or [r.get("text") or ""]
@@ -207,7 +229,7 @@ def _body(view: Mapping[str, Any], cited: str | None) -> str:
 
     def flush() -> None:
         if rows:
-            out.append(_rows_html(rows, cited))
+            out.append(_rows_html(rows, cited, view))
             rows.clear()
 
     for c in clauses:

@@ -29,6 +29,7 @@ from vanban.tracking import DEFAULT_WINDOW, mark_rows
 from vanban.web.original import links_html
 from vanban.web.protocol import PageService
 from vanban.web.uploads import UploadJobs
+from vanban.words import STATUS_WORDS
 
 if TYPE_CHECKING:
     from index.pipeline import FileResult, ProgressFn
@@ -38,16 +39,7 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 UPLOAD_EXTENSIONS = (".pdf", ".docx", ".doc", ".odt", ".rtf", ".txt", ".md")
 READ_CONCURRENCY = 8  # questions answered at once; uploads are serialized apart
 UPLOAD_NICE = 10  # an upload's reader/embedder yields the CPU to questions
-STATUS_LABELS = {
-    "ingested": "đã nạp",
-    "replaced": "đã nạp (thay bản cũ)",
-    "unchanged": "không đổi",
-    "needs_ocr": "cần OCR",
-    "unreadable": "không đọc được",
-    "no_structure": "không có cấu trúc văn bản hành chính",
-    "error": "lỗi",
-    "rejected": "từ chối",
-}
+STATUS_LABELS = STATUS_WORDS  # the CLI's words (vanban/words.py)
 # A file the OCR box would fix says so, in the words of the page.
 OCR_HINT = "chọn Nhận dạng chữ (OCR) rồi tải lên lại"
 OCR_STATUSES = frozenset({"needs_ocr", "unreadable", "unreadable_text_layer"})
