@@ -141,7 +141,7 @@ def test_cached_queries_batch_concurrent_misses_and_remember_them() -> None:
 
         def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
             self.batches.append(len(texts))
-            time.sleep(0.2)  # a busy model: the other askers arrive meanwhile
+            time.sleep(0.5)  # a busy model: the other askers arrive meanwhile
             return np.stack([self.embed_query(t) for t in texts])
 
     inner = Counting()
