@@ -513,13 +513,38 @@ class _Remote:
         def call(*args: Any, **kwargs: Any) -> Any:
             import httpx
 
-            try:
-                result = value(*args, **kwargs)
-            except httpx.TransportError as exc:
-                raise unavailable(self._config, exc) from exc
+            for attempt in range(_TRANSIENT_TRIES):
+                try:
+                    result = value(*args, **kwargs)
+                    break
+                except httpx.TransportError as exc:
+                    raise unavailable(self._config, exc) from exc
+                except Exception as exc:
+                    if (name not in _READS or not _transient(exc)
+                            or attempt == _TRANSIENT_TRIES - 1):
+                        raise
+                    time.sleep(min(1.0, 0.05 * 2 ** attempt))
             return _Remote(result, self._config) if hasattr(result, "upsert") else result
 
         return call
+
+
+# A Chroma server reading a collection whose vector segment another client's write is
+# still creating answers "Error creating hnsw segment reader: Nothing found on disk";
+# the same read a moment later succeeds. Reads only: a write is never sent twice.
+_READS = frozenset({"get", "query", "count", "peek"})
+_TRANSIENT_TRIES = 8  # ~3 s of waiting in all
+
+
+def _transient(exc: Exception) -> bool:
+    """Whether a Chroma server error is the passing one above.
+
+    >>> _transient(RuntimeError("Error creating hnsw segment reader: Nothing found on disk"))
+    True
+    >>> _transient(RuntimeError("Collection [x] does not exist"))
+    False
+    """
+    return "Nothing found on disk" in str(exc)
 
 
 def read_generation(db_path: Path) -> str:

@@ -278,3 +278,42 @@ def test_chunk_metadata_round_trips(
     assert all(v is not None for v in meta.values())
     assert set(meta) == {"doc_id", "text_hash", "chunk"}  # every key costs Chroma an index row
     assert chunk_from_record(chunk.id, chunk.text, meta) == chunk
+
+
+class _Flaky:
+    """A server collection whose first reads fail as a Chroma server's do while another
+    client's write is still creating the collection's vector segment."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures, self.calls = failures, 0
+
+    def _maybe_fail(self) -> None:
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise RuntimeError("Error executing plan: Internal error: Error creating hnsw "
+                               "segment reader: Nothing found on disk")
+
+    def get(self, **_: object) -> dict[str, list[str]]:
+        self._maybe_fail()
+        return {"ids": ["a"]}
+
+    def add(self, **_: object) -> None:
+        self._maybe_fail()
+
+
+def test_a_server_read_of_a_segment_being_created_is_tried_again() -> None:
+    from types import SimpleNamespace
+
+    from index.store import _Remote
+
+    config = SimpleNamespace(chroma_url="http://127.0.0.1:1", db_path=Path("."))
+    flaky = _Flaky(failures=2)
+    assert _Remote(flaky, config).get(ids=["a"]) == {"ids": ["a"]} and flaky.calls == 3
+    writes = _Flaky(failures=1)  # a write is never sent twice
+    with pytest.raises(RuntimeError, match="Nothing found on disk"):
+        _Remote(writes, config).add(ids=["a"])
+    assert writes.calls == 1
+    stuck = _Flaky(failures=100)  # a read that keeps failing still fails, after a few tries
+    with pytest.raises(RuntimeError, match="Nothing found on disk"):
+        _Remote(stuck, config).get(ids=["a"])
+    assert 1 < stuck.calls < 100
