@@ -20,7 +20,6 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -323,14 +322,12 @@ def ingest_file(path: Path, store: Store, embedder: Embedder,
 def prepare_file(path: Path, store: Store, embedder: Embedder,
                  on_batch: Callable[[int], None] | None = None, *, ocr: bool = False,
                  limits: ReadLimits | None = None, key: int = 0,
-                 admit: Callable[[str, str], None] | None = None,
-                 read: Callable[[Path, str], Prepared] | None = None) -> Ready | FileResult:
+                 admit: Callable[[str, str], None] | None = None) -> Ready | FileResult:
     """One file read, chunked and embedded, ready for the store; or its result when there
     is nothing to write (unchanged, a read error). Never raises for a bad file.
 
     ``admit(name, sha)`` is called before the file is checked against the store (see
     ``GroupWriter.admit``). A law corpus (``.json``) is written here, law by law.
-    ``read(path, sha)`` replaces the plain bounded read (``ReadAhead.reader``).
     """
     start = time.perf_counter()
     try:
@@ -341,12 +338,8 @@ def prepare_file(path: Path, store: Store, embedder: Embedder,
         sha = file_sha256(path)
         if admit is not None:
             admit(path.name, sha)
-        prep = _skip(path, store, sha, ocr) or (
-            read(path, sha) if read is not None else read_chunks(path, ocr, limits))
-        if isinstance(prep, FileResult):
-            return prep
-        return ready_for_store(
-            path, sha, prep,
+        return _skip(path, store, sha, ocr) or ready_for_store(
+            path, sha, read_chunks(path, ocr, limits),
             lambda chunks: embed_chunks(chunks, store, embedder, on_batch), key=key, started=start)
     except StoreError:
         raise
@@ -391,62 +384,6 @@ def read_chunks(path: Path, ocr: bool = False, limits: ReadLimits | None = None)
     if doc.status == "ok" and (why := structure_problem(doc)) is not None:
         doc = dataclasses.replace(doc, status="no_structure", message=why)  # "Xin chào" is no document
     return Prepared(doc, chunks_from_document(doc) if doc.status == "ok" else [], read.peak_rss_mb)
-
-
-class ReadAhead:
-    """Reads the next file of a serial run (its bounded worker process) while this one
-    is embedded, so the model does not sit idle during every file's read.
-
-    A file is read ahead only after the one before it was really read: a run of
-    unchanged files reads nothing ahead. A file whose bytes changed since its read
-    ahead began, or whose read ahead failed, is read again in its turn (a failure is
-    then reported by that read, as without read-ahead).
-    """
-
-    def __init__(self, files: Sequence[Path], ocr: bool = False,
-                 limits: ReadLimits | None = None) -> None:
-        self._files = list(files)
-        self._ocr, self._limits = ocr, limits
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="vanban-read-ahead")
-        self._ahead: dict[int, Future[tuple[str, Prepared]]] = {}
-
-    def reader(self, n: int) -> Callable[[Path, str], Prepared]:
-        """The ``read`` for file ``n`` of the run (see ``prepare_file``)."""
-        def read(path: Path, sha: str) -> Prepared:
-            prep = self._taken(n, sha)
-            if prep is None:
-                prep = read_chunks(path, self._ocr, self._limits)
-            self._start(n + 1)
-            return prep
-        return read
-
-    def _taken(self, n: int, sha: str) -> Prepared | None:
-        future = self._ahead.pop(n, None)
-        if future is None:
-            return None
-        try:
-            read_sha, prep = future.result()
-        except Exception:  # read again in turn: that read reports it
-            return None
-        return prep if read_sha == sha else None
-
-    def _start(self, k: int) -> None:
-        if k < len(self._files) and k not in self._ahead and self._files[k].suffix.lower() != ".json":
-            self._ahead[k] = self._pool.submit(self._read, self._files[k])
-
-    def _read(self, path: Path) -> tuple[str, Prepared]:
-        sha = file_sha256(path)  # before the read: bytes changed meanwhile give another sha
-        return sha, read_chunks(path, self._ocr, self._limits)
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
-        self._ahead.clear()
-
-    def __enter__(self) -> ReadAhead:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def missing_file(path: Path) -> FileResult:
@@ -715,7 +652,6 @@ def _ingest_serial(files: Sequence[Path], store: Store, embedder: Embedder,
         tick()
 
     writer = GroupWriter(store, done, ocr=ocr, hold=True)
-    ahead = ReadAhead(files, ocr, limits)
     try:
         for n, path in enumerate(files):
             current, counting = path.name, 0
@@ -723,7 +659,7 @@ def _ingest_serial(files: Sequence[Path], store: Store, embedder: Embedder,
             start = time.perf_counter()
             with store.writing():
                 got = prepare_file(path, store, embedder, on_batch, ocr=ocr, limits=limits, key=n,
-                                   admit=writer.admit, read=ahead.reader(n))
+                                   admit=writer.admit)
                 if isinstance(got, Ready):
                     clauses += len(got.chunks) - counting
                     writer.add(got)
@@ -738,7 +674,6 @@ def _ingest_serial(files: Sequence[Path], store: Store, embedder: Embedder,
         later = [f for k, f in enumerate(files) if k not in results]
         return [results[k] for k in sorted(results)] + interrupted(later, err), True
     finally:
-        ahead.close()
         writer.drop()
     return [results[k] for k in sorted(results)], False
 
