@@ -301,6 +301,18 @@ def machine_summary() -> dict[str, Any]:
             "cpu": cpu, "platform": platform.platform()}
 
 
+def commit_shown(at_start: str, at_end: str) -> str:
+    """The commit a run measured: the one checked out when it started, and a word
+    when the checkout moved while it ran (the figures belong to the first).
+
+    >>> commit_shown("1e86b38", "1e86b38")
+    '1e86b38'
+    >>> commit_shown("1e86b38", "1acc077")
+    '1e86b38 (HEAD moved to 1acc077 during the run)'
+    """
+    return at_start if at_start == at_end else f"{at_start} (HEAD moved to {at_end} during the run)"
+
+
 def git_commit(root: Path = ROOT) -> str:
     """Short HEAD commit, ``+dirty`` when tracked files changed; ``unknown`` outside git."""
     def git(*args: str) -> str:
@@ -555,6 +567,7 @@ def run_evaluation(inputs: EvalInputs, options: EvalOptions | None = None,
     options = options or EvalOptions()
     run = _Run(log)
     start = time.perf_counter()
+    commit_at_start = git_commit()  # the code under test: imported now, not at the end
     with tempfile.TemporaryDirectory(prefix="vanban-eval-") as tmp:
         corpus_records = None
         if not inputs.corpus.is_dir():
@@ -573,7 +586,7 @@ def run_evaluation(inputs: EvalInputs, options: EvalOptions | None = None,
     run.report["meta"] = {
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "machine": machine_summary(), "embedder": options.embedder,
-        "baselines": list(options.baselines), "commit": git_commit(),
+        "baselines": list(options.baselines), "commit": commit_shown(commit_at_start, git_commit()),
         "corpus": str(inputs.corpus), "wide": str(inputs.wide),
         "wide_split": _shown(inputs.wide_data / "split.tsv"), "options": {**asdict(options), "cache_dir": str(options.cache_dir)},
     }
