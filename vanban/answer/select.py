@@ -82,6 +82,8 @@ class Scope:
     similarity: SimilarityFn | None = None  # the question's cosine with task texts
     _fit: dict[str, float] = field(default_factory=dict)  # task text -> match score
     _asked: str | None = None
+    _subject: BodyText | None = None
+    _named: list[list[Assignment] | None] = field(default_factory=list)  # [named_in_scope], once
 
     @classmethod
     def build(cls, question: Question, hits: Sequence[Hit], resp: Responsibilities,
@@ -114,8 +116,10 @@ class Scope:
         """The question's words that may name a body, acronyms spelled out by the retrieved
         texts and the index's body names (``NHNN khu vực X`` meets ``Ngân hàng Nhà nước khu
         vực X``, ``VP UBND tỉnh`` meets ``Văn phòng UBND tỉnh``)."""
-        texts = self._spelling_texts() + self.resp.names()
-        return BodyText.of(expand_acronyms(self.question.text, texts, keep=False))
+        if self._subject is None:
+            texts = self._spelling_texts() + self.resp.names()
+            self._subject = BodyText.of(expand_acronyms(self.question.text, texts, keep=False))
+        return self._subject
 
     def matched_text(self, a: Assignment) -> str:
         """What the question is compared with: the task; for a deadline question also the
@@ -183,7 +187,14 @@ def named_in_scope(scope: Scope) -> list[Assignment] | None:
     """The assignments, in the documents in scope, of the body the question names by
     the grammar of names (any spelling, with or without its province); None when the
     question names no body, or one no indexed body answers to while the index's own
-    names find one in the question."""
+    names find one in the question. Worked out once per question (it reads every
+    assignment of the index)."""
+    if not scope._named:
+        scope._named.append(_named_in_scope(scope))
+    return scope._named[0]
+
+
+def _named_in_scope(scope: Scope) -> list[Assignment] | None:
     named = scope.question.named
     if named is None:
         return None
