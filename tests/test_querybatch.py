@@ -59,16 +59,24 @@ QUESTIONS = ["Ai chủ trì kiểm tra phòng cháy?", "Sở Công Thương làm
              "Hạn báo cáo hóa chất là ngày nào?", "Ai phối hợp với Công an tỉnh?"]
 
 
-def test_questions_arriving_while_the_model_is_busy_share_its_next_call() -> None:
-    model = HeldModel()
-    batcher = QueryBatcher(model, parallel=1)
+def _asked_while_busy(batcher: QueryBatcher, model: HeldModel,
+                      texts: Sequence[str]) -> tuple[dict[str, object], dict[str, object]]:
+    """A first question holds the model; ``texts`` are asked and queue behind it; then the
+    model goes on. What the first and the queued callers got, once every caller is done."""
     first, t0 = _ask_all(batcher, ["khởi động"])
     assert model.started.wait(30)
-    got, rest = _ask_all(batcher, QUESTIONS)
-    _wait_queued(batcher, len(QUESTIONS))
+    got, rest = _ask_all(batcher, texts)
+    _wait_queued(batcher, len(texts))
     model.release.set()
     for t in t0 + rest:
         t.join(30)
+    return first, got
+
+
+def test_questions_arriving_while_the_model_is_busy_share_its_next_call() -> None:
+    model = HeldModel()
+    batcher = QueryBatcher(model, parallel=1)
+    first, got = _asked_while_busy(batcher, model, QUESTIONS)
     assert model.calls[0] == ["khởi động"]
     assert len(model.calls) == 2 and sorted(model.calls[1]) == sorted(QUESTIONS)
     assert batcher.batches == [1, len(QUESTIONS)]
@@ -90,13 +98,7 @@ def test_an_idle_model_embeds_a_lone_question_at_once_and_a_batch_is_capped() ->
     assert calls == [1, 1]
     model = HeldModel()
     capped = QueryBatcher(model, max_batch=2, parallel=1)
-    _, t0 = _ask_all(capped, ["khởi động"])
-    assert model.started.wait(30)
-    got, rest = _ask_all(capped, QUESTIONS[:3])
-    _wait_queued(capped, 3)
-    model.release.set()
-    for t in t0 + rest:
-        t.join(30)
+    _, got = _asked_while_busy(capped, model, QUESTIONS[:3])
     assert capped.batches == [1, 2, 1] and len(got) == 3
 
 
@@ -121,13 +123,7 @@ def test_one_question_asked_twice_at_once_is_embedded_once() -> None:
 def test_a_failed_call_reaches_every_caller_in_it_and_the_next_question_still_works() -> None:
     model = HeldModel(fail_on=QUESTIONS[1])
     batcher = QueryBatcher(model, parallel=1)
-    _, t0 = _ask_all(batcher, ["khởi động"])
-    assert model.started.wait(30)
-    got, rest = _ask_all(batcher, QUESTIONS)
-    _wait_queued(batcher, len(QUESTIONS))
-    model.release.set()
-    for t in t0 + rest:
-        t.join(30)
+    _, got = _asked_while_busy(batcher, model, QUESTIONS)
     assert all(isinstance(got[q], RuntimeError) for q in QUESTIONS)
     after = batcher.embed("câu hỏi mới")  # the model is not left marked busy
     assert np.array_equal(after, FakeEmbedder().embed_query("câu hỏi mới"))
