@@ -61,9 +61,12 @@ def fold(text: str) -> str:
 # --- kind ------------------------------------------------------------------------
 
 _WHO = re.compile(r"(?<!\w)(?:ai|(?:cơ quan|đơn vị|bộ|sở|cục|ban|ngành|tổ chức|(?<!nhiệm )vụ|viện|"
-                  r"cấp|chủ thể|bên) nào)(?!\w)")
+                  r"cấp|chủ thể|bên|địa phương|lực lượng|bộ phận|người|doanh nghiệp|tổ|nhóm"
+                  r"|phòng|ủy ban|ubnd|hội|trường|đoàn) nào)(?!\w)")
 _WHEN = re.compile(r"khi nào|bao giờ|lúc nào|(?:ngày|hôm|tháng|năm|quý|thời hạn|thời điểm|thời gian) nào"
-                   r"|hạn chót|hạn cuối|thời hạn|(?<!\w)hạn(?!\s+chế)(?!\w)|chậm nhất")
+                   r"|hạn chót|hạn cuối|thời hạn|(?<!\w)hạn(?!\s+chế)(?!\w)|chậm nhất|bao lâu"
+                   r"|(?:ngày|tháng|năm|quý) mấy|(?<!\w)mấy (?:ngày|tháng|tuần)"
+                   r"|(?<!\w)thời gian (?:hoàn thành|thực hiện|nộp|gửi|trình|báo cáo)")
 _WHAT = re.compile(r"(?:nhiệm vụ|việc|trách nhiệm|công việc|nội dung)(?: gì| nào)|làm gì|những gì"
                    r"|phải làm|được giao(?: những)? (?:việc|nhiệm vụ)"
                    # "được giao gì", "phải chuẩn bị gì": a duty asked of the subject by its verb
@@ -90,6 +93,8 @@ def classify(question: str) -> Kind:
     'period'
     >>> classify("Sở Tài chính được giao gì trong việc lập quy hoạch?"), classify("Các sở phải chuẩn bị gì?")
     ('what', 'what')
+    >>> classify("Địa phương nào phải báo cáo?"), classify("Sở Tư pháp phải trả lời trong bao lâu?")
+    ('who', 'when')
     >>> classify("Nhiệm vụ của Công an tỉnh về cai nghiện là gì?")
     'what'
     >>> classify("Quy chế quản lý cụm công nghiệp gồm mấy chương?")
