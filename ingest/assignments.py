@@ -645,6 +645,9 @@ def _row_columns(row: Clause, doc: Document) -> tuple[dict[str, int] | None, tup
     """Column map of the table this row belongs to, and its header row (empty when guessed)."""
     for table in doc.tables:
         if any(tuple(r) == tuple(row.cells) for r in table.rows):
+            cols = _task_columns(table.header) if table.header else None
+            if cols:  # the header the parser read the rows under (two header rows, a continuation)
+                return cols, table.header
             for r in table.rows:
                 cols = _task_columns(r)
                 if cols:
