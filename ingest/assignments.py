@@ -901,7 +901,49 @@ def _row_records(doc: Document, row: Clause) -> list[Assignment]:
     dues: list[Deadline | None] = list(cell_deadlines(_cell(cells, cols, "due"), ref))
     dues = dues or [None]
     pairs = [(b, _column_role(header, cols)) for b in leads] + [(b, COORD) for b in coords]
-    return _kept(_record(doc, row, b, r, task, d) for b, r in pairs for d in dues)
+    intro, items = cell_items(task)
+    if len(items) < 2:
+        return _kept(_record(doc, row, b, r, task, d) for b, r in pairs for d in dues)
+    out: list[Assignment] = []
+    for k, item in enumerate(items):  # a cell listing several tasks: one record set per task
+        own: list[Deadline | None] = [d for d in find_deadlines(item, ref) if d.due]
+        # as many dates in the time column as tasks in the cell: the k-th date is the k-th task's
+        mine = [dues[k]] if len(dues) == len(items) else own or dues
+        text = f"{intro} {item}" if intro else item
+        out.extend(_kept(_record(doc, row, b, r, text, d) for b, r in pairs for d in mine))
+    return out
+
+
+_CELL_ITEM = re.compile(r"^(?:[-–+•*]|[a-zđ]\)|\d{1,2}[.)])\s+(?=\S)")
+# "… sau: - Rà soát …; - Đề xuất …": a PDF cell's lines joined; a marker after a sentence's end
+_INLINE_CELL_ITEM = re.compile(r"(?<=[:;.])\s+(?:[-–+•]|[a-zđ]\))\s+(?=[A-ZĐÀ-Ỹ])")
+
+
+def cell_items(task: str) -> tuple[str, list[str]]:
+    r"""The intro and the tasks of a task cell that lists several, one per marked line
+    (``-``, ``+``, ``•``, ``a)``, ``1.``); ``("", [task])`` when it lists fewer than two.
+
+    >>> cell_items("Các nhiệm vụ sau:\n- Rà soát quy định;\n- Đề xuất sửa đổi\nLuật Đầu tư.")
+    ('Các nhiệm vụ sau:', ['Rà soát quy định;', 'Đề xuất sửa đổi Luật Đầu tư.'])
+    >>> cell_items("Rà soát quy định - Trung tâm Thông tin")
+    ('', ['Rà soát quy định - Trung tâm Thông tin'])
+    """
+    lines = [ln.strip() for ln in _nfc(task).split("\n") if ln.strip()]
+    if sum(1 for ln in lines if _CELL_ITEM.match(ln)) < 2:
+        lines = [ln.strip() for ln in _INLINE_CELL_ITEM.sub("\n- ", _nfc(task)).split("\n") if ln.strip()]
+    intro: list[str] = []
+    items: list[list[str]] = []
+    for line in lines:
+        marker = _CELL_ITEM.match(line)
+        if marker:
+            items.append([line[marker.end():]])
+        elif items:
+            items[-1].append(line)
+        else:
+            intro.append(line)
+    if len(items) < 2:
+        return "", [task]
+    return " ".join(intro), [" ".join(parts) for parts in items]
 
 
 def _parent(path: str) -> str | None:
@@ -933,11 +975,13 @@ def _kept(records: Iterable[Assignment | None]) -> list[Assignment]:
     return [r for r in records if r is not None]
 
 
-def _dedupe(records: Iterable[Assignment]) -> list[Assignment]:
-    seen: set[tuple[str, str, str, str, date | None]] = set()
+def _dedupe(records: Iterable[Assignment], rows: frozenset[str] = frozenset()) -> list[Assignment]:
+    """One record per (clause, body, role, deadline); in a table row (``rows``) per task as well,
+    since its task cell may list several (:func:`cell_items`)."""
+    seen: set[tuple[str, str, str, str, date | None, str]] = set()
     out = []
     for r in records:
-        key = (r.clause, r.body_key, r.role, r.deadline_text or "", r.due)
+        key = (r.clause, r.body_key, r.role, r.deadline_text or "", r.due, r.task if r.clause in rows else "")
         if key not in seen:
             seen.add(key)
             out.append(r)
@@ -971,7 +1015,7 @@ def extract_assignments(doc: Document) -> list[Assignment]:
         else:
             records.extend(_clause_records(doc, clause, by_path, []))
     records = _with_reply_deadline(doc, [r for r in records if not _is_issuer(doc, r)])
-    return _dedupe(records)
+    return _dedupe(records, frozenset(c.path for c in doc.clauses if c.kind == "table_row"))
 
 
 # "Văn bản trả lời (đề nghị) gửi về Bộ X (qua Cục Y, …) trước ngày 24/12/2025": a letter's reply date

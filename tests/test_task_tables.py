@@ -196,3 +196,43 @@ def test_a_pdf_table_over_pages_reads_the_same_with_or_without_its_header_repeat
         records = extract_assignments(doc)
         assert _triples(records) == expected, repeat
         assert all(r.due is not None for r in records)
+
+
+# --- a cell that lists several tasks (mechanism 3) ---------------------------------------------
+
+
+def test_a_task_cell_listing_several_tasks_gives_each_its_own_record(tmp_path: Path) -> None:
+    rows: list[list[str | None]] = [
+        ["TT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành"],
+        ["1", "Hoàn thiện thể chế về dữ liệu:\n- Rà soát các quy định về chia sẻ dữ liệu;\n"
+              "- Xây dựng Nghị định về quản lý dữ liệu\ndùng chung.", "Bộ Công an", "Bộ Tư pháp",
+         "Tháng 6/2026\nTháng 12/2026"],
+        ["2", "Các nhiệm vụ sau:\n+ Tổ chức tập huấn cho cán bộ;\n+ Báo cáo Thủ tướng Chính phủ trước ngày "
+              "15/11/2026.", "Bộ Nội vụ", "", "Năm 2026"],
+        ["3", "Sơ kết việc thực hiện - giai đoạn 1", "Bộ Y tế", "", "Quý IV/2026"],
+    ]
+    _docx(tmp_path / "kh.docx", [(rows, [])])
+    got = {(r.body, r.role, r.task, str(r.due)) for r in _records(tmp_path / "kh.docx")}
+    intro = "Hoàn thiện thể chế về dữ liệu:"
+    assert got == {
+        # as many dates as tasks: the k-th date is the k-th task's
+        ("Bộ Công an", "chủ trì", f"{intro} Rà soát các quy định về chia sẻ dữ liệu;", "2026-06-30"),
+        ("Bộ Tư pháp", "phối hợp", f"{intro} Rà soát các quy định về chia sẻ dữ liệu;", "2026-06-30"),
+        ("Bộ Công an", "chủ trì", f"{intro} Xây dựng Nghị định về quản lý dữ liệu dùng chung.", "2026-12-31"),
+        ("Bộ Tư pháp", "phối hợp", f"{intro} Xây dựng Nghị định về quản lý dữ liệu dùng chung.", "2026-12-31"),
+        # a task that prints its own date keeps it; the others take the column's
+        ("Bộ Nội vụ", "chủ trì", "Các nhiệm vụ sau: Tổ chức tập huấn cho cán bộ;", "2026-12-31"),
+        ("Bộ Nội vụ", "chủ trì", "Các nhiệm vụ sau: Báo cáo Thủ tướng Chính phủ trước ngày 15/11/2026.",
+         "2026-11-15"),
+        # a dash inside a sentence lists nothing
+        ("Bộ Y tế", "chủ trì", "Sơ kết việc thực hiện - giai đoạn 1", "2026-12-31"),
+    }
+
+
+def test_a_pdf_cell_whose_lines_were_joined_still_lists_its_tasks() -> None:
+    from ingest.assignments import cell_items
+
+    assert cell_items("Hoàn thiện thể chế: - Rà soát quy định; - Xây dựng Nghị định mới.") == (
+        "Hoàn thiện thể chế:", ["Rà soát quy định;", "Xây dựng Nghị định mới."])
+    assert cell_items("Trung tâm Thông tin - Văn phòng UBND tỉnh vận hành hệ thống.") == (
+        "", ["Trung tâm Thông tin - Văn phòng UBND tỉnh vận hành hệ thống."])
