@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import statistics
 import sys
 import threading
@@ -40,6 +41,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+ROOT = Path(__file__).resolve().parents[1]
+
 QUESTIONS = (
     "Ai chủ trì kiểm tra an toàn phòng cháy, chữa cháy tại các cụm công nghiệp?",
     "Sở Công Thương phải trình Ủy ban nhân dân tỉnh quy chế phối hợp trước ngày nào?",
@@ -49,11 +52,55 @@ QUESTIONS = (
 )
 
 
+# Gold assignments read from the documents (task quotes and bodies): the material of
+# ``generated_questions``, so a long run need not ask any question twice.
+GOLD_FILES = (ROOT / "evals" / "gold" / "assignments.jsonl",
+              ROOT / "evals" / "wide" / "dev_assignments.jsonl")
+_FORMS = ("Ai chủ trì {t}?", "Đơn vị nào chịu trách nhiệm {t}?", "{T} hạn khi nào?",
+          "Cơ quan nào phối hợp {t}?", "{b} phải làm gì về {t}?")
+_TASK_WORDS = (5, 8, 11)
+
+
+def question_forms(body: str, quote: str) -> list[str]:
+    """Questions an official might ask about one assignment: each form, with the task
+    cut to a few lengths.
+
+    >>> forms = question_forms("Sở Xây dựng", "Rà soát quy hoạch ngành, báo cáo Ủy ban nhân dân tỉnh.")
+    >>> len(forms), forms[0], forms[4]
+    (15, 'Ai chủ trì rà soát quy hoạch ngành?', 'Sở Xây dựng phải làm gì về rà soát quy hoạch ngành?')
+    """
+    words = quote.strip().rstrip(".;:").split()
+    out = []
+    for n in _TASK_WORDS:
+        if len(words) < n:
+            break
+        task = " ".join(words[:n]).rstrip(",;:.")
+        t = task[0].lower() + task[1:]
+        out += [form.format(t=t, T=task[0].upper() + task[1:], b=body) for form in _FORMS]
+    return out
+
+
+def generated_questions(paths: Sequence[Path] = GOLD_FILES, seed: int = 12) -> tuple[str, ...]:
+    """Distinct questions built from gold assignments, shuffled with ``seed`` (thousands:
+    enough for 20 askers through a whole upload without asking one twice)."""
+    seen: dict[str, None] = {}
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            if row.get("body") and row.get("quote"):
+                seen.update(dict.fromkeys(question_forms(row["body"], row["quote"])))
+    out = list(seen)
+    random.Random(seed).shuffle(out)
+    return tuple(out)
+
+
 @dataclass
 class Outcome:
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     not_found: int = 0
+    asked: set[str] = field(default_factory=set)
+    repeated: int = 0  # questions asked a second time (the question set ran out)
 
 
 @dataclass
@@ -68,6 +115,7 @@ class Report:
     wall_s: float
     per_s: float
     client_cpu_ms: float = 0.0  # this load generator's CPU per answered question
+    repeated: int = 0  # questions asked before in this run (the server remembers their vectors)
     server_cpu_ms: float | None = None  # the server's (``--server-pid``), robust to a busy machine
 
 
@@ -193,6 +241,8 @@ def run_user(
     auth: tuple[str, str] | None,
     rounds: int,
     offset: int,
+    u: int,
+    users: int,
     start: threading.Barrier,
     out: Outcome,
     lock: threading.Lock,
@@ -212,8 +262,13 @@ def run_user(
     start.wait()
     i = 0
     while i < rounds or more():
-        question = questions[(offset * rounds + i) % len(questions)]
+        # Asker u takes every users-th question from ``offset``: no two askers share one
+        # until the set runs out.
+        question = questions[(offset + i * users + u) % len(questions)]
         i += 1
+        with lock:
+            out.repeated += question in out.asked
+            out.asked.add(question)
         t0 = time.perf_counter()
         try:
             result: Any = ask(question)
@@ -235,7 +290,7 @@ def load_test(
 ) -> tuple[Report, list[str]]:
     """Run ``users`` concurrent askers; the summary and the first few error messages.
 
-    ``more``: keep asking after ``rounds`` while it says so; ``offset``: start further
+    ``more``: keep asking after ``rounds`` while it says so; ``offset``: start that far
     into ``questions`` (a second run in the same process asks new questions);
     ``server_pid``: also report the server's CPU per question (same machine only).
     """
@@ -243,8 +298,8 @@ def load_test(
     start = threading.Barrier(users + 1)
     with ThreadPoolExecutor(max_workers=users) as pool:
         for u in range(users):
-            pool.submit(run_user, url, auth, rounds, offset + u, start, out, lock, questions, more,
-                        client_kind)
+            pool.submit(run_user, url, auth, rounds, offset, u, users, start, out, lock, questions,
+                        more, client_kind)
         start.wait()
         t0, cpu0 = time.perf_counter(), time.process_time()
         server0 = process_cpu_s(server_pid) if server_pid else None
@@ -263,6 +318,7 @@ def load_test(
         wall_s=round(wall, 3),
         per_s=round(len(out.latencies) / wall, 2) if wall else 0.0,
         client_cpu_ms=round(1000 * cpu / answered, 1),
+        repeated=out.repeated,
         server_cpu_ms=(round(1000 * (server - server0) / answered, 1)
                        if server is not None and server0 is not None else None),
     ), out.errors[:5]
@@ -315,15 +371,15 @@ def with_upload(url: str, users: int, rounds: int, auth: tuple[str, str] | None,
     uploader.start()
     up.started.wait()
     report, errors = load_test(url, users, rounds, auth, questions,
-                               more=lambda: not up.done.is_set(), offset=users,
+                               more=lambda: not up.done.is_set(), offset=users * rounds,
                                client_kind=client_kind)
     uploader.join()
     return report, errors, up
 
 
 def _line(name: str, r: Report) -> str:
-    return (f"{name:<22} {r.requests:>6} {r.errors:>5} {r.not_found:>6}  {r.p50_s:>6.3f} "
-            f"{r.p95_s:>6.3f} {r.max_s:>6.3f} {r.per_s:>7.2f}")
+    return (f"{name:<22} {r.requests:>6} {r.errors:>5} {r.not_found:>6} {r.repeated:>6}  "
+            f"{r.p50_s:>6.3f} {r.p95_s:>6.3f} {r.max_s:>6.3f} {r.per_s:>7.2f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -335,6 +391,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="in một dòng JSON")
     ap.add_argument("--questions", default=None,
                     help="tệp câu hỏi (JSONL có khóa question, hoặc mỗi dòng một câu)")
+    ap.add_argument("--generated", action="store_true",
+                    help="thêm sau các câu hỏi hàng nghìn câu sinh từ giao việc gold (evals/gold, "
+                         "evals/wide): chạy dài, kể cả lúc tải lên, không câu nào hỏi lại")
     ap.add_argument("--upload", default=None,
                     help="kịch bản một người tải lên tệp này trong lúc những người khác hỏi "
                          "(in kèm số đo không tải lên, đo cùng lần chạy)")
@@ -350,6 +409,8 @@ def main(argv: list[str] | None = None) -> int:
         user, _, password = args.auth.partition(":")
         auth = (user, password)
     questions = read_questions(args.questions) if args.questions else QUESTIONS
+    if args.generated:
+        questions = tuple(dict.fromkeys(questions + generated_questions()))
     report, sample_errors = load_test(args.url, args.users, args.rounds, auth, questions,
                                       client_kind=args.client, server_pid=args.server_pid)
     if args.upload:
@@ -360,7 +421,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             print(json.dumps(rows, ensure_ascii=False))
         else:
-            print(f"{'kịch bản':<22} {'câu':>6} {'lỗi':>5} {'k.thấy':>6}  {'p50':>6} {'p95':>6} "
+            print(f"{'kịch bản':<22} {'câu':>6} {'lỗi':>5} {'k.thấy':>6} {'lặp':>6}  {'p50':>6} {'p95':>6} "
                   f"{'max':>6} {'câu/s':>7}")
             print(_line(f"{args.users} người hỏi", report))
             print(_line("+ 1 tải lên", during))
@@ -374,7 +435,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(
             f"{report.users} người × {args.rounds} câu: {report.requests} yêu cầu, "
-            f"{report.errors} lỗi, {report.not_found} không tìm thấy"
+            f"{report.errors} lỗi, {report.not_found} không tìm thấy, {report.repeated} câu hỏi lại"
         )
         print(f"độ trễ p50 {report.p50_s:.3f}s  p95 {report.p95_s:.3f}s  max {report.max_s:.3f}s")
         print(f"tổng {report.wall_s:.2f}s, {report.per_s:.2f} câu/giây")

@@ -279,3 +279,19 @@ def test_a_deadline_asked_of_a_body_comes_from_its_own_item_not_one_naming_it_as
     answer = compose_answer(Question.parse("UBND xã Đạ Huoai phải phê duyệt xong các phương án bồi thường "
                                            "còn lại trước ngày nào?"), _hits(chunks), resp)
     assert answer.owners[0].body == commune and answer.owners[0].due == dt.date(2026, 5, 15)
+
+
+def test_a_body_asked_about_as_the_owner_of_a_duty_answers_only_from_its_tasks() -> None:
+    """"Nhiệm vụ của X là gì?": X owns the duty asked about, though a name after "của" is
+    usually not the subject. X without a task is "not found", never a neighbour's task."""
+    health = "Tổ chức khám sàng lọc cho người nghiện ma túy tại cộng đồng"
+    police = "Rà soát, lập danh sách người nghiện ma túy trên địa bàn"
+    chunks = [_chunk(LETTER, "1", f"Sở Y tế: {health}."), _chunk(LETTER, "2", f"Công an tỉnh: {police}.")]
+    resp = Responsibilities([_a(LETTER, "Sở Y tế", "1", health), _a(LETTER, "Công an tỉnh", "2", police)])
+    own = compose_answer(Question.parse("Nhiệm vụ của Công an tỉnh về người nghiện ma túy là gì?"),
+                         _hits(chunks), resp)
+    assert own.found and [o.body for o in own.owners] == ["Công an tỉnh"]
+    absent = compose_answer(Question.parse("Trách nhiệm của Sở Tư pháp về người nghiện ma túy là gì?"),
+                            _hits(chunks), resp)
+    assert not absent.found and absent.gap == "no_task_for_body" and absent.owners == ()
+    assert absent.text.startswith("Không thấy nhiệm vụ nào giao cho Sở Tư pháp")

@@ -67,7 +67,9 @@ _WHEN = re.compile(r"khi nào|bao giờ|lúc nào|(?:ngày|hôm|tháng|năm|quý
 _WHAT = re.compile(r"(?:nhiệm vụ|việc|trách nhiệm|công việc|nội dung)(?: gì| nào)|làm gì|những gì"
                    r"|phải làm|được giao(?: những)? (?:việc|nhiệm vụ)"
                    # "được giao gì", "phải chuẩn bị gì": a duty asked of the subject by its verb
-                   r"|(?:phải|được|cần)\s+(?:[\wÀ-ỹ]+\s+){0,2}?gì(?![\wÀ-ỹ])")
+                   r"|(?:phải|được|cần)\s+(?:[\wÀ-ỹ]+\s+){0,2}?gì(?![\wÀ-ỹ])"
+                   # "Nhiệm vụ của Sở Y tế là gì?", "Trách nhiệm của các xã gồm những gì?"
+                   r"|^(?:nhiệm vụ|trách nhiệm|công việc|phần việc|vai trò)\s+của(?![\wÀ-ỹ])")
 _PERIOD_CUE = re.compile(r"đến hạn|hết hạn|có hạn|phải (?:hoàn thành|xong)|(?:việc|nhiệm vụ)"
                          r"(?: gì| nào)|những (?:việc|nhiệm vụ)|công việc")
 _PERIOD = re.compile(r"(?:trong|vào|của)\s+(?:(?:tháng\s+\d{1,2}(?:\s*(?:/|năm)\s*\d{4}|(?![\d/])))"
@@ -88,6 +90,8 @@ def classify(question: str) -> Kind:
     'period'
     >>> classify("Sở Tài chính được giao gì trong việc lập quy hoạch?"), classify("Các sở phải chuẩn bị gì?")
     ('what', 'what')
+    >>> classify("Nhiệm vụ của Công an tỉnh về cai nghiện là gì?")
+    'what'
     >>> classify("Quy chế quản lý cụm công nghiệp gồm mấy chương?")
     'search'
     """
@@ -267,6 +271,9 @@ _ASKS_OTHER = re.compile(r"^(?:giao|đề nghị|yêu cầu|chỉ đạo)(?![\w�
 _NOT_A_VERB = frozenset({"và", "của", "thuộc", "tại", "ở", "các", "với", "cùng"})
 # A name after these is an object or a recipient ("nộp Sở NV", "gửi về Công an tỉnh").
 _OBJECT_OF = frozenset({"nộp", "gửi", "về", "cho", "với", "tới", "đến", "của", "trình"})
+# ... except the owner of a duty: "Nhiệm vụ của Sở Y tế là gì?", "Hạn của Bộ Tư pháp?".
+_DUTY_OF = re.compile(r"(?<![\wÀ-ỹ])(?:nhiệm vụ|trách nhiệm|công việc|phần việc|việc|vai trò"
+                      r"|thời hạn|hạn|đầu việc)\s+của\s*$", re.IGNORECASE)
 
 
 def _name_at(text: str) -> str | None:
@@ -314,6 +321,10 @@ def read_body(question: str) -> str | None:
     'Sở Y tế'
     >>> read_body("Hồ sơ nộp Sở NV hạn chót khi nào?") is None
     True
+    >>> read_body("Nhiệm vụ của Trường Đại học Luật Hà Nội là gì?")
+    'Trường Đại học Luật Hà Nội'
+    >>> read_body("Theo báo cáo của Sở Tư pháp, ai chủ trì?") is None
+    True
     >>> read_body("VP UBND tỉnh phải làm gì?") is None
     True
     """
@@ -325,6 +336,8 @@ def read_body(question: str) -> str | None:
         before = text[: m.start()].split()
         if before and before[-1].isupper() and len(before[-1]) > 1:
             return None
+        if _DUTY_OF.search(text[: m.start()]):
+            return name
         if before and before[-1].lower() in _OBJECT_OF:
             continue
         after = text[m.start() + len(name):].strip()
