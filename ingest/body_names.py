@@ -31,7 +31,7 @@ import unicodedata
 from ingest.abbreviations import AGENCY_TABLE, spell_out
 from ingest.deadlines import find_deadlines
 
-__all__ = ["has_stray_number", "is_well_formed_body", "name_head", "trim_body"]
+__all__ = ["has_stray_number", "is_well_formed_body", "name_head", "standalone_name_at", "trim_body"]
 
 # Organisation heads, longest first where one is a prefix of another.
 _ORG_HEADS = (
@@ -46,6 +46,8 @@ _ORG_HEADS = (
     "Đoàn kiểm tra", "Đoàn công tác",
     "Thường trực", "Cơ sở", "Phòng", "Đồn", "Hạt Kiểm lâm", "Kiểm lâm", "Ủy ban Dân tộc",
     "Viễn thông", "Bưu điện",  # provincial units of VNPT and VNPost: "Viễn thông Lâm Đồng"
+    # national bodies and funds whose head is not a word above
+    "Viện kiểm sát", "Bảo hiểm xã hội", "Cảnh sát biển", "Quỹ", "Hiệp hội", "Kiểm toán",
 )
 # Heads that are a whole name by themselves.
 _ALONE = (
@@ -66,7 +68,7 @@ _TITLES = (
 _FREE_HEADS = (
     "Ủy ban nhân dân", "Hội đồng nhân dân", "Hội đồng", "Ban Quản lý", "Ban Chỉ đạo", "Ban Chỉ huy",
     "Bộ Chỉ huy", "Bộ Tư lệnh", "Tổ công tác", "Đoàn kiểm tra", "Đoàn công tác", "Vườn quốc gia",
-    "Viện Kiểm sát", "Ủy ban Mặt trận Tổ quốc", "Hạt Kiểm lâm",
+    "Viện Kiểm sát", "Viện kiểm sát", "Ủy ban Mặt trận Tổ quốc", "Hạt Kiểm lâm",
 )
 _LEVEL_RX = re.compile(
     r"^(?:tỉnh|thành phố|huyện|xã|phường|quận|thị xã|đặc khu|cấp|các|nhân dân|quốc gia|trung ương"
@@ -133,6 +135,18 @@ def _alternation(words: tuple[str, ...], flags: str = "") -> re.Pattern[str]:
 _ORG_RX = _alternation(_ORG_HEADS)
 _TITLE_RX = _alternation(_TITLES)
 _ALONE_RX = re.compile(r"^(?:" + "|".join(map(re.escape, _ALONE)) + r")$")
+_ALONE_AT = _alternation(_ALONE)
+
+
+def standalone_name_at(text: str) -> str | None:
+    """The name ``text`` opens with when it is one of the heads that are a whole name by
+    themselves (``Kiểm toán Nhà nước``, ``Tỉnh đoàn``), else None.
+
+    >>> standalone_name_at("Kiểm toán Nhà nước phải làm gì?"), standalone_name_at("Tỉnh đoànkết") is None
+    ('Kiểm toán Nhà nước', True)
+    """
+    m = _ALONE_AT.match(_nfc(text))
+    return m.group(0) if m else None
 _CLASS_RX = _alternation(_CLASSES, "(?i)")
 _GROUP_RX = re.compile(r"^(?:[Cc]ác|[Nn]hững)\s+")
 

@@ -295,3 +295,15 @@ def test_a_body_asked_about_as_the_owner_of_a_duty_answers_only_from_its_tasks()
                             _hits(chunks), resp)
     assert not absent.found and absent.gap == "no_task_for_body" and absent.owners == ()
     assert absent.text.startswith("Không thấy nhiệm vụ nào giao cho Sở Tư pháp")
+
+
+def test_national_bodies_outside_the_common_heads_are_read_from_questions() -> None:
+    """A question about a body no loaded document names is still read as that body, so it is
+    answered "not found" instead of with a neighbour's task."""
+    from vanban.answer.question import read_body
+
+    for name in ("Kiểm toán Nhà nước", "Tỉnh đoàn", "Bảo hiểm xã hội Việt Nam", "Quỹ Bảo vệ môi trường",
+                 "Hiệp hội Doanh nghiệp nhỏ và vừa", "Viện kiểm sát nhân dân tối cao",
+                 "Cảnh sát biển Việt Nam"):
+        assert read_body(f"{name} phải làm gì?") == name
+        assert read_body(f"Nhiệm vụ của {name} là gì?") == name

@@ -27,7 +27,7 @@ from typing import Literal
 
 from ingest.abbreviations import QUESTION_TABLE, spell_out
 from ingest.bodies import body_matches, canonical_body, province_of, split_body_key
-from ingest.body_names import is_well_formed_body, name_head, trim_body
+from ingest.body_names import is_well_formed_body, name_head, standalone_name_at, trim_body
 from ingest.deadlines import parse_deadline
 
 __all__ = [
@@ -284,7 +284,7 @@ _DUTY_OF = re.compile(r"(?<![\wÀ-ỹ])(?:nhiệm vụ|trách nhiệm|công vi�
 def _name_at(text: str) -> str | None:
     """The well-formed body name ``text`` opens with, cut before the predicate."""
     if name_head(text) is None:
-        return None
+        return standalone_name_at(text)
     cut = _QUESTION_CUT.search(text)
     name = trim_body(text[: cut.start()] if cut else text)
     return name if name and (is_well_formed_body(name) or _head_and_initials(name)) else None
