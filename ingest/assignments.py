@@ -145,6 +145,9 @@ _NOT_A_TASK = re.compile(
     r" (?:Chỉ thị|Quyết định|Kế hoạch|Thông tư|Nghị định|Nghị quyết|Công văn) này\W*$",
     re.IGNORECASE,
 )
+# The enacting formula above a legal text's articles (NĐ 30/2020 form): "Chính phủ ban hành Nghị định
+# quy định …", "Bộ trưởng Bộ Nội vụ ban hành Thông tư hướng dẫn …"
+_ENACTS = re.compile(r"^[^.;:]{2,120}?\sban hành (?:Nghị định|Thông tư|Quyết định|Chỉ thị|Nghị quyết)\s(?!này)")
 # The enforcement formula that closes a decision: "… chịu trách nhiệm thi hành Quyết định này."
 _FORMULA = re.compile(r"chịu trách nhiệm thi hành (?:Quyết định|Thông tư|Nghị định|Nghị quyết|Chỉ thị) này")
 # Purpose, basis and funding sections. The words must open the heading: "Dự kiến mục tiêu,
@@ -167,7 +170,8 @@ _ROLE_NEAR = re.compile(r"(?<!hoặc )(?:chủ trì|phối hợp|tham mưu)", re
 # "phối hợp với Sở X", and "phối hợp Sở X" when a body's name follows at once
 _COORD_WITH = re.compile(r"phối hợp(?:\s+(?:chặt chẽ|thực hiện))?\s+(?P<with>với\s+)?", re.IGNORECASE)
 _OWNER_HEADING = re.compile(
-    r"^(?:(?:nhiệm vụ|trách nhiệm)(?:,?\s+(?:và\s+)?(?:quyền hạn|nhiệm vụ|chủ yếu|cụ thể|trọng tâm))*\s+của|giao)"
+    # "Đối với UBND các tỉnh:" over items: the body's tasks ("Đối với X: <rule>" on one line is not)
+    r"^(?:(?:nhiệm vụ|trách nhiệm)(?:,?\s+(?:và\s+)?(?:quyền hạn|nhiệm vụ|chủ yếu|cụ thể|trọng tâm))*\s+của|giao|đối với)"
     r"\s+(.+)$",
     re.IGNORECASE,
 )
@@ -549,7 +553,9 @@ def _lead_line(text: str) -> str:
     (``Về cải cách thể chế`` / ``Giao Sở Tư pháp chủ trì, …:``) — the line that
     introduces the items."""
     lines = [ln.strip() for ln in _nfc(text).split("\n") if ln.strip()]
-    if len(lines) == 2 and _TOPIC.match(lines[0]) and lines[1].endswith(":"):
+    # an article's title over the line that introduces its items ("Trách nhiệm của UBND cấp
+    # tỉnh" / "UBND các tỉnh, thành phố … có trách nhiệm:"): the nearer line names the actor
+    if len(lines) == 2 and (_TOPIC.match(lines[0]) or _OWNER_HEADING.match(lines[0])) and lines[1].endswith(":"):
         return lines[1]
     return _INLINE_ITEM.split(lines[0] if lines else "")[0].strip()
 
@@ -573,14 +579,35 @@ def _heading_actors(text: str) -> list[str]:
         # ("Các cơ quan, đơn vị được kiểm tra:"), not a catch-all ("… có liên quan")
         # "Các sở, ban, ngành; UBND các xã, phường": a heading of classes only names each of
         # them; beside a named body ("Công an tỉnh và các địa phương") a class is dropped
-        actors = split.actors if all(_is_class(x) for x in split.actors) else _specific(split.actors)
-        return [x for x in actors if not re.search(r"liên\s+quan", x)]
+        return _addressed(split.actors)
     return []
 
 
+def _owner_title(text: str) -> list[str]:
+    r"""The body an article's title gives its own text to, when text follows the title
+    (``Trách nhiệm của Bộ Tài chính`` / ``Bố trí kinh phí …``), else [].
+
+    >>> _owner_title("Trách nhiệm của Bộ Tài chính\nBố trí kinh phí thực hiện.")
+    ['Bộ Tài chính']
+    """
+    lines = _nfc(text).split("\n", 1)
+    if len(lines) < 2 or not lines[1].strip() or not _OWNER_HEADING.match(lines[0].strip()):
+        return []
+    return _heading_actors(lines[0])
+
+
+def _blank_first_line(text: str) -> str:
+    """``text`` with its first line (a title) blanked out; offsets into it stay those of ``text``."""
+    first = text.split("\n", 1)[0]
+    return " " * len(first) + text[len(first):]
+
+
 def _is_actor_heading(text: str) -> bool:
-    """``Bộ Kế hoạch và Đầu tư:``, ``Cục X có trách nhiệm:`` — a heading, not a task."""
+    """``Bộ Kế hoạch và Đầu tư:``, ``Cục X có trách nhiệm:``, ``Trách nhiệm của Bộ Nội vụ``,
+    ``Đối với UBND các tỉnh:`` — a heading, not a task."""
     first = _lead_line(text)
+    if _OWNER_HEADING.match(first) and not _LEAD_IN.match(first):
+        return bool(_heading_actors(first))
     split = split_actor(_LEAD_IN.sub("", first, count=1))
     if not split:
         return False
@@ -664,6 +691,9 @@ def _row_columns(row: Clause, doc: Document) -> tuple[dict[str, int] | None, tup
     """Column map of the table this row belongs to, and its header row (empty when guessed)."""
     for table in doc.tables:
         if any(tuple(r) == tuple(row.cells) for r in table.rows):
+            cols = _task_columns(table.header) if table.header else None
+            if cols:  # the header the parser read the rows under (two header rows, a continuation)
+                return cols, table.header
             for r in table.rows:
                 cols = _task_columns(r)
                 if cols:
@@ -805,6 +835,14 @@ def _letter_actors(doc: Document) -> list[str]:
     return []
 
 
+def _addressed(actors: list[str]) -> list[str]:
+    """The actors a heading or a request names: each class when it names only classes (``các
+    bộ, cơ quan ngang bộ; UBND các tỉnh``), else the named bodies; never a catch-all (``… có
+    liên quan``)."""
+    kept = actors if all(_is_class(x) for x in actors) else _specific(actors)
+    return [x for x in kept if not re.search(r"liên\s+quan", x)]
+
+
 def _recipients(text: str) -> list[tuple[str, str]]:
     """Bodies a report goes to so that they monitor (``để theo dõi``) or advise (``tham mưu``)."""
     out = []
@@ -854,6 +892,8 @@ def _clause_records(doc: Document, clause: Clause, by_path: dict[str, Clause],
         return []
     if clause.kind == "preamble" and clause.text.rstrip().endswith(":"):
         return []  # "… yêu cầu các cơ quan thực hiện một số nội dung sau:" introduces the items
+    if clause.kind == "preamble" and _ENACTS.search(clause.text):
+        return []  # "Bộ trưởng Bộ Nội vụ ban hành Thông tư …": the issuer enacting, not a task
     inherited, heading_role = _inherited_heading(clause, by_path)
     text = addressed(_nfc(clause.text), doc.header.recipients)
     if _is_actor_heading(text) and (_has_children(clause, by_path) or "\n" not in text):
@@ -861,6 +901,10 @@ def _clause_records(doc: Document, clause: Clause, by_path: dict[str, Clause],
     parents = _ancestors(clause, by_path)
     if inherited and parents and parents[0].text.rstrip().endswith(":") and not _heading_actors(parents[0].text):
         return []  # "đ) Phối hợp … chỉ đạo, hướng dẫn triển khai:" — its bullets detail the parent's task
+    title = _owner_title(text)
+    if title:  # "Điều 13. Trách nhiệm của Bộ Tài chính" over the article's own words
+        inherited, heading_role = title, DO
+        text = _blank_first_line(text)
     strong = bool(inherited)
     if not inherited and re.match(r"(?:[IVXL]+|\d+)(?:\.|~|$)", clause.path):
         inherited = letter  # items of the main body answer the letter's request
@@ -897,7 +941,49 @@ def _row_records(doc: Document, row: Clause) -> list[Assignment]:
     dues: list[Deadline | None] = list(cell_deadlines(_cell(cells, cols, "due"), ref))
     dues = dues or [None]
     pairs = [(b, _column_role(header, cols)) for b in leads] + [(b, COORD) for b in coords]
-    return _kept(_record(doc, row, b, r, task, d) for b, r in pairs for d in dues)
+    intro, items = cell_items(task)
+    if len(items) < 2:
+        return _kept(_record(doc, row, b, r, task, d) for b, r in pairs for d in dues)
+    out: list[Assignment] = []
+    for k, item in enumerate(items):  # a cell listing several tasks: one record set per task
+        own: list[Deadline | None] = [d for d in find_deadlines(item, ref) if d.due]
+        # as many dates in the time column as tasks in the cell: the k-th date is the k-th task's
+        mine = [dues[k]] if len(dues) == len(items) else own or dues
+        text = f"{intro} {item}" if intro else item
+        out.extend(_kept(_record(doc, row, b, r, text, d) for b, r in pairs for d in mine))
+    return out
+
+
+_CELL_ITEM = re.compile(r"^(?:[-–+•*]|[a-zđ]\)|\d{1,2}[.)])\s+(?=\S)")
+# "… sau: - Rà soát …; - Đề xuất …": a PDF cell's lines joined; a marker after a sentence's end
+_INLINE_CELL_ITEM = re.compile(r"(?<=[:;.])\s+(?:[-–+•]|[a-zđ]\))\s+(?=[A-ZĐÀ-Ỹ])")
+
+
+def cell_items(task: str) -> tuple[str, list[str]]:
+    r"""The intro and the tasks of a task cell that lists several, one per marked line
+    (``-``, ``+``, ``•``, ``a)``, ``1.``); ``("", [task])`` when it lists fewer than two.
+
+    >>> cell_items("Các nhiệm vụ sau:\n- Rà soát quy định;\n- Đề xuất sửa đổi\nLuật Đầu tư.")
+    ('Các nhiệm vụ sau:', ['Rà soát quy định;', 'Đề xuất sửa đổi Luật Đầu tư.'])
+    >>> cell_items("Rà soát quy định - Trung tâm Thông tin")
+    ('', ['Rà soát quy định - Trung tâm Thông tin'])
+    """
+    lines = [ln.strip() for ln in _nfc(task).split("\n") if ln.strip()]
+    if sum(1 for ln in lines if _CELL_ITEM.match(ln)) < 2:
+        lines = [ln.strip() for ln in _INLINE_CELL_ITEM.sub("\n- ", _nfc(task)).split("\n") if ln.strip()]
+    intro: list[str] = []
+    items: list[list[str]] = []
+    for line in lines:
+        marker = _CELL_ITEM.match(line)
+        if marker:
+            items.append([line[marker.end():]])
+        elif items:
+            items[-1].append(line)
+        else:
+            intro.append(line)
+    if len(items) < 2:
+        return "", [task]
+    return " ".join(intro), [" ".join(parts) for parts in items]
 
 
 def _parent(path: str) -> str | None:
@@ -929,11 +1015,13 @@ def _kept(records: Iterable[Assignment | None]) -> list[Assignment]:
     return [r for r in records if r is not None]
 
 
-def _dedupe(records: Iterable[Assignment]) -> list[Assignment]:
-    seen: set[tuple[str, str, str, str, date | None]] = set()
+def _dedupe(records: Iterable[Assignment], rows: frozenset[str] = frozenset()) -> list[Assignment]:
+    """One record per (clause, body, role, deadline); in a table row (``rows``) per task as well,
+    since its task cell may list several (:func:`cell_items`)."""
+    seen: set[tuple[str, str, str, str, date | None, str]] = set()
     out = []
     for r in records:
-        key = (r.clause, r.body_key, r.role, r.deadline_text or "", r.due)
+        key = (r.clause, r.body_key, r.role, r.deadline_text or "", r.due, r.task if r.clause in rows else "")
         if key not in seen:
             seen.add(key)
             out.append(r)
@@ -967,7 +1055,7 @@ def extract_assignments(doc: Document) -> list[Assignment]:
         else:
             records.extend(_clause_records(doc, clause, by_path, []))
     records = _with_reply_deadline(doc, [r for r in records if not _is_issuer(doc, r)])
-    return _dedupe(records)
+    return _dedupe(records, frozenset(c.path for c in doc.clauses if c.kind == "table_row"))
 
 
 # "Văn bản trả lời (đề nghị) gửi về Bộ X (qua Cục Y, …) trước ngày 24/12/2025": a letter's reply date

@@ -34,6 +34,11 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     page: int = 1
     row_pages: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    # A task table's header read as one row (``ingest.tables.task_header``: a header printed
+    # over two rows, ``Cơ quan thực hiện`` above ``Chủ trì | Phối hợp``, reads
+    # ``Cơ quan thực hiện Chủ trì | Phối hợp``); a continuation printed without a header
+    # carries the header of the table it continues. Set by the parser; () elsewhere.
+    header: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def pages_by_row(self) -> tuple[int, ...]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +28,10 @@ from ingest.model import Document, Header, Line, RawDocument, Table, with_locati
 from ingest.structure import ClauseBuilder, Para, join_lines, parse_marker, roman_to_int
 from ingest.tables import (
     cell_role,
-    find_task_header,
     is_closing_table,
     rows_from_flat_cells,
     task_columns,
+    task_header,
     task_rows,
 )
 
@@ -111,6 +112,7 @@ class _BodyReader:
         self.section = ("", "")  # (prefix, title)
         self.table_count = 0
         self.last_cols: dict[str, int] | None = None
+        self.last_header: tuple[str, ...] = ()  # the header last_cols were read from
         starts = [_attachment(blocks, i) for i in range(len(blocks))]
         self.many_appendices = sum(1 for a in starts if a and a[0] == "PL") > 1
         self.appendix_seen = 0
@@ -192,21 +194,23 @@ class _BodyReader:
             if not self.closing_done:
                 self.closing_lines.extend(c for row in t.rows for c in row if c.strip())
             return i + 1
-        found = find_task_header(t)
+        found = task_header(t)
         if found is None and self.last_cols and len(t.rows[0]) > max(self.last_cols.values()):
+            # a continuation printed without its header: read under the header it continues
             self.add_task_rows(t.rows, self.last_cols, t.pages_by_row)
-            self.tables.append(t)
+            self.tables.append(replace(t, header=self.last_header))
             return i + 1
         self.in_closing = False
         if found is None:
             self.tables.append(t)
             return i + 1
-        hdr, cols = found
+        hdr, cols = found.end, found.cols
         self.table_count += 1
         data = t.rows[hdr + 1 :]
         if not data:
             return self.flat_table(i, t, cols)
-        self.tables.append(t)
+        self.tables.append(replace(t, header=found.cells))
+        self.last_header = found.cells
         self.add_task_rows(data, cols, t.pages_by_row[hdr + 1 :])
         return i + 1
 
@@ -226,8 +230,9 @@ class _BodyReader:
             j += 1
         new_cols = task_columns(header) or cols
         rows = rows_from_flat_cells(lines, len(header))
-        table = Table(rows=(tuple(header), *rows), page=t.page)
+        table = Table(rows=(tuple(header), *rows), page=t.page, header=tuple(header))
         self.tables.append(table)
+        self.last_header = table.header
         self.add_task_rows(rows, new_cols, (t.page,) * len(rows))
         return j
 

@@ -209,3 +209,69 @@ def test_partners_named_by_acronym_in_a_table_cell_keep_their_records() -> None:
     assert {("đài truyền hình việt nam", "phối hợp"), ("đài tiếng nói việt nam", "phối hợp"),
             ("thông tấn xã việt nam", "phối hợp"), ("bộ ngoại giao", "chủ trì")} <= got
     assert not any(b.startswith("các bộ") for b, _ in got)  # the catch-all beside named partners
+
+
+# --- owner headings of legal texts (issue 9, mechanism 2) ------------------------------------
+
+DECREE = """CHÍNH PHỦ
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 45/2026/NĐ-CP
+Hà Nội, ngày 15 tháng 3 năm 2026
+NGHỊ ĐỊNH
+Quy định về cơ sở dữ liệu cán bộ, công chức
+Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025;
+Chính phủ ban hành Nghị định quy định về cơ sở dữ liệu cán bộ, công chức.
+Chương III
+TỔ CHỨC THỰC HIỆN
+Điều 12. Trách nhiệm của Bộ Nội vụ
+1. Chủ trì xây dựng, vận hành cơ sở dữ liệu quốc gia về cán bộ, công chức.
+2. Phối hợp với Bộ Công an bảo đảm an toàn dữ liệu.
+Điều 13. Trách nhiệm của Bộ Tài chính
+Bố trí kinh phí thực hiện theo quy định của pháp luật về ngân sách nhà nước.
+Điều 14. Trách nhiệm của Ủy ban nhân dân cấp tỉnh
+Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương có trách nhiệm:
+a) Chỉ đạo cập nhật dữ liệu của địa phương trước ngày 31 tháng 12 năm 2026;
+b) Phối hợp với Bộ Nội vụ kiểm tra việc khai thác dữ liệu.
+Điều 15. Hiệu lực thi hành
+Các Bộ trưởng, Chủ tịch Ủy ban nhân dân các tỉnh chịu trách nhiệm thi hành Nghị định này.
+"""
+
+
+def test_an_articles_owner_title_gives_its_items_and_its_own_words_to_the_body(tmp_path: Path) -> None:
+    path = tmp_path / "nd.txt"
+    path.write_text(DECREE, encoding="utf-8")
+    got = {(r.clause, r.body, r.role, r.due) for r in extract_assignments(parse_file(path))}
+    ubnd = "Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương"
+    assert got == {
+        ("Điều 12.1", "Bộ Nội vụ", "chủ trì", None),
+        ("Điều 12.2", "Bộ Nội vụ", "phối hợp", None), ("Điều 12.2", "Bộ Công an", "chủ trì", None),
+        # the title over the article's own text, with no numbered items
+        ("Điều 13", "Bộ Tài chính", "thực hiện", None),
+        # the line that introduces the items names the body, not the article's title; it is no task
+        ("Điều 14.a", ubnd, "thực hiện", date(2026, 12, 31)),
+        ("Điều 14.b", ubnd, "phối hợp", None), ("Điều 14.b", "Bộ Nội vụ", "chủ trì", None),
+    }
+
+
+def test_the_enacting_formula_above_the_articles_is_no_task(tmp_path: Path) -> None:
+    path = tmp_path / "tt.txt"
+    path.write_text(DECREE.replace("CHÍNH PHỦ\n", "BỘ NỘI VỤ\n", 1).replace(
+        "Chính phủ ban hành Nghị định", "Bộ trưởng Bộ Nội vụ ban hành Thông tư"), encoding="utf-8")
+    bodies = {r.body for r in extract_assignments(parse_file(path))}
+    assert "Bộ trưởng Bộ Nội vụ" not in bodies and "Bộ Tài chính" in bodies
+    # a plan's task to issue a circular stays a task
+    doc = _doc(_c("II.1", "Bộ Nội vụ ban hành Thông tư hướng dẫn trong quý II năm 2026."), doc_type="Kế hoạch")
+    assert _pairs(extract_assignments(doc)) == {("Bộ Nội vụ", "thực hiện")}
+
+
+def test_a_for_body_heading_over_items_is_the_bodys_and_no_task_itself() -> None:
+    doc = _doc(_c("3", "Đối với Ủy ban nhân dân các xã, phường:"),
+               _c("3.-1", "Rà soát hồ sơ đất đai trên địa bàn."),
+               _c("3.-2", "Phối hợp với Sở Xây dựng hoàn thiện quy hoạch."),
+               _c("4", "Đối với công tác giải phóng mặt bằng:"),
+               _c("4.-1", "Sở Tài chính thẩm định phương án bồi thường."), doc_type="Công văn")
+    got = {(r.clause, r.body, r.role) for r in extract_assignments(doc)}
+    assert got == {("3.-1", "Ủy ban nhân dân các xã, phường", "thực hiện"),
+                   ("3.-2", "Ủy ban nhân dân các xã, phường", "phối hợp"), ("3.-2", "Sở Xây dựng", "chủ trì"),
+                   ("4.-1", "Sở Tài chính", "thực hiện")}

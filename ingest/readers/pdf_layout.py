@@ -141,13 +141,31 @@ def _spread_merged_cells(rows: list[list[str]], cells: Sequence[Box], chars: lis
         c0, c1 = _index(xs, x0 + _TOL * 2), _index(xs, x1 - _TOL * 2)
         if min(r0, r1, c0, c1) < 0 or (r0 == r1 and c0 == c1):
             continue
-        inside = [ch for ch in chars if x0 <= (ch["x0"] + ch["x1"]) / 2 <= x1
-                  and top <= (ch["top"] + ch["bottom"]) / 2 <= bottom]
-        text = cell_text(inside)
+        box = (x0, top, x1, bottom)
+        text = cell_text([ch for ch in chars if _within(ch, box)])
+        if r0 == r1 and (top > ys[r0] + _TOL or bottom < ys[r0 + 1] - _TOL):
+            _stack_over_subcells(rows[r0], box, text, chars, xs, (ys[r0], ys[r0 + 1]), (c0, c1))
+            continue
         for r in range(r0, r1 + 1):
             rows[r][c0] = text
             for c in range(c0 + 1, c1 + 1):
                 rows[r][c] = ""
+
+
+def _within(ch: dict[str, Any], box: Box) -> bool:
+    return box[0] <= (ch["x0"] + ch["x1"]) / 2 <= box[2] and box[1] <= (ch["top"] + ch["bottom"]) / 2 <= box[3]
+
+
+def _stack_over_subcells(row: list[str], box: Box, text: str, chars: list[dict[str, Any]],
+                         xs: list[float], band: tuple[float, float], span: tuple[int, int]) -> None:
+    """A cell merged over several columns that fills only part of its row's height, over
+    sub-cells of its own (``Cơ quan thực hiện`` above ``Chủ trì | Phối hợp``, the row rule
+    between them too short to cut the table): its text goes before the first sub-cell's,
+    as a header of two rows reads, and each sub-cell keeps its own words."""
+    for c in range(span[0], span[1] + 1):
+        sub = (xs[c], band[0], xs[c + 1], band[1])
+        own = cell_text([ch for ch in chars if _within(ch, sub) and not _within(ch, box)])
+        row[c] = " ".join(x for x in (text if c == span[0] else "", own) if x)
 
 
 def _key(text: str) -> str:
