@@ -469,7 +469,7 @@ def _lead_deadline(seg: str) -> str:
 
 
 _BARE_DO = re.compile(r"^(?:(?:tổ chức|triển khai)\s+)?thực hiện\W*$", re.IGNORECASE)
-_ADVERBIAL = re.compile(r"^(?:Căn cứ|Trên cơ sở|Theo|Để|Nhằm)\s", re.IGNORECASE)
+_ADVERBIAL = re.compile(r"^(?:Căn cứ|Trên cơ sở|Theo|Để|Nhằm|Thực hiện)\s", re.IGNORECASE)
 
 
 def _after_adverbial(seg: str) -> str | None:
