@@ -418,10 +418,15 @@ def _sentence_actor(st: _Reading, seg: str, item: bool) -> _Split | None:
     return replace(split, asked=True) if split and asked else split
 
 
+_EXHORTATION = re.compile(r"^cần\s", re.IGNORECASE)
+
+
 def _requested(split: _Split | None) -> _Split | None:
     """``Ủy ban nhân dân tỉnh yêu cầu các Sở … triển khai``: the Sở are the actors."""
     if split and _ASKS.match(split.predicate):
         asked = split_actor(_ASKS.sub("", split.predicate, count=1))
+        if asked and _EXHORTATION.match(asked.predicate):
+            return split  # "UBND tỉnh yêu cầu các sở … cần nâng cao trách nhiệm": a call, read as before
         return replace(asked, asked=True) if asked else None
     return split
 
@@ -469,7 +474,13 @@ def _lead_deadline(seg: str) -> str:
 
 
 _BARE_DO = re.compile(r"^(?:(?:tổ chức|triển khai)\s+)?thực hiện\W*$", re.IGNORECASE)
-_ADVERBIAL = re.compile(r"^(?:Căn cứ|Trên cơ sở|Theo|Để|Nhằm|Thực hiện)\s", re.IGNORECASE)
+_ADVERBIAL = re.compile(
+    r"^(?:Căn cứ|Trên cơ sở|Theo|Để|Nhằm"
+    # "Thực hiện Chương trình công tác năm 2025, Bộ X đề nghị …" gives the basis; "Thực hiện rà
+    # soát …" is a task: only a document or a direction after it makes an opening adverbial
+    r"|Thực hiện\s+(?:(?:các|những)\s+)?(?:Chương trình|Kế hoạch|Quyết định|Chỉ thị|Nghị quyết|Nghị định"
+    r"|Thông tư|Công văn|Công điện|Thông báo|Kết luận|Luật|Đề án|văn bản|ý kiến|chỉ đạo|sự chỉ đạo"
+    r"|nhiệm vụ được giao))\s", re.IGNORECASE)
 
 
 def _after_adverbial(seg: str) -> str | None:
