@@ -236,6 +236,7 @@ class _Split:
 
     actors: list[str]
     predicate: str
+    asked: bool = False  # named after "đề nghị"/"yêu cầu"/"giao": the predicate is requested of them
 
 
 _UNITS = r"xã|phường|huyện|quận|thị xã|thành phố|tỉnh|đặc khu"
@@ -386,6 +387,15 @@ class _Reading:
     groups: list[_Group] = field(default_factory=list)
 
 
+# "có ý kiến" reports what a participant said, but is a task when it is asked for:
+# "đề nghị Quý Bộ có ý kiến góp ý … trước ngày 25/9/2025".
+_ASKED_OPINION = re.compile(r"^có ý kiến", re.IGNORECASE)
+
+
+def _not_a_task(predicate: str, asked: bool) -> bool:
+    return bool(_NOT_A_TASK.search(predicate)) and not (asked and _ASKED_OPINION.match(predicate))
+
+
 def _read_actor_sentence(st: _Reading, split: _Split, a: int, b: int) -> None:
     """A sentence that names its actors: a new group, or actors for the lines below."""
     if not split.predicate:
@@ -394,19 +404,30 @@ def _read_actor_sentence(st: _Reading, split: _Split, a: int, b: int) -> None:
         return
     actors = _specific(st.pending + split.actors)
     st.pending = []
-    if actors and not _NOT_A_TASK.search(_ADVERBS.sub("", split.predicate)):
+    if actors and not _not_a_task(_ADVERBS.sub("", split.predicate), split.asked):
         st.current = actors
         st.groups.append(_group_for(actors, split.predicate, a, b))
 
 
 def _sentence_actor(st: _Reading, seg: str, item: bool) -> _Split | None:
     """The actors a sentence names itself, after ``Giao``/``Đề nghị`` and ``X yêu cầu``."""
+    asked = False
     if item and not st.pending and not (st.strong and st.current):
-        seg = _LEAD_IN.sub("", seg, count=1)
-    split = split_actor(seg) if item or seg[:1].isupper() else None
+        seg, asked = _LEAD_IN.sub("", seg, count=1), bool(_LEAD_IN.match(seg))
+    split = _requested(split_actor(seg) if item or seg[:1].isupper() else None)
+    return replace(split, asked=True) if split and asked else split
+
+
+_EXHORTATION = re.compile(r"^cần\s", re.IGNORECASE)
+
+
+def _requested(split: _Split | None) -> _Split | None:
+    """``Ủy ban nhân dân tỉnh yêu cầu các Sở … triển khai``: the Sở are the actors."""
     if split and _ASKS.match(split.predicate):
-        # "Ủy ban nhân dân tỉnh yêu cầu các Sở … triển khai": the Sở are the actors
-        split = split_actor(_ASKS.sub("", split.predicate, count=1))
+        asked = split_actor(_ASKS.sub("", split.predicate, count=1))
+        if asked and _EXHORTATION.match(asked.predicate):
+            return split  # "UBND tỉnh yêu cầu các sở … cần nâng cao trách nhiệm": a call, read as before
+        return replace(asked, asked=True) if asked else None
     return split
 
 
@@ -453,7 +474,13 @@ def _lead_deadline(seg: str) -> str:
 
 
 _BARE_DO = re.compile(r"^(?:(?:tổ chức|triển khai)\s+)?thực hiện\W*$", re.IGNORECASE)
-_ADVERBIAL = re.compile(r"^(?:Căn cứ|Trên cơ sở|Theo|Để|Nhằm)\s", re.IGNORECASE)
+_ADVERBIAL = re.compile(
+    r"^(?:Căn cứ|Trên cơ sở|Theo|Để|Nhằm"
+    # "Thực hiện Chương trình công tác năm 2025, Bộ X đề nghị …" gives the basis; "Thực hiện rà
+    # soát …" is a task: only a document or a direction after it makes an opening adverbial
+    r"|Thực hiện\s+(?:(?:các|những)\s+)?(?:Chương trình|Kế hoạch|Quyết định|Chỉ thị|Nghị quyết|Nghị định"
+    r"|Thông tư|Công văn|Công điện|Thông báo|Kết luận|Luật|Đề án|văn bản|ý kiến|chỉ đạo|sự chỉ đạo"
+    r"|nhiệm vụ được giao))\s", re.IGNORECASE)
 
 
 def _after_adverbial(seg: str) -> str | None:
@@ -463,6 +490,9 @@ def _after_adverbial(seg: str) -> str | None:
         return None
     for comma in re.finditer(r",\s+", seg):
         rest = seg[comma.end():]
+        asked = _ASKS.match(rest)  # "Để hoàn thiện dự thảo, đề nghị các Bộ … góp ý"
+        if asked:
+            rest = rest[asked.end():]
         if _looks_like_body(rest):
             return rest
     return None
@@ -507,7 +537,7 @@ def _clause_groups(text: str, inherited: list[str], strong: bool = True) -> list
         split = _sentence_actor(st, _lead_deadline(seg), item)
         rest = None if split else _after_adverbial(seg)
         if rest:  # a subject after an opening adverbial; a mere class does not displace the heading's
-            split = split_actor(rest)
+            split = _requested(split_actor(rest))
             if split and st.current and all(is_generic_body(x) for x in split.actors):
                 split = None
             elif split and _BARE_DO.match(split.predicate):
@@ -784,12 +814,33 @@ def _pairs(group: _Group) -> Iterable[tuple[str, str]]:
         yield body, LEAD
 
 
+# A letter's polite "you" ("đề nghị Quý cơ quan góp ý …", "Quý Bộ"): its Kính gửi recipients.
+_YOU = re.compile(r"(?<![\wÀ-ỹ])(?:các\s+)?Quý\s+(?:[Cc]ơ quan|[Đđ]ơn vị|[Đđ]ịa phương|[Bb]ộ|[Ss]ở|[UỦuủ]y ban"
+                  r"|Uỷ ban|[Bb]an|[Hh]ội|[Tt]ổ chức|[Vv]iện|[Tt]ập đoàn|[Cc]ông ty|[Tt]rường|[Cc]ục|[Tt]òa án)"
+                  r"(?![\wÀ-ỹ])")
+
+
+def addressed(text: str, recipients: Sequence[str]) -> str:
+    """``text`` with a letter's polite "you" written out as the letter's recipients.
+
+    >>> addressed("Đề nghị Quý cơ quan góp ý trước ngày 15/02/2025.",
+    ...           ["Các Bộ, cơ quan ngang Bộ", "Ủy ban nhân dân các tỉnh"])
+    'Đề nghị các Bộ, cơ quan ngang Bộ và Ủy ban nhân dân các tỉnh góp ý trước ngày 15/02/2025.'
+    """
+    if not recipients or not _YOU.search(text):
+        return text
+    names = [r[0].lower() + r[1:] if r.startswith(("Các ", "Những ")) else r for r in recipients]
+    you = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " và " + names[-1]
+    return _YOU.sub(you, text)
+
+
 def _letter_actors(doc: Document) -> list[str]:
     """Addressees of the letter's request: ``… kính đề nghị UBND các tỉnh … nội dung sau:``."""
     intro = [c for c in doc.clauses if c.kind == "preamble" and c.text.rstrip().endswith(":")]
     for clause in reversed(intro):
-        ask = _INTRO_ASK.search(clause.text)
-        split = split_actor(clause.text[ask.end() :]) if ask else None
+        text = addressed(clause.text, doc.header.recipients)
+        ask = _INTRO_ASK.search(text)
+        split = split_actor(text[ask.end() :]) if ask else None
         if split:
             return [x for x in split.actors if not x.lower().startswith(("các ", "những "))]
     return []
@@ -855,7 +906,7 @@ def _clause_records(doc: Document, clause: Clause, by_path: dict[str, Clause],
     if clause.kind == "preamble" and _ENACTS.search(clause.text):
         return []  # "Bộ trưởng Bộ Nội vụ ban hành Thông tư …": the issuer enacting, not a task
     inherited, heading_role = _inherited_heading(clause, by_path)
-    text = _nfc(clause.text)
+    text = addressed(_nfc(clause.text), doc.header.recipients)
     if _is_actor_heading(text) and (_has_children(clause, by_path) or "\n" not in text):
         return []  # an actor heading: its items carry the tasks
     parents = _ancestors(clause, by_path)

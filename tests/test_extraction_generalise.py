@@ -275,3 +275,55 @@ def test_a_for_body_heading_over_items_is_the_bodys_and_no_task_itself() -> None
     assert got == {("3.-1", "Ủy ban nhân dân các xã, phường", "thực hiện"),
                    ("3.-2", "Ủy ban nhân dân các xã, phường", "phối hợp"), ("3.-2", "Sở Xây dựng", "chủ trì"),
                    ("4.-1", "Sở Tài chính", "thực hiện")}
+
+
+# --- a ministry's letter to its addressees -----------------------------------------------
+
+_MINISTRY_LETTER = """BỘ NỘI VỤ
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 812/BNV-CCHC
+V/v góp ý dự thảo báo cáo
+Hà Nội, ngày 10 tháng 9 năm 2025
+Kính gửi:
+- Các Bộ, cơ quan ngang Bộ;
+- Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương.
+{body}
+Nơi nhận:
+- Như trên;
+- Lưu: VT, CCHC.
+KT. BỘ TRƯỞNG
+THỨ TRƯỞNG
+Nguyễn Văn A
+"""
+_ADDRESSEES = {("Các Bộ, cơ quan ngang Bộ", "thực hiện"),
+               ("Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương", "thực hiện")}
+
+
+def _letter(tmp_path: Path, body: str) -> list[Assignment]:
+    path = tmp_path / "cv.txt"
+    path.write_text(_MINISTRY_LETTER.format(body=body), encoding="utf-8")
+    return extract_assignments(parse_file(path))
+
+
+def test_the_polite_you_of_a_letter_is_its_addressees(tmp_path: Path) -> None:
+    got = _letter(tmp_path, "Để hoàn thiện dự thảo, đề nghị Quý cơ quan nghiên cứu, góp ý và gửi về "
+                            "Bộ Nội vụ trước ngày 25/9/2025.")
+    assert _pairs(got) == _ADDRESSEES
+    assert {r.due for r in got} == {date(2025, 9, 25)}
+    assert all(r.task.startswith("nghiên cứu, góp ý") for r in got)
+
+
+def test_a_request_by_the_issuer_after_an_adverbial_is_the_addressees_task(tmp_path: Path) -> None:
+    got = _letter(tmp_path, "Thực hiện Chương trình công tác năm 2025, Bộ Nội vụ đề nghị các Bộ, cơ quan "
+                            "ngang Bộ rà soát, gửi số liệu về Bộ Nội vụ trước ngày 30/9/2025.")
+    assert _pairs(got) == {("Các Bộ, cơ quan ngang Bộ", "thực hiện")}
+    assert "Bộ Nội vụ" not in {r.body for r in got}
+
+
+def test_an_opinion_asked_for_is_a_task_an_opinion_given_is_not(tmp_path: Path) -> None:
+    asked = _letter(tmp_path, "Bộ Nội vụ đề nghị Quý Bộ có ý kiến góp ý và gửi về Bộ Nội vụ trước ngày "
+                              "25/9/2025.")
+    assert _pairs(asked) == _ADDRESSEES
+    given = _letter(tmp_path, "Bộ Công Thương có ý kiến về dự thảo báo cáo.")
+    assert given == []
