@@ -1099,7 +1099,7 @@ def _with_reply_deadline(doc: Document, records: list[Assignment]) -> list[Assig
 
 
 _ALIAS = re.compile(
-    r"\(\s*(?:sau đây\s+)?(?:gọi tắt|viết tắt|gọi chung)\s+là\s*:?\s*[“\"']?(?P<short>[^()“”\"']{2,60}?)[”\"']?\s*\)"
+    r"\(\s*(?:sau đây\s+)?(?:gọi tắt|viết tắt|gọi chung|gọi)\s+là\s*:?\s*[“\"']?(?P<short>[^()“”\"']{2,60}?)[”\"']?\s*\)"
 )
 
 

@@ -345,7 +345,7 @@ def _read_fragment(frags: list[Fragment], i: int, st: _State) -> int:
         st.header_end = max(st.header_end, f.block)
     if text.startswith("V/v"):
         return _read_vv(frags, i, text, st)
-    if text.startswith("Kính gửi"):
+    if text.startswith("Kính gửi") or _TELEGRAM.match(text):
         return _read_recipients(frags, i, text, st)
     if st.doc_type is None and (kind := doc_type_of(text)):
         st.doc_type = kind
@@ -388,7 +388,8 @@ def _read_title(frags: list[Fragment], i: int, st: _State) -> int:
             break
         if is_upper(text) and _AUTHORITY.match(text) and lines:
             break
-        if text.startswith("Kính gửi") or parse_place_date(text) or parse_number(text):
+        if text.startswith("Kính gửi") or _TELEGRAM.match(text) or parse_place_date(text) \
+                or parse_number(text):
             break
         lines.append(text)
         st.header_end = max(st.header_end, frags[i].block)
@@ -420,9 +421,13 @@ def _read_vv(frags: list[Fragment], i: int, first: str, st: _State) -> int:
     return i
 
 
+# A telegram's addressees follow its issuer: "THỦ TƯỚNG CHÍNH PHỦ điện:" reads as "Kính gửi:".
+_TELEGRAM = re.compile(r"^[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ\s,]{2,80}?\s+điện\s*:")
+
+
 def _read_recipients(frags: list[Fragment], i: int, first: str, st: _State) -> int:
     assert st.recipients is not None
-    rest = re.sub(r"^Kính gửi\s*:?", "", first).strip()
+    rest = _TELEGRAM.sub("", re.sub(r"^Kính gửi\s*:?", "", first)).strip()
     st.recipients.extend(split_recipients(rest) if rest else [])
     st.header_end = max(st.header_end, frags[i].block)
     i += 1

@@ -327,3 +327,31 @@ def test_an_opinion_asked_for_is_a_task_an_opinion_given_is_not(tmp_path: Path) 
     assert _pairs(asked) == _ADDRESSEES
     given = _letter(tmp_path, "Bộ Công Thương có ý kiến về dự thảo báo cáo.")
     assert given == []
+
+
+def test_a_telegrams_addressees_are_its_recipients_not_a_task(tmp_path: Path) -> None:
+    """"THỦ TƯỚNG CHÍNH PHỦ điện:" opens the addressee list, as "Kính gửi:" does."""
+    path = tmp_path / "cd.txt"
+    path.write_text(
+        "THỦ TƯỚNG CHÍNH PHỦ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Số: 15/CĐ-TTg\nHà Nội, ngày 20 tháng 3 năm 2026\nCÔNG ĐIỆN\nVề việc phòng, chống cháy rừng\n"
+        "THỦ TƯỚNG CHÍNH PHỦ điện:\n- Bộ trưởng các Bộ: Nông nghiệp và Môi trường, Quốc phòng;\n"
+        "- Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương.\n"
+        "Để chủ động phòng ngừa, Thủ tướng Chính phủ yêu cầu:\n"
+        "1. Bộ Nông nghiệp và Môi trường chủ trì, phối hợp với Bộ Công an kiểm tra công tác phòng cháy rừng.\n"
+        "2. Giao Văn phòng Chính phủ theo dõi, đôn đốc việc thực hiện Công điện này.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nTHỦ TƯỚNG\nPhạm Minh Chính\n", encoding="utf-8")
+    doc = parse_file(path)
+    assert doc.header.title == "Về việc phòng, chống cháy rừng"
+    assert len(doc.header.recipients) == 2 and doc.header.recipients[1].startswith("Chủ tịch Ủy ban nhân dân")
+    assert _pairs(extract_assignments(doc)) == {
+        ("Bộ Nông nghiệp và Môi trường", "chủ trì"), ("Bộ Công an", "phối hợp"),
+        ("Văn phòng Chính phủ", "theo dõi, đôn đốc")}
+
+
+def test_a_short_name_given_by_sau_day_goi_la_is_the_full_body() -> None:
+    doc = _doc(_c("Điều 1", "Thành lập Ban Chỉ đạo quốc gia về dữ liệu (sau đây gọi là Ban Chỉ đạo)."),
+               _c("Điều 2", "Nhiệm vụ, quyền hạn của Ban Chỉ đạo"),
+               _c("Điều 2.1", "Nghiên cứu, đề xuất chủ trương, chính sách phát triển dữ liệu."),
+               doc_type="Quyết định", issuer="Thủ tướng Chính phủ")
+    assert _pairs(extract_assignments(doc)) == {("Ban Chỉ đạo quốc gia về dữ liệu", "thực hiện")}
