@@ -72,6 +72,10 @@ _TAIL = r"(?:\s+(?P<rec>" + _REC + r")(?:\s+kể\s+từ\s+năm\s+(?P<from>\d{4})
 _PATTERNS: tuple[tuple[str, str, bool], ...] = (
     ("date", _CUE + r"\s*" + _TIME + _DAY + _TAIL, True),
     ("monthly", _MONTHLY, True),
+    # "báo cáo trước 30/6/2026", "xong trước 20/10": a cue, then a day/month without "ngày"
+    ("date", r"(?:(?:hoàn\s+thành\s+|xong\s+)?(?:trước|chậm\s+nhất(?:\s+(?:là|vào|đến))?|đến\s+hết"
+     r"|hạn(?:\s+chót|\s+cuối)?(?:\s+là)?))\s+(?P<d>\d{1,2})/(?P<m>\d{1,2})"
+     r"(?:/(?P<y>\d{4}))?(?![\d/])(?!\s*(?:số|tổng|dân|hộ|người|diện))" + _TAIL, True),
     ("date", r"^\s*(?:ngày\s+)?(?P<d>\d{1,2})\s*(?:tháng\s*|" + _SEP + r")(?P<m>\d{1,2})"
      r"\s*(?:năm\s*|" + _SEP + r")(?P<y>\d{4})\b", False),
     # a table's time cell: "Từ 20 giờ 15 phút - 20 giờ 45 phút ngày 23 tháng 1" (year of the column)

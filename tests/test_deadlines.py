@@ -196,3 +196,13 @@ def test_working_day_relative_and_monthly_deadlines(
 
 def test_months_of_a_year_are_not_a_relative_deadline() -> None:
     assert find_deadlines("trong 3 tháng đầu năm") == []
+
+
+def test_a_cue_before_a_bare_day_and_month_is_a_deadline() -> None:
+    """"báo cáo trước 30/6/2026": the cue word makes the date a deadline, with or without "ngày";
+    a fraction after "trước" ("trước 2/3 số hộ") is not a date."""
+    ref = date(2025, 10, 15)
+    assert [d.due for d in find_deadlines("Sở Y tế báo cáo trước 30/6/2026.", ref)] == [date(2026, 6, 30)]
+    assert [d.due for d in find_deadlines("xong trước 20/10", ref)] == [date(2025, 10, 20)]
+    assert [d.due for d in find_deadlines("hạn chót 15/11/2025", ref)] == [date(2025, 11, 15)]
+    assert find_deadlines("giảm trước 2/3 số hộ nghèo", ref) == []
