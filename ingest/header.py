@@ -124,6 +124,10 @@ def _add(out: list[Fragment], text: str, block: int, col: int) -> None:
         out.append(Fragment(clean, block, col))
 
 
+# The Party's numbering (Quy định 66-QĐ/TW): "Số 57-NQ/TW", "Số: 3260-KH/ĐĐQH15".
+_PARTY_NUMBER = re.compile(r"\bSố\s*:?\s*(?P<num>\d+)\s*-\s*(?P<sym>[A-ZĐ]{1,6}/[A-ZĐ][^\s,;]*)")
+
+
 def parse_number(text: str) -> str | None:
     """The number and symbol after ``Số:``; a blank number keeps only the symbol.
 
@@ -131,7 +135,12 @@ def parse_number(text: str) -> str | None:
     '9389/BNNMT-BĐKH'
     >>> parse_number("Số:      /UBND-KT")
     '/UBND-KT'
+    >>> parse_number("Số 57-NQ/TW"), parse_number("**Số: 3260-KH/ĐĐQH15**")
+    ('57-NQ/TW', '3260-KH/ĐĐQH15')
     """
+    party = _PARTY_NUMBER.search(text)
+    if party:
+        return f"{party.group('num')}-{party.group('sym').rstrip('.,;*')}"
     m = NUMBER_RE.search(text)
     if not m or not re.search(r"[A-ZĐ]", m.group("sym")):
         return None
